@@ -1,0 +1,1082 @@
+"""Comparing instruments answered by the same respondents.
+
+Measurement properties follow COSMIN's taxonomy (Mokkink et al. 2010;
+Prinsen et al. 2018): validity (convergent/discriminant correlations against
+hypotheses), reliability (test--retest ICC, agreement of classifications),
+measurement error (SEM, smallest detectable change, Bland--Altman limits of
+agreement) and internal consistency (alpha, compared with Feldt's tests).
+
+Functions take pandas Series/DataFrames or numpy arrays. Rows of two inputs
+are paired **by position**: link the two response files first (for example on
+``respondent_id``) so that row *i* of both inputs is the same respondent.
+
+Libraries used: :func:`pingouin.intraclass_corr` for the ICCs (its confidence
+intervals are taken at full precision; pingouin rounds them to two decimals by
+default), :mod:`scipy.stats` for distributions. Cohen's kappa is written here
+because it must equal ``psych::cohen.kappa`` (its variance formula, its
+confidence interval and its table over the union of levels), which no Python
+library reproduces; it is tested against R fixtures in ``tests/reference``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "MINUS",
+    "ConvergentValidity",
+    "Agreement",
+    "TestRetest",
+    "BlandAltman",
+    "AlphaComparison",
+    "convergent_validity",
+    "agreement",
+    "test_retest",
+    "bland_altman",
+    "compare_alphas",
+    "cosmin_summary",
+]
+
+#: The COSMIN "insufficient" rating symbol (U+2212 MINUS SIGN).
+MINUS = "\u2212"
+
+
+# ----------------------------------------------------------------------------
+# input helpers
+# ----------------------------------------------------------------------------
+def _as_frame(x: Any, *, name: str, prefix: str = "x") -> pd.DataFrame:
+    """Return *x* as a float DataFrame with a default RangeIndex."""
+    if isinstance(x, pd.DataFrame):
+        df = x.copy()
+    elif isinstance(x, pd.Series):
+        df = x.to_frame(name=x.name if x.name is not None else prefix)
+    else:
+        arr = np.asarray(x)
+        if arr.ndim == 1:
+            df = pd.DataFrame({prefix: arr})
+        elif arr.ndim == 2:
+            df = pd.DataFrame(arr, columns=[f"{prefix}{j + 1}" for j in range(arr.shape[1])])
+        else:
+            raise ValueError(f"{name} must be one- or two-dimensional (got {arr.ndim} dimensions).")
+    if df.shape[1] == 0:
+        raise ValueError(f"{name} has no columns; pass at least one score column.")
+    try:
+        df = df.apply(pd.to_numeric, errors="raise").astype(float)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} must hold numeric scores only ({exc}).") from None
+    df.columns = [str(c) for c in df.columns]
+    return df.reset_index(drop=True)
+
+
+def _as_vector(x: Any, *, name: str) -> np.ndarray:
+    """Return *x* as a one-dimensional float array."""
+    if isinstance(x, pd.DataFrame):
+        if x.shape[1] != 1:
+            raise ValueError(f"{name} must be one column of scores (got {x.shape[1]} columns).")
+        x = x.iloc[:, 0]
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional (got shape {arr.shape}).")
+    try:
+        return arr.astype(float)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must hold numbers only.") from None
+
+
+def _check_same_length(a_len: int, b_len: int, name_a: str, name_b: str) -> None:
+    if a_len != b_len:
+        raise ValueError(
+            f"{name_a} has {a_len} rows but {name_b} has {b_len}; rows are paired by "
+            "position, so link the two files on the respondent id first."
+        )
+
+
+def _check_ci(ci: float) -> float:
+    if not (isinstance(ci, (int, float)) and 0 < ci < 1):
+        raise ValueError(f"ci must be a number between 0 and 1 such as 0.95 (got {ci!r}).")
+    return float(ci)
+
+
+def _normal_crit(ci: float) -> float:
+    return float(stats.norm.ppf(1 - (1 - ci) / 2))
+
+
+# ----------------------------------------------------------------------------
+# convergent / discriminant validity
+# ----------------------------------------------------------------------------
+def _fisher_ci(r: float, n: int, crit: float) -> tuple[float, float]:
+    if n <= 3 or not np.isfinite(r):
+        return (math.nan, math.nan)
+    z = math.atanh(min(max(r, -1.0), 1.0)) if abs(r) < 1 else math.copysign(math.inf, r)
+    se = 1.0 / math.sqrt(n - 3)
+    return (math.tanh(z - crit * se), math.tanh(z + crit * se))
+
+
+def _reliability_lookup(reliabilities: Any, side: int, column: str) -> float:
+    if reliabilities is None:
+        return math.nan
+    if isinstance(reliabilities, (tuple, list)):
+        if len(reliabilities) != 2:
+            raise ValueError(
+                "reliabilities must be one mapping {column: reliability} or a pair of "
+                "mappings (instrument A, instrument B)."
+            )
+        mapping = reliabilities[side]
+    else:
+        mapping = reliabilities
+    if mapping is None or column not in mapping or mapping[column] is None:
+        return math.nan
+    rel = float(mapping[column])
+    if not (0 < rel <= 1):
+        raise ValueError(
+            f"The reliability of {column!r} is {rel}; a reliability must lie in (0, 1]."
+        )
+    return rel
+
+
+def _normalise_hypotheses(hypotheses: Any) -> pd.DataFrame:
+    if isinstance(hypotheses, pd.DataFrame):
+        rows = hypotheses.to_dict("records")
+    else:
+        rows = []
+        for h in hypotheses:
+            if isinstance(h, Mapping):
+                rows.append(dict(h))
+            elif isinstance(h, Sequence) and not isinstance(h, str) and len(h) == 3:
+                rows.append({"a": h[0], "b": h[1], "expected": h[2]})
+            else:
+                raise ValueError(
+                    "Each hypothesis must be a mapping with keys 'a', 'b', 'expected' "
+                    f"or a tuple (a, b, expected); got {h!r}."
+                )
+    out = []
+    for h in rows:
+        missing = {"a", "b", "expected"} - set(h)
+        if missing:
+            raise ValueError(f"Hypothesis {h!r} lacks {sorted(missing)}.")
+        exp = str(h["expected"]).lower()
+        if exp not in {"convergent", "discriminant"}:
+            raise ValueError(
+                f"Hypothesis {h!r}: 'expected' must be 'convergent' or 'discriminant'."
+            )
+        out.append({**h, "a": str(h["a"]), "b": str(h["b"]), "expected": exp})
+    return pd.DataFrame(out, columns=list(dict.fromkeys(["a", "b", "expected", *[k for r in out for k in r]])))
+
+
+def terwee_verdict(share: float | None, *, threshold: float = 0.75) -> str:
+    """Rate hypotheses testing by Terwee et al.'s (2007) 75 % rule.
+
+    ``"+"`` if at least *threshold* of the hypotheses were confirmed,
+    ``"−"`` if fewer, ``"?"`` when no hypothesis was tested.
+
+    Reference: Terwee, C. B., et al. (2007). Quality criteria were proposed for
+    measurement properties of health status questionnaires. *J Clin Epidemiol*,
+    60(1), 34--42.
+
+    >>> terwee_verdict(0.8), terwee_verdict(0.5), terwee_verdict(None)
+    ('+', '−', '?')
+    """
+    if share is None or not np.isfinite(share):
+        return "?"
+    return "+" if share >= threshold else MINUS
+
+
+@dataclass(frozen=True)
+class ConvergentValidity:
+    """Correlations between the scores of two instruments.
+
+    Attributes
+    ----------
+    correlations : DataFrame
+        One row per pair (a, b): ``r``, ``ci_low``, ``ci_high`` (Fisher z),
+        ``n``, ``rel_a``, ``rel_b``, ``r_disattenuated``,
+        ``ci_low_disattenuated``, ``ci_high_disattenuated``.
+    mtmm : DataFrame
+        Multitrait--multimethod matrix over all constructs of both instruments
+        (MultiIndex ``(instrument, construct)``), reliabilities on the diagonal
+        (NaN where none was given).
+    hypotheses : DataFrame or None
+        One row per hypothesis with the observed ``r`` and ``confirmed``.
+    share_confirmed : float or None
+        Share of hypotheses confirmed.
+    verdict : str
+        Terwee's 75 % rule: ``"+"``, ``"−"`` or ``"?"`` (no hypotheses).
+    ci : float
+        Confidence level.
+    """
+
+    correlations: pd.DataFrame
+    mtmm: pd.DataFrame
+    hypotheses: pd.DataFrame | None
+    share_confirmed: float | None
+    verdict: str
+    ci: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy correlation table."""
+        return self.correlations.copy()
+
+
+def convergent_validity(
+    scores_a: Any,
+    scores_b: Any,
+    *,
+    reliabilities: Any = None,
+    ci: float = 0.95,
+    hypotheses: Any = None,
+    names: tuple[str, str] = ("A", "B"),
+    convergent_min: float = 0.50,
+    discriminant_max: float = 0.30,
+) -> ConvergentValidity:
+    r"""Correlate every score of instrument A with every score of instrument B.
+
+    For each pair the Pearson correlation uses the rows where both scores are
+    present (pairwise deletion); its confidence interval comes from Fisher's z:
+    :math:`\tanh(\operatorname{atanh} r \pm z_{1-\alpha/2}/\sqrt{n-3})`.
+    With reliabilities the correlation is corrected for attenuation
+    (Spearman 1904), :math:`r_c = r / \sqrt{\rho_a \rho_b}`, and its interval is
+    the Fisher-z interval divided by the same factor (reliabilities treated as
+    known). Corrected values are not clipped at 1.
+
+    Hypotheses (typically from ``instruments/crosswalk.yaml``) say which pairs
+    should converge and which should not. A convergent hypothesis is confirmed
+    when :math:`r \ge` ``convergent_min`` (0.50), a discriminant one when
+    :math:`|r| <` ``discriminant_max`` (0.30) -- the thresholds of de Vet et
+    al. (2011) and Prinsen et al. (2018) -- or per hypothesis through the keys
+    ``min_r`` / ``max_r``. Observed (not corrected) correlations are judged.
+    At least 75 % confirmed rates hypotheses testing "+" (Terwee et al. 2007).
+
+    Parameters
+    ----------
+    scores_a, scores_b : DataFrame, Series or array
+        Scores per respondent (one column per construct), rows paired by position.
+    reliabilities : mapping or pair of mappings, optional
+        ``{column: reliability}`` (for example Cronbach's alpha or omega), or
+        ``(mapping_a, mapping_b)`` when both instruments use the same names.
+    ci : float
+        Confidence level of the intervals.
+    hypotheses : iterable or DataFrame, optional
+        Rows with ``a`` (column of A), ``b`` (column of B), ``expected``
+        (``"convergent"`` or ``"discriminant"``), optional ``min_r``/``max_r``.
+    names : (str, str)
+        Instrument labels used in the MTMM table.
+    convergent_min, discriminant_max : float
+        Default thresholds for confirming hypotheses.
+
+    Returns
+    -------
+    ConvergentValidity
+
+    References
+    ----------
+    Campbell, D. T., & Fiske, D. W. (1959). Convergent and discriminant
+    validation by the multitrait-multimethod matrix. *Psychol Bull*, 56, 81--105.
+    Spearman, C. (1904). The proof and measurement of association between two
+    things. *Am J Psychol*, 15, 72--101.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> t = rng.normal(size=200)
+    >>> a = pd.DataFrame({"cap": t + rng.normal(0, 0.5, 200), "leg": rng.normal(size=200)})
+    >>> b = pd.DataFrame({"readiness": t + rng.normal(0, 0.5, 200)})
+    >>> res = convergent_validity(a, b, reliabilities={"cap": 0.5, "readiness": 0.5},
+    ...                           hypotheses=[("cap", "readiness", "convergent"),
+    ...                                       ("leg", "readiness", "discriminant")])
+    >>> row = res.correlations.iloc[0]
+    >>> bool(row.ci_low < row.r < row.ci_high), bool(abs(row.r_disattenuated - 2 * row.r) < 1e-12)
+    (True, True)
+    >>> res.share_confirmed, res.verdict
+    (1.0, '+')
+    """
+    ci = _check_ci(ci)
+    a = _as_frame(scores_a, name="scores_a", prefix="a")
+    b = _as_frame(scores_b, name="scores_b", prefix="b")
+    _check_same_length(len(a), len(b), "scores_a", "scores_b")
+    crit = _normal_crit(ci)
+    rows = []
+    for ca in a.columns:
+        for cb in b.columns:
+            ok = a[ca].notna() & b[cb].notna()
+            n = int(ok.sum())
+            if n < 4:
+                raise ValueError(
+                    f"Only {n} respondents have both {ca!r} (A) and {cb!r} (B); a "
+                    "correlation with a confidence interval needs at least 4."
+                )
+            x, y = a.loc[ok, ca].to_numpy(), b.loc[ok, cb].to_numpy()
+            if np.std(x) == 0 or np.std(y) == 0:
+                r = math.nan
+            else:
+                r = float(np.corrcoef(x, y)[0, 1])
+            lo, hi = _fisher_ci(r, n, crit)
+            rel_a = _reliability_lookup(reliabilities, 0, ca)
+            rel_b = _reliability_lookup(reliabilities, 1, cb)
+            f = math.sqrt(rel_a * rel_b)
+            rows.append(
+                {"a": ca, "b": cb, "r": r, "ci_low": lo, "ci_high": hi, "n": n,
+                 "rel_a": rel_a, "rel_b": rel_b, "r_disattenuated": r / f,
+                 "ci_low_disattenuated": lo / f, "ci_high_disattenuated": hi / f}
+            )
+    corr = pd.DataFrame(rows)
+
+    # MTMM: all constructs of both instruments, reliabilities on the diagonal
+    both = pd.concat([a, b], axis=1, ignore_index=True)
+    idx = pd.MultiIndex.from_tuples(
+        [(names[0], c) for c in a.columns] + [(names[1], c) for c in b.columns],
+        names=["instrument", "construct"],
+    )
+    m = both.corr(method="pearson", min_periods=2).to_numpy(copy=True)
+    diag = [_reliability_lookup(reliabilities, 0, c) for c in a.columns] + [
+        _reliability_lookup(reliabilities, 1, c) for c in b.columns
+    ]
+    np.fill_diagonal(m, diag)
+    mtmm = pd.DataFrame(m, index=idx, columns=idx)
+
+    hyp_df = None
+    share = None
+    if hypotheses is not None:
+        hyp_df = _normalise_hypotheses(hypotheses)
+        if len(hyp_df):
+            lookup = corr.set_index(["a", "b"])
+            r_obs, confirmed = [], []
+            for h in hyp_df.to_dict("records"):
+                key = (h["a"], h["b"])
+                if key not in lookup.index:
+                    raise ValueError(
+                        f"Hypothesis on ({h['a']!r}, {h['b']!r}) names a score that is not "
+                        f"there; A has {list(a.columns)}, B has {list(b.columns)}."
+                    )
+                r = float(lookup.loc[key, "r"])
+                r_obs.append(r)
+                if h["expected"] == "convergent":
+                    thr = h.get("min_r")
+                    thr = convergent_min if thr is None or pd.isna(thr) else float(thr)
+                    confirmed.append(bool(r >= thr))
+                else:
+                    thr = h.get("max_r")
+                    thr = discriminant_max if thr is None or pd.isna(thr) else float(thr)
+                    confirmed.append(bool(abs(r) < thr))
+            hyp_df = hyp_df.assign(r=r_obs, confirmed=confirmed)
+            share = float(np.mean(confirmed))
+    return ConvergentValidity(
+        correlations=corr, mtmm=mtmm, hypotheses=hyp_df, share_confirmed=share,
+        verdict=terwee_verdict(share), ci=ci,
+    )
+
+
+# ----------------------------------------------------------------------------
+# agreement of classifications (Cohen's kappa as psych::cohen.kappa)
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between two classifications of the same respondents.
+
+    Attributes
+    ----------
+    kappa, ci_low, ci_high : float
+        Cohen's kappa (weighted when ``weights`` was given) and its interval,
+        as ``psych::cohen.kappa`` computes them (bounds clipped to [-1, 1]).
+    se : float
+        Square root of psych's large-sample variance.
+    percent_agreement : float
+        Share of exact agreement times 100.
+    n : int
+        Pairs used (both classifications present).
+    weights : str or None
+    confusion : DataFrame
+        Counts; rows = levels of A, columns = levels of B, over the union of levels.
+    """
+
+    kappa: float
+    ci_low: float
+    ci_high: float
+    se: float
+    percent_agreement: float
+    n: int
+    weights: str | None
+    confusion: pd.DataFrame
+    ci: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary."""
+        return pd.DataFrame([{
+            "kappa": self.kappa, "ci_low": self.ci_low, "ci_high": self.ci_high,
+            "se": self.se, "percent_agreement": self.percent_agreement, "n": self.n,
+            "weights": self.weights or "none",
+        }])
+
+
+def _level_order(values: Sequence[Any]) -> list[Any]:
+    uniq = list(dict.fromkeys(values))
+    try:
+        nums = [float(v) for v in uniq]
+        return [u for _, u in sorted(zip(nums, uniq, strict=True), key=lambda t: t[0])]
+    except (TypeError, ValueError):
+        return sorted(uniq, key=str)
+
+
+def agreement(
+    levels_a: Any,
+    levels_b: Any,
+    *,
+    weights: str | None = None,
+    ci: float = 0.95,
+    levels: Sequence[Any] | None = None,
+) -> Agreement:
+    r"""Cohen's kappa between two classifications, as ``psych::cohen.kappa``.
+
+    The table is built over the union of the levels of both classifications
+    (or over ``levels``, in that order), so a category used by only one of
+    them gets an empty row or column. With :math:`p_{ij}` the proportions,
+    :math:`p_o = \sum_i p_{ii}`, :math:`p_c = \sum_i p_{i\cdot} p_{\cdot i}` and
+    :math:`\kappa = (p_o - p_c)/(1 - p_c)`; weighted kappa uses agreement
+    weights :math:`w_{ij}` (quadratic :math:`1 - (i-j)^2/(k-1)^2`, linear
+    :math:`1 - |i-j|/(k-1)`, positions in the level order). The variance is the
+    large-sample formula of Fleiss, Cohen & Everitt (1969) exactly as psych
+    codes it; the interval is :math:`\kappa \pm z_{1-\alpha/2}\sqrt{\operatorname{Var}}`,
+    clipped to [-1, 1] as psych does. Pairs with a missing value are dropped.
+
+    Parameters
+    ----------
+    levels_a, levels_b : Series or array
+        Category (level, quadrant) per respondent, paired by position.
+    weights : None, "linear" or "quadratic"
+        None gives unweighted kappa.
+    ci : float
+        Confidence level.
+    levels : sequence, optional
+        All categories in order. Default: the union of observed values, sorted
+        numerically when all are numbers, else alphabetically (as R's ``factor``
+        in the C locale). The order matters only for weighted kappa.
+
+    Returns
+    -------
+    Agreement
+
+    References
+    ----------
+    Cohen, J. (1960; 1968). Fleiss, J. L., Cohen, J., & Everitt, B. S. (1969).
+    Large sample standard errors of kappa and weighted kappa. *Psychol Bull*,
+    72, 323--327. Revelle, W. psych: ``cohen.kappa``.
+
+    Examples
+    --------
+    >>> a = [1, 1, 2, 2, 3, 3, 1, 2, 3, 1]
+    >>> b = [1, 1, 2, 3, 3, 3, 1, 2, 2, 2]
+    >>> res = agreement(a, b)
+    >>> round(res.kappa, 4), res.percent_agreement
+    (0.5522, 70.0)
+    >>> round(agreement(a, b, weights="quadratic").kappa, 4)
+    0.7692
+    """
+    ci = _check_ci(ci)
+    if weights not in (None, "linear", "quadratic"):
+        raise ValueError(
+            f"weights must be None, 'linear' or 'quadratic' (got {weights!r})."
+        )
+    xa = pd.Series(np.asarray(levels_a, dtype=object).ravel() if not isinstance(levels_a, pd.Series)
+                   else levels_a.to_numpy(dtype=object))
+    xb = pd.Series(np.asarray(levels_b, dtype=object).ravel() if not isinstance(levels_b, pd.Series)
+                   else levels_b.to_numpy(dtype=object))
+    _check_same_length(len(xa), len(xb), "levels_a", "levels_b")
+    ok = xa.notna() & xb.notna()
+    xa, xb = xa[ok].tolist(), xb[ok].tolist()
+    n = len(xa)
+    if n < 2:
+        raise ValueError(f"Only {n} respondents are classified by both; kappa needs at least 2.")
+    if levels is None:
+        labels = _level_order(xa + xb)
+    else:
+        labels = list(levels)
+        unknown = set(xa + xb) - set(labels)
+        if unknown:
+            raise ValueError(f"Values {sorted(map(str, unknown))} are not in levels={labels}.")
+    pos = {lab: i for i, lab in enumerate(labels)}
+    k = len(labels)
+    counts = np.zeros((k, k))
+    for u, v in zip(xa, xb, strict=True):
+        counts[pos[u], pos[v]] += 1
+    confusion = pd.DataFrame(counts.astype(int), index=pd.Index(labels, name="a"),
+                             columns=pd.Index(labels, name="b"))
+
+    x = counts / n
+    rs, cs = x.sum(axis=1), x.sum(axis=0)
+    prob = np.outer(rs, cs)
+    po, pc = float(np.trace(x)), float(np.trace(prob))
+    percent = 100 * po
+    if k == 1:
+        return Agreement(math.nan, math.nan, math.nan, math.nan, percent, n, weights, confusion, ci)
+    crit = _normal_crit(ci)
+    if weights is None:
+        kappa = (po - pc) / (1 - pc)
+        a_ = np.diag(x) * ((1 - pc) - (rs + cs) * (1 - po)) ** 2
+        sum_cr = np.add.outer(cs, rs)  # [i, j] = cs_i + rs_j, as psych's cs %+% t(rs)
+        off = (x * sum_cr**2).sum() - np.trace(x * sum_cr**2)
+        var = (a_.sum() + (1 - po) ** 2 * off - (po * pc - 2 * pc + po) ** 2) / (n * (1 - pc) ** 4)
+    else:
+        ii, jj = np.indices((k, k))
+        if weights == "quadratic":
+            w = 1 - (ii - jj) ** 2 / (k - 1) ** 2
+        else:
+            w = 1 - np.abs(ii - jj) / (k - 1)
+        wpo, wpc = float((w * x).sum()), float((w * prob).sum())
+        colw = (w * cs[:, None]).sum(axis=0)  # psych: colSums(w * cs)
+        roww = (w * rs[:, None]).sum(axis=1)  # psych: rowSums(w * rs)
+        kappa = (wpo - wpc) / (1 - wpc)
+        term = (w * (1 - wpc) - np.add.outer(colw, roww) * (1 - wpo)) ** 2
+        var = ((x * term).sum() - (wpo * wpc - 2 * wpc + wpo) ** 2) / (n * (1 - wpc) ** 4)
+    if not np.isfinite(var) or var < 0:
+        var = 0.0
+    se = math.sqrt(var)
+    lo, hi = kappa - crit * se, kappa + crit * se
+    lo, hi = min(max(lo, -1.0), 1.0), min(max(hi, -1.0), 1.0)
+    return Agreement(float(kappa), float(lo), float(hi), se, percent, n, weights, confusion, ci)
+
+
+# ----------------------------------------------------------------------------
+# test--retest
+# ----------------------------------------------------------------------------
+@contextlib.contextmanager
+def _pingouin_full_precision():
+    import pingouin as pg
+
+    saved = dict(pg.options)
+    for key in [k for k in pg.options if k.startswith("round")]:
+        pg.options[key] = None
+    try:
+        yield pg
+    finally:
+        pg.options.clear()
+        pg.options.update(saved)
+
+
+@dataclass(frozen=True)
+class TestRetest:
+    """Test--retest reliability and measurement error per score.
+
+    ``table`` has one row per score: ``score``, ``n``, ``mean_t1``,
+    ``mean_t2``, ``sd_pooled``, ``icc2`` (ICC(2,1), absolute agreement, two-way
+    random) with ``icc2_low``/``icc2_high``, ``icc3`` (ICC(3,1), consistency,
+    two-way mixed) with ``icc3_low``/``icc3_high``, ``sem`` and ``sdc``.
+    """
+
+    __test__ = False  # not a pytest test class despite its name
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table."""
+        return self.table.copy()
+
+    def __getitem__(self, key: str) -> Any:
+        """Shortcut when one score was given: ``res["icc2"]``."""
+        if len(self.table) != 1:
+            raise KeyError("Several scores: index .table instead.")
+        return self.table.iloc[0][key]
+
+
+def test_retest(scores_t1: Any, scores_t2: Any) -> TestRetest:
+    r"""ICC(2,1) and ICC(3,1), SEM and smallest detectable change.
+
+    The ICCs and their 95 % intervals come from
+    :func:`pingouin.intraclass_corr` (two-way ANOVA, McGraw & Wong 1996;
+    Shrout & Fleiss 1979) on respondents with both occasions. Measurement
+    error uses the agreement ICC, as COSMIN recommends:
+
+    .. math:: SEM = SD_{pooled}\sqrt{1 - ICC(2,1)},\qquad
+              SDC = 1.96\,\sqrt{2}\,SEM,
+
+    where :math:`SD_{pooled} = \sqrt{(s_1^2 + s_2^2)/2}` pools the two
+    occasions' sample SDs (ddof = 1). SDC is the smallest change of one
+    respondent's score that exceeds measurement error (de Vet et al. 2006).
+
+    Parameters
+    ----------
+    scores_t1, scores_t2 : Series, array or DataFrame
+        Scores at the first and second occasion, paired by position; with
+        DataFrames, the same columns in both (one row per column in the result).
+
+    Returns
+    -------
+    TestRetest
+
+    References
+    ----------
+    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations. *Psychol
+    Bull*, 86, 420--428. de Vet, H. C. W., et al. (2006). When to use agreement
+    versus reliability measures. *J Clin Epidemiol*, 59, 1033--1039.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> t = rng.normal(50, 10, 100)
+    >>> res = test_retest(t + rng.normal(0, 4, 100), t + rng.normal(0, 4, 100))
+    >>> bool(0.7 < res["icc2"] < 0.95), bool(res["icc2_low"] < res["icc2"] < res["icc2_high"])
+    (True, True)
+    >>> bool(abs(res["sdc"] - 1.96 * np.sqrt(2) * res["sem"]) < 1e-12)
+    True
+    """
+    a = _as_frame(scores_t1, name="scores_t1", prefix="score")
+    b = _as_frame(scores_t2, name="scores_t2", prefix="score")
+    _check_same_length(len(a), len(b), "scores_t1", "scores_t2")
+    if list(a.columns) != list(b.columns):
+        if a.shape[1] == b.shape[1] == 1:
+            b.columns = a.columns
+        else:
+            raise ValueError(
+                f"scores_t1 has columns {list(a.columns)} but scores_t2 has {list(b.columns)}; "
+                "give the same scores at both occasions."
+            )
+    rows = []
+    for col in a.columns:
+        ok = a[col].notna() & b[col].notna()
+        x1, x2 = a.loc[ok, col].to_numpy(), b.loc[ok, col].to_numpy()
+        n = len(x1)
+        if n < 3:
+            raise ValueError(
+                f"Only {n} respondents have {col!r} at both occasions; an ICC needs at least 3."
+            )
+        long = pd.DataFrame({
+            "target": np.r_[np.arange(n), np.arange(n)],
+            "occasion": np.r_[np.zeros(n, int), np.ones(n, int)],
+            "score": np.r_[x1, x2],
+        })
+        with _pingouin_full_precision() as pg:
+            icc = pg.intraclass_corr(long, targets="target", raters="occasion",
+                                     ratings="score").set_index("Type")
+        i2, i3 = icc.loc["ICC(A,1)"], icc.loc["ICC(C,1)"]
+        sd = math.sqrt((np.var(x1, ddof=1) + np.var(x2, ddof=1)) / 2)
+        sem = sd * math.sqrt(1 - i2["ICC"]) if i2["ICC"] <= 1 else math.nan
+        rows.append({
+            "score": col, "n": n, "mean_t1": float(x1.mean()), "mean_t2": float(x2.mean()),
+            "sd_pooled": sd,
+            "icc2": float(i2["ICC"]), "icc2_low": float(i2["CI95"][0]), "icc2_high": float(i2["CI95"][1]),
+            "icc3": float(i3["ICC"]), "icc3_low": float(i3["CI95"][0]), "icc3_high": float(i3["CI95"][1]),
+            "sem": sem, "sdc": 1.96 * math.sqrt(2) * sem,
+        })
+    return TestRetest(pd.DataFrame(rows))
+
+
+test_retest.__test__ = False  # a public API name, not a pytest test
+
+
+# ----------------------------------------------------------------------------
+# Bland--Altman
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BlandAltman:
+    """Bland--Altman agreement of two measurements of the same quantity.
+
+    Attributes
+    ----------
+    n, bias, sd_diff : mean difference ``a - b`` and its SD (ddof = 1)
+    bias_ci : (low, high), t-based
+    loa_low, loa_high : limits of agreement ``bias ∓ z * sd_diff``
+    loa_low_ci, loa_high_ci : (low, high) confidence intervals of the limits
+    method : "approximate" or "exact"
+    """
+
+    n: int
+    bias: float
+    sd_diff: float
+    bias_ci: tuple[float, float]
+    loa_low: float
+    loa_high: float
+    loa_low_ci: tuple[float, float]
+    loa_high_ci: tuple[float, float]
+    method: str
+    ci: float
+    coverage: float
+    means: np.ndarray = field(repr=False, compare=False)
+    differences: np.ndarray = field(repr=False, compare=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per quantity: estimate, ci_low, ci_high."""
+        return pd.DataFrame(
+            {"estimate": [self.bias, self.loa_low, self.loa_high],
+             "ci_low": [self.bias_ci[0], self.loa_low_ci[0], self.loa_high_ci[0]],
+             "ci_high": [self.bias_ci[1], self.loa_low_ci[1], self.loa_high_ci[1]]},
+            index=pd.Index(["bias", "loa_low", "loa_high"], name="quantity"),
+        )
+
+    def figure(self, *, language: str = "sv", xlabel: str | None = None,
+               ylabel: str | None = None, ax: Any = None):
+        """Bland--Altman plot: differences against means, bias and limits with CIs.
+
+        Returns a matplotlib Figure.
+
+        >>> res = bland_altman([1, 2, 3, 4, 5], [1.2, 1.8, 3.3, 3.9, 5.4])
+        >>> res.figure()  # doctest: +SKIP
+        """
+        import matplotlib.pyplot as plt
+
+        txt = {
+            "sv": ("Medelvärde av de två mätningarna", "Skillnad (A − B)", "Medelskillnad",
+                   "Gränser för överensstämmelse"),
+            "en": ("Mean of the two measurements", "Difference (A − B)", "Mean difference",
+                   "Limits of agreement"),
+        }.get(language)
+        if txt is None:
+            raise ValueError(f"language must be 'sv' or 'en' (got {language!r}).")
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        else:
+            fig = ax.figure
+        ax.scatter(self.means, self.differences, s=14, alpha=0.6, color="#3b6ea5", lw=0)
+        x0, x1 = (float(np.min(self.means)), float(np.max(self.means))) if self.n else (0, 1)
+        for est, (lo, hi), style, lab in [
+            (self.bias, self.bias_ci, "-", txt[2]),
+            (self.loa_low, self.loa_low_ci, "--", txt[3]),
+            (self.loa_high, self.loa_high_ci, "--", None),
+        ]:
+            ax.axhline(est, color="#333333", ls=style, lw=1.2, label=lab)
+            ax.axhspan(lo, hi, color="#999999", alpha=0.2, lw=0)
+        ax.axhline(0, color="#bbbbbb", lw=0.8)
+        ax.set_xlim(x0 - 0.05 * (x1 - x0 or 1), x1 + 0.05 * (x1 - x0 or 1))
+        ax.set_xlabel(xlabel or txt[0])
+        ax.set_ylabel(ylabel or txt[1])
+        ax.legend(frameon=False, loc="best")
+        fig.tight_layout()
+        return fig
+
+
+def bland_altman(a: Any, b: Any, *, ci: float = 0.95, coverage: float = 0.95,
+                 method: str = "approximate") -> BlandAltman:
+    r"""Bias and limits of agreement between two measurements (``a - b``).
+
+    With differences :math:`d_i = a_i - b_i`, mean :math:`\bar d`, SD
+    :math:`s` and :math:`z = \Phi^{-1}((1+\text{coverage})/2)` (1.96):
+    limits :math:`\bar d \pm z s`; bias CI :math:`\bar d \pm t_{n-1} s/\sqrt n`.
+
+    Limits' CIs:
+
+    * ``method="approximate"`` (Bland & Altman 1986, 1999):
+      :math:`\text{limit} \pm t_{n-1}\, s\sqrt{1/n + z^2/(2(n-1))}`.
+    * ``method="exact"`` (Carkeet 2015; exact under normality): the upper
+      limit's interval is :math:`\bar d + s\,t'_{q}(n-1, z\sqrt n)/\sqrt n` for
+      :math:`q = \alpha/2, 1-\alpha/2`, :math:`t'` the non-central t quantile;
+      the lower limit mirrors it.
+
+    Pairs with a missing value are dropped.
+
+    References
+    ----------
+    Bland, J. M., & Altman, D. G. (1999). Measuring agreement in method
+    comparison studies. *Stat Methods Med Res*, 8, 135--160.
+    Carkeet, A. (2015). Exact parametric confidence intervals for Bland-Altman
+    limits of agreement. *Optom Vis Sci*, 92, e71--e80.
+
+    Examples
+    --------
+    >>> res = bland_altman([10, 12, 14, 11, 13], [9, 12, 15, 10, 12])
+    >>> res.bias, round(res.sd_diff, 4)
+    (0.4, 0.8944)
+    >>> round(res.loa_high, 4)
+    2.1531
+    """
+    ci = _check_ci(ci)
+    coverage = _check_ci(coverage)
+    if method not in ("approximate", "exact"):
+        raise ValueError(f"method must be 'approximate' or 'exact' (got {method!r}).")
+    x = _as_vector(a, name="a")
+    y = _as_vector(b, name="b")
+    _check_same_length(len(x), len(y), "a", "b")
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    n = len(x)
+    if n < 3:
+        raise ValueError(f"Only {n} complete pairs; limits of agreement need at least 3.")
+    d = x - y
+    bias = float(d.mean())
+    s = float(d.std(ddof=1))
+    z = float(stats.norm.ppf((1 + coverage) / 2))
+    tq = float(stats.t.ppf(1 - (1 - ci) / 2, n - 1))
+    bias_ci = (bias - tq * s / math.sqrt(n), bias + tq * s / math.sqrt(n))
+    lo, hi = bias - z * s, bias + z * s
+    if method == "approximate":
+        se = s * math.sqrt(1 / n + z**2 / (2 * (n - 1)))
+        lo_ci, hi_ci = (lo - tq * se, lo + tq * se), (hi - tq * se, hi + tq * se)
+    else:
+        nc = z * math.sqrt(n)
+        q_lo = float(stats.nct.ppf((1 - ci) / 2, n - 1, nc))
+        q_hi = float(stats.nct.ppf(1 - (1 - ci) / 2, n - 1, nc))
+        hi_ci = (bias + s * q_lo / math.sqrt(n), bias + s * q_hi / math.sqrt(n))
+        lo_ci = (bias - s * q_hi / math.sqrt(n), bias - s * q_lo / math.sqrt(n))
+    return BlandAltman(n=n, bias=bias, sd_diff=s, bias_ci=bias_ci, loa_low=lo, loa_high=hi,
+                       loa_low_ci=lo_ci, loa_high_ci=hi_ci, method=method, ci=ci,
+                       coverage=coverage, means=(x + y) / 2, differences=d)
+
+
+# ----------------------------------------------------------------------------
+# Feldt's tests for alphas
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlphaComparison:
+    """Result of Feldt's test comparing two Cronbach's alphas.
+
+    ``design`` is "independent" (statistic W, F-distributed, ``df`` =
+    (n1 − 1, n2 − 1)) or "dependent" (statistic t, ``df`` = (n − 2,)).
+    ``p_value`` is two-sided.
+    """
+
+    design: str
+    alpha_1: float
+    alpha_2: float
+    statistic: float
+    df: tuple[float, ...]
+    p_value: float
+    n_1: int
+    n_2: int | None
+    r: float | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary."""
+        return pd.DataFrame([{
+            "design": self.design, "alpha_1": self.alpha_1, "alpha_2": self.alpha_2,
+            "statistic": self.statistic, "df": self.df, "p_value": self.p_value,
+            "n_1": self.n_1, "n_2": self.n_2, "r": self.r,
+        }])
+
+
+def compare_alphas(alpha_1: float, alpha_2: float, *, n_1: int, n_2: int | None = None,
+                   r: float | None = None) -> AlphaComparison:
+    r"""Feldt's tests of the difference between two Cronbach's alphas.
+
+    *Independent samples* (give ``n_1`` and ``n_2``; Feldt 1969):
+
+    .. math:: W = \frac{1-\alpha_1}{1-\alpha_2} \sim F(n_1-1,\ n_2-1),
+
+    two-sided :math:`p = 2\min(P(F \le W), P(F \ge W))`.
+
+    *Same respondents* (give ``n_1`` = n and ``r``, the correlation between
+    the two total scores; Feldt 1980):
+
+    .. math:: t = \frac{(\alpha_1-\alpha_2)\sqrt{n-2}}
+                       {\sqrt{4(1-\alpha_1)(1-\alpha_2)(1-r^2)}} \sim t(n-2).
+
+    References
+    ----------
+    Feldt, L. S. (1969). A test of the hypothesis that Cronbach's alpha or
+    Kuder-Richardson coefficient twenty is the same for two tests.
+    *Psychometrika*, 34, 363--373. Feldt, L. S. (1980). A test of the
+    hypothesis that Cronbach's alpha reliability coefficient is the same for
+    two tests administered to the same sample. *Psychometrika*, 45, 99--105.
+    Diedenhofen, B., & Musch, J. (2016). cocron. *Int J Stat Med Res*, 5, 78--95.
+
+    Examples
+    --------
+    >>> res = compare_alphas(0.85, 0.75, n_1=100, n_2=120)
+    >>> res.design, round(res.statistic, 4)
+    ('independent', 0.6)
+    >>> res = compare_alphas(0.85, 0.75, n_1=100, r=0.6)
+    >>> res.design, res.df
+    ('dependent', (98,))
+    """
+    for nm, al in (("alpha_1", alpha_1), ("alpha_2", alpha_2)):
+        if not (isinstance(al, (int, float, np.floating)) and al < 1):
+            raise ValueError(f"{nm} must be a number below 1 (got {al!r}).")
+    if not isinstance(n_1, (int, np.integer)) or n_1 < 3:
+        raise ValueError(f"n_1 must be an integer of at least 3 (got {n_1!r}).")
+    a1, a2 = float(alpha_1), float(alpha_2)
+    if r is not None:
+        if n_2 is not None and n_2 != n_1:
+            raise ValueError("With r (same respondents) give n_1 only, or n_2 equal to n_1.")
+        if not (-1 < r < 1):
+            raise ValueError(f"r must lie strictly between -1 and 1 (got {r!r}).")
+        df = n_1 - 2
+        t = (a1 - a2) * math.sqrt(df) / math.sqrt(4 * (1 - a1) * (1 - a2) * (1 - r**2))
+        p = float(2 * stats.t.sf(abs(t), df))
+        return AlphaComparison("dependent", a1, a2, float(t), (df,), p, int(n_1), None, float(r))
+    if n_2 is None:
+        raise ValueError(
+            "Give n_2 for two independent samples, or r (the correlation between the two "
+            "total scores) when the same respondents answered both."
+        )
+    if not isinstance(n_2, (int, np.integer)) or n_2 < 3:
+        raise ValueError(f"n_2 must be an integer of at least 3 (got {n_2!r}).")
+    w = (1 - a1) / (1 - a2)
+    d1, d2 = n_1 - 1, n_2 - 1
+    p = float(min(1.0, 2 * min(stats.f.cdf(w, d1, d2), stats.f.sf(w, d1, d2))))
+    return AlphaComparison("independent", a1, a2, float(w), (d1, d2), p, int(n_1), int(n_2), None)
+
+
+# ----------------------------------------------------------------------------
+# COSMIN summary
+# ----------------------------------------------------------------------------
+_CRITERIA = {
+    "structural_validity": {
+        "en": ("Structural validity", "+ if CFI > 0.95 or RMSEA < 0.06 or SRMR < 0.08 (CFA)"),
+        "sv": ("Strukturell validitet", "+ om CFI > 0,95 eller RMSEA < 0,06 eller SRMR < 0,08 (CFA)"),
+    },
+    "internal_consistency": {
+        "en": ("Internal consistency", "+ if structural validity is + and alpha ≥ 0.70 for every (sub)scale"),
+        "sv": ("Intern konsistens", "+ om strukturell validitet är + och alfa ≥ 0,70 för varje (del)skala"),
+    },
+    "reliability": {
+        "en": ("Reliability", "+ if ICC (or weighted kappa) ≥ 0.70"),
+        "sv": ("Reliabilitet", "+ om ICC (eller viktad kappa) ≥ 0,70"),
+    },
+    "measurement_error": {
+        "en": ("Measurement error", "+ if SDC or LoA < MIC; ? if no MIC is defined"),
+        "sv": ("Mätfel", "+ om SDC eller LoA < MIC; ? om ingen MIC är angiven"),
+    },
+    "hypotheses_testing": {
+        "en": ("Hypotheses testing", "+ if ≥ 75 % of the hypotheses are confirmed"),
+        "sv": ("Hypotesprövning", "+ om ≥ 75 % av hypoteserna bekräftas"),
+    },
+    "cross_group_invariance": {
+        "en": ("Cross-group invariance", "+ if measurement invariance holds / no important DIF (McFadden R² < 0.02)"),
+        "sv": ("Invarians mellan grupper", "+ om mätinvarians håller / ingen betydande DIF (McFadden R² < 0,02)"),
+    },
+}
+_REFERENCE = "Prinsen et al. 2018; Terwee et al. 2007"
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def cosmin_summary(
+    *,
+    cfi: float | None = None,
+    rmsea: float | None = None,
+    srmr: float | None = None,
+    alphas: Mapping[str, float] | None = None,
+    icc: float | None = None,
+    sdc: float | None = None,
+    loa: float | None = None,
+    mic: float | None = None,
+    hypotheses_share: float | None = None,
+    n_hypotheses: int | None = None,
+    invariance: bool | None = None,
+    max_dif_r2: float | None = None,
+    fit_rule: str = "any",
+    language: str = "sv",
+) -> pd.DataFrame:
+    r"""Rate one instrument's measurement properties against COSMIN's criteria.
+
+    Each property gets ``"+"`` (sufficient), ``"?"`` (indeterminate: the
+    numbers needed were not given) or ``"−"`` (insufficient), with the numbers
+    behind the rating and the criterion (Prinsen et al. 2018, Table 1;
+    Terwee et al. 2007):
+
+    * structural validity: CFI > 0.95 **or** RMSEA < 0.06 **or** SRMR < 0.08
+      (COSMIN's published rule; ``fit_rule="all"`` demands all given indices);
+    * internal consistency: "+" if structural validity is "+" and every
+      (sub)scale's alpha ≥ 0.70, "−" if structural validity is "+" and some
+      alpha < 0.70, else "?";
+    * reliability: ICC (or weighted kappa) ≥ 0.70;
+    * measurement error: SDC (or the half-width of the limits of agreement,
+      ``loa``) < MIC; "?" without MIC;
+    * hypotheses testing: ≥ 75 % of the hypotheses confirmed;
+    * cross-group invariance: ``invariance=True`` or ``max_dif_r2`` < 0.02
+      gives "+"; ``invariance=False`` or ``max_dif_r2`` ≥ 0.02 gives "−".
+
+    Any input left as None makes its property "?". Inputs are plain numbers
+    so that this works without the structure or reliability modules.
+
+    Returns
+    -------
+    DataFrame
+        Index ``property``; columns ``label``, ``rating``, ``values`` (dict of
+        the numbers used), ``criterion``, ``reference``.
+
+    References
+    ----------
+    Prinsen, C. A. C., et al. (2018). COSMIN guideline for systematic reviews
+    of patient-reported outcome measures. *Qual Life Res*, 27, 1147--1157.
+    Terwee, C. B., et al. (2007). *J Clin Epidemiol*, 60, 34--42.
+
+    Examples
+    --------
+    >>> t = cosmin_summary(cfi=0.97, rmsea=0.07, srmr=0.05, alphas={"cap": 0.82, "leg": 0.74},
+    ...                    icc=0.81, sdc=9.0, hypotheses_share=0.8, language="en")
+    >>> t["rating"].tolist()
+    ['+', '+', '+', '?', '+', '?']
+    """
+    if language not in ("sv", "en"):
+        raise ValueError(f"language must be 'sv' or 'en' (got {language!r}).")
+    if fit_rule not in ("any", "all"):
+        raise ValueError(f"fit_rule must be 'any' (COSMIN) or 'all' (got {fit_rule!r}).")
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    fit = {"cfi": _num(cfi), "rmsea": _num(rmsea), "srmr": _num(srmr)}
+    checks = []
+    if fit["cfi"] is not None:
+        checks.append(fit["cfi"] > 0.95)
+    if fit["rmsea"] is not None:
+        checks.append(fit["rmsea"] < 0.06)
+    if fit["srmr"] is not None:
+        checks.append(fit["srmr"] < 0.08)
+    if not checks:
+        sv = "?"
+    elif fit_rule == "any":
+        sv = "+" if any(checks) else MINUS
+    else:
+        sv = ("+" if all(checks) else MINUS) if len(checks) == 3 or not all(checks) else "?"
+    out["structural_validity"] = (sv, {k: v for k, v in fit.items() if v is not None})
+
+    al = {str(k): _num(v) for k, v in (alphas or {}).items()}
+    al = {k: v for k, v in al.items() if v is not None}
+    if not al or sv != "+":
+        ic = "?"
+    else:
+        ic = "+" if min(al.values()) >= 0.70 else MINUS
+    out["internal_consistency"] = (ic, {f"alpha_{k}": v for k, v in al.items()})
+
+    icc_ = _num(icc)
+    out["reliability"] = ("?" if icc_ is None else ("+" if icc_ >= 0.70 else MINUS),
+                          {} if icc_ is None else {"icc": icc_})
+
+    err = _num(sdc)
+    err_name = "sdc"
+    if err is None and _num(loa) is not None:
+        err, err_name = _num(loa), "loa"
+    mic_ = _num(mic)
+    vals = {k: v for k, v in ((err_name, err), ("mic", mic_)) if v is not None}
+    if err is None or mic_ is None:
+        me = "?"
+    else:
+        me = "+" if err < mic_ else MINUS
+    out["measurement_error"] = (me, vals)
+
+    share = _num(hypotheses_share)
+    hv: dict[str, Any] = {} if share is None else {"share_confirmed": share}
+    if n_hypotheses is not None:
+        hv["n_hypotheses"] = int(n_hypotheses)
+    out["hypotheses_testing"] = (terwee_verdict(share), hv)
+
+    r2 = _num(max_dif_r2)
+    iv: dict[str, Any] = {}
+    if invariance is not None:
+        iv["invariance"] = bool(invariance)
+    if r2 is not None:
+        iv["max_dif_r2"] = r2
+    if invariance is False or (r2 is not None and r2 >= 0.02):
+        inv = MINUS
+    elif invariance is True or (r2 is not None and r2 < 0.02):
+        inv = "+"
+    else:
+        inv = "?"
+    out["cross_group_invariance"] = (inv, iv)
+
+    rows = []
+    for prop, (rating, values) in out.items():
+        label, crit = _CRITERIA[prop][language]
+        rows.append({"property": prop, "label": label, "rating": rating, "values": values,
+                     "criterion": crit, "reference": _REFERENCE})
+    return pd.DataFrame(rows).set_index("property")
