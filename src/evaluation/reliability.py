@@ -1,0 +1,715 @@
+"""Reliability: Cronbach's alpha, McDonald's omega, item statistics — equal to R.
+
+Every number here is checked against R (``psych`` 2.2.9, ``lavaan`` 0.6, see
+``tests/reference/reliability.R``): closed forms to 1e-6, iterative fits to
+~1e-4 (lavaan omega) and ~1e-3 (omega hierarchical, polychoric correlations).
+
+What is written here and why
+----------------------------
+* Pairwise covariances (R's ``cov(use="pairwise")``) as three matrix products,
+  so bootstrap resamples become count-weighted products: 1,000 resamples of
+  2,000 x 10 answers take milliseconds instead of a Python loop.
+* The one-factor ML model behind omega total is fitted here (analytic
+  gradient and Fisher scoring, batched over bootstrap resamples) because no
+  Python library fits 1,000 of them in under two seconds.
+* psych's ``minres`` factoring: factor_analyzer's ``minres`` sums the squared
+  residuals *including the diagonal*, psych only the off-diagonal, and its
+  optimiser stops early; we solve psych's criterion to a tight tolerance.
+  Rotations (varimax, oblimin) come from factor_analyzer's GPA ``Rotator``.
+* Polychoric correlations with psych's two-step estimator (thresholds from the
+  margins, then ML for rho), with a vectorised bivariate normal CDF
+  (Genz 2004). No Python library computes them.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from evaluation.reliability import cronbach_alpha, item_statistics
+>>> rng = np.random.default_rng(1)
+>>> f = rng.normal(size=300)
+>>> items = pd.DataFrame({f"q{j}": np.clip(np.round(3.5 + f + rng.normal(size=300)), 1, 6)
+...                       for j in range(1, 6)})
+>>> res = cronbach_alpha(items)
+>>> round(res.estimate, 3), res.n, res.k
+(0.824, 300, 5)
+>>> round(res.ci_low, 3), round(res.ci_high, 3)
+(0.791, 0.853)
+>>> list(item_statistics(items).columns[:9])
+['n', 'mean', 'sd', 'raw_r', 'std_r', 'r_cor', 'r_drop', 'alpha_if_dropped', 'missing_share']
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+__all__ = [
+    "ReliabilityResult",
+    "OmegaHierarchicalResult",
+    "cronbach_alpha",
+    "alpha_summary",
+    "item_statistics",
+    "mcdonald_omega",
+    "omega_hierarchical",
+    "polychoric",
+]
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ReliabilityResult:
+    """A reliability coefficient with its confidence interval.
+
+    Attributes
+    ----------
+    estimate : float
+        The coefficient (alpha or omega).
+    ci_low, ci_high : float
+        Confidence limits (NaN when no interval was asked for).
+    n : int
+        Respondents used (rows with at least one answer for pairwise alpha,
+        complete rows for listwise alpha and for omega).
+    k : int
+        Number of items.
+    method : str
+        What was computed, e.g. ``"alpha; pairwise; feldt 95% CI"``.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    k: int
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame with the fields as columns."""
+        return pd.DataFrame([{"estimate": self.estimate, "ci_low": self.ci_low,
+                              "ci_high": self.ci_high, "n": self.n, "k": self.k,
+                              "method": self.method}])
+
+
+@dataclass(frozen=True)
+class OmegaHierarchicalResult:
+    """Omega hierarchical and omega total from a Schmid–Leiman solution.
+
+    Attributes
+    ----------
+    omega_h : float
+        (sum of general-factor loadings)^2 / sum of the correlation matrix.
+    omega_t : float
+        1 - sum(u2) / sum of the correlation matrix.
+    alpha : float
+        Standardised alpha of the same correlation matrix (as psych reports).
+    schmid_leiman : pandas.DataFrame
+        Index item, columns ``g``, ``F1`` .. ``Fm``, ``h2``, ``u2``.
+    n, k, n_groups : int
+        Rows, items and group factors.
+    method : str
+    """
+
+    omega_h: float
+    omega_t: float
+    alpha: float
+    schmid_leiman: pd.DataFrame
+    n: int
+    k: int
+    n_groups: int
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame: omega_h, omega_t, alpha, n, k, n_groups, method."""
+        return pd.DataFrame([{"omega_h": self.omega_h, "omega_t": self.omega_t,
+                              "alpha": self.alpha, "n": self.n, "k": self.k,
+                              "n_groups": self.n_groups, "method": self.method}])
+
+
+# --------------------------------------------------------------------------- input
+def _as_items(items: Any, *, min_items: int = 2) -> pd.DataFrame:
+    """A float DataFrame of item columns from a DataFrame or a ResponseSet."""
+    if hasattr(items, "scored") and callable(items.scored):
+        items = items.scored()
+    if isinstance(items, np.ndarray):
+        items = pd.DataFrame(items, columns=[f"item{j + 1}" for j in range(items.shape[1])])
+    if not isinstance(items, pd.DataFrame):
+        raise TypeError(
+            f"items must be a pandas DataFrame of item columns or a ResponseSet, "
+            f"not {type(items).__name__}.")
+    bad = [c for c in items.columns if not pd.api.types.is_numeric_dtype(items[c])]
+    if bad:
+        raise ValueError(
+            f"Item columns must hold numeric scores; column(s) {bad} do not. "
+            "Pass only item columns (scored answers), e.g. ResponseSet.scored().")
+    x = items.astype(float)
+    if x.shape[1] < min_items:
+        raise ValueError(f"Reliability needs at least {min_items} item columns; got {x.shape[1]}.")
+    sd = x.std(ddof=1)
+    const = list(sd.index[~(sd > 0)])
+    if const:
+        raise ValueError(
+            f"Item(s) {const} have no variance (every answer the same, or fewer than two "
+            "answers); drop them before computing reliability.")
+    return x
+
+
+def _check_ci(ci: float | None) -> None:
+    if ci is not None and not (0 < ci < 1):
+        raise ValueError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95), not {ci!r}.")
+
+
+# --------------------------------------------------------------------------- covariances
+def _pairwise_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise-complete covariance (R ``cov(use="pairwise")``) and pair counts.
+
+    For items i, j with m = 1 where answered and x0 = x with NaN -> 0:
+    n_ij = sum m_i m_j, s_ij = sum x0_i m_j, p_ij = sum x0_i x0_j and
+    cov_ij = (p_ij - s_ij s_ji / n_ij) / (n_ij - 1).
+    """
+    m = ~np.isnan(x)
+    x0 = np.where(m, x, 0.0)
+    mf = m.astype(float)
+    nij = mf.T @ mf
+    s = x0.T @ mf
+    p = x0.T @ x0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = (p - s * s.T / nij) / (nij - 1)
+    return c, nij
+
+
+def _cov2cor(c: np.ndarray) -> np.ndarray:
+    d = np.sqrt(np.diagonal(c, axis1=-2, axis2=-1))
+    return c / d[..., :, None] / d[..., None, :]
+
+
+def _alpha_from_cov(c: np.ndarray) -> np.ndarray:
+    """k/(k-1) (1 - tr C / sum C), batched over leading axes."""
+    k = c.shape[-1]
+    tr = np.trace(c, axis1=-2, axis2=-1)
+    tot = c.sum(axis=(-2, -1))
+    return (1.0 - tr / tot) * k / (k - 1)
+
+
+def _smc(r: np.ndarray) -> np.ndarray:
+    """Squared multiple correlations, psych::smc: 1 - 1/diag(pinv(R)), clipped to [0, 1]."""
+    inv = np.linalg.pinv(r, rcond=math.sqrt(np.finfo(float).eps), hermitian=True)
+    s = 1.0 - 1.0 / np.diag(inv)
+    return np.clip(s, 0.0, 1.0)
+
+
+def _alpha_stats(c: np.ndarray) -> dict[str, float]:
+    """psych's alpha.1(): raw, std, G6, average r, S/N, Q (for the ase), median r."""
+    k = c.shape[0]
+    r = _cov2cor(c)
+    sum_c, tr_c = c.sum(), np.trace(c)
+    sum_r = r.sum()
+    av_r = (sum_r - k) / (k * (k - 1))
+    low = r[np.tril_indices(k, -1)]
+    cc = c @ c
+    q = (2 * k**2 / ((k - 1) ** 2 * sum_c**3)) * (
+        sum_c * (np.trace(cc) + tr_c**2) - 2 * tr_c * cc.sum())
+    return {
+        "raw_alpha": (1 - tr_c / sum_c) * k / (k - 1),
+        "std_alpha": (1 - k / sum_r) * k / (k - 1),
+        "g6_smc": 1 - (k - _smc(r).sum()) / sum_r,
+        "average_r": av_r,
+        "median_r": float(np.median(low)),
+        "s_n": k * av_r / (1 - av_r),
+        "q": q,
+    }
+
+
+def _row_means(x: np.ndarray) -> np.ndarray:
+    """Mean over answered items per respondent (NaN when none answered)."""
+    m = ~np.isnan(x)
+    cnt = m.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, np.where(m, x, 0.0).sum(axis=1) / cnt, np.nan)
+
+
+# --------------------------------------------------------------------------- bootstrap
+def _boot_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """(n_boot, n) matrix: how often each row is drawn in each resample."""
+    idx = rng.integers(0, n, size=(n_boot, n))
+    flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
+
+
+def _boot_pairwise_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Pairwise covariances of every resample at once: (n_boot, k, k).
+
+    Each resample is a count vector w over the rows, so every sum in
+    :func:`_pairwise_cov` becomes a matrix product ``w @ (row-wise products)``.
+    """
+    n, k = x.shape
+    m = ~np.isnan(x)
+    if m.all():
+        xx = (x[:, :, None] * x[:, None, :]).reshape(n, k * k)
+        nb = w.sum(axis=1)[:, None, None]
+        sx = w @ x
+        p = (w @ xx).reshape(-1, k, k)
+        return (p - sx[:, :, None] * sx[:, None, :] / nb) / (nb - 1)
+    mf = m.astype(float)
+    x0 = np.where(m, x, 0.0)
+    nij = (w @ (mf[:, :, None] * mf[:, None, :]).reshape(n, k * k)).reshape(-1, k, k)
+    s = (w @ (x0[:, :, None] * mf[:, None, :]).reshape(n, k * k)).reshape(-1, k, k)
+    p = (w @ (x0[:, :, None] * x0[:, None, :]).reshape(n, k * k)).reshape(-1, k, k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (p - s * np.swapaxes(s, 1, 2) / nij) / (nij - 1)
+
+
+def _percentile_ci(values: np.ndarray, ci: float) -> tuple[float, float]:
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return float("nan"), float("nan")
+    lo, hi = np.quantile(v, [(1 - ci) / 2, 1 - (1 - ci) / 2])  # R quantile type 7
+    return float(lo), float(hi)
+
+
+# --------------------------------------------------------------------------- alpha
+def cronbach_alpha(items: Any, *, ci: float | None = 0.95, ci_method: str = "feldt",
+                   n_boot: int = 2000, seed: int | None = 0, nan_policy: str = "pairwise",
+                   ordinal: bool = False) -> ReliabilityResult:
+    r"""Cronbach's alpha with a Feldt or percentile-bootstrap confidence interval.
+
+    .. math:: \alpha = \frac{k}{k-1}\left(1 - \frac{\operatorname{tr} C}{\sum_{ij} C_{ij}}\right)
+
+    with C the item covariance matrix: pairwise-complete covariances by
+    default, exactly as ``psych::alpha`` (its ``raw_alpha``); ``nan_policy=
+    "listwise"`` first drops every respondent with a missing answer.
+
+    Parameters
+    ----------
+    items : DataFrame or ResponseSet
+        Item scores, one column per item (a ResponseSet is scored first:
+        reverse-keyed, don't know as missing).
+    ci : float or None
+        Confidence level; None for no interval.
+    ci_method : {"feldt", "bootstrap"}
+        Feldt (1965): with F quantiles on (n-1, (n-1)(k-1)) degrees of freedom,
+        ``[1 - (1-alpha) F_{1-p/2}, 1 - (1-alpha) F_{p/2}]`` (psych's
+        ``alpha.ci``). Bootstrap: percentile interval over ``n_boot``
+        resamples of respondents, all resamples computed at once.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int or None
+        Seed of the resampling (numpy ``default_rng``).
+    nan_policy : {"pairwise", "listwise"}
+    ordinal : bool
+        Use the polychoric correlation matrix instead of C (``psych::alpha(
+        polychoric(x)$rho)``, "ordinal alpha", Zumbo et al. 2007). Its Feldt
+        interval treats the polychoric alpha like a covariance alpha (an
+        approximation); the bootstrap recomputes the polychoric matrix per
+        resample (slower).
+
+    Returns
+    -------
+    ReliabilityResult
+        ``n`` is the number of respondents with at least one answer
+        (pairwise; psych counts all rows, the same when no row is empty) or
+        of complete respondents (listwise).
+
+    References
+    ----------
+    Cronbach (1951) Psychometrika 16, 297-334. Feldt (1965) Psychometrika 30,
+    357-370. Revelle, psych::alpha.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(500, 1))
+    >>> items = pd.DataFrame(np.round(3 + f + rng.normal(size=(500, 6))), columns=list("abcdef"))
+    >>> res = cronbach_alpha(items, ci_method="bootstrap", n_boot=500)
+    >>> round(res.estimate, 3), res.method
+    (0.855, 'alpha; pairwise; bootstrap 95% CI (500 resamples)')
+    >>> res.ci_low < res.estimate < res.ci_high
+    True
+    """
+    _check_ci(ci)
+    if ci_method not in ("feldt", "bootstrap"):
+        raise ValueError(f"ci_method must be 'feldt' or 'bootstrap', not {ci_method!r}.")
+    if nan_policy not in ("pairwise", "listwise"):
+        raise ValueError(f"nan_policy must be 'pairwise' or 'listwise', not {nan_policy!r}.")
+    if ci is not None and ci_method == "bootstrap" and (not isinstance(n_boot, (int, np.integer)) or n_boot < 10):
+        raise ValueError(f"n_boot must be an integer of at least 10 resamples, not {n_boot!r}.")
+    df = _as_items(items)
+    if nan_policy == "listwise":
+        df = df.dropna()
+        if len(df) < 3:
+            raise ValueError("Fewer than 3 respondents answered every item; use nan_policy='pairwise'.")
+        df = _as_items(df)
+    x = df.to_numpy()
+    x = x[~np.isnan(x).all(axis=1)]
+    n, k = x.shape
+    if ordinal:
+        rho = polychoric(df)
+        est = float(_alpha_from_cov(rho.to_numpy()))
+    else:
+        c, nij = _pairwise_cov(x)
+        if np.any(nij < 2):
+            raise ValueError("Some pairs of items were never answered together by two respondents; "
+                             "alpha cannot be computed from pairwise covariances.")
+        est = float(_alpha_from_cov(c))
+    label = f"alpha; {'polychoric' if ordinal else nan_policy}"
+    if ci is None:
+        return ReliabilityResult(est, float("nan"), float("nan"), n, k, label)
+    if ci_method == "feldt":
+        p = 1 - ci
+        lo = 1 - (1 - est) * stats.f.ppf(1 - p / 2, n - 1, (n - 1) * (k - 1))
+        hi = 1 - (1 - est) * stats.f.ppf(p / 2, n - 1, (n - 1) * (k - 1))
+        return ReliabilityResult(est, float(lo), float(hi), n, k,
+                                 f"{label}; feldt {ci:.0%} CI")
+    rng = np.random.default_rng(seed)
+    if ordinal:
+        boots = np.empty(n_boot)
+        cols = list(df.columns)
+        for b in range(n_boot):
+            xb = x[rng.integers(0, n, size=n)]
+            try:
+                rb = _polychoric_matrix(xb, cols, warn=False)
+                boots[b] = _alpha_from_cov(rb)
+            except ValueError:
+                boots[b] = np.nan
+    else:
+        boots = _alpha_from_cov(_boot_pairwise_cov(x, _boot_counts(rng, n, n_boot)))
+    lo, hi = _percentile_ci(boots, ci)
+    return ReliabilityResult(est, lo, hi, n, k,
+                             f"{label}; bootstrap {ci:.0%} CI ({n_boot} resamples)")
+
+
+def alpha_summary(items: Any) -> pd.DataFrame:
+    r"""psych's ``alpha()$total``: raw and standardised alpha, G6, r statistics.
+
+    Columns (pairwise covariances C, their correlations R, k items, n rows):
+
+    * ``raw_alpha`` = k/(k-1) (1 - tr C / sum C)
+    * ``std_alpha`` = k/(k-1) (1 - k / sum R)
+    * ``g6_smc`` (Guttman's lambda 6) = 1 - (k - sum smc(R)) / sum R
+    * ``average_r`` = (sum R - k) / (k (k-1)); ``median_r`` = median off-diagonal r
+    * ``s_n`` (signal/noise) = k r / (1 - r) with r = average_r
+    * ``ase`` = sqrt(Q / n), Q = 2k^2 / ((k-1)^2 (1'C1)^3) [(1'C1)(tr C^2 + (tr C)^2) - 2 tr C (1'C^2 1)]
+      (Duhachek & Iacobucci 2004, as psych)
+    * ``mean``, ``sd`` of the respondents' mean over answered items
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 1))
+    >>> items = pd.DataFrame(np.round(3 + f + rng.normal(size=(200, 4))), columns=list("abcd"))
+    >>> alpha_summary(items).round(3).iloc[0].to_dict()
+    {'raw_alpha': 0.792, 'std_alpha': 0.793, 'g6_smc': 0.748, 'average_r': 0.489, 'median_r': 0.486, 's_n': 3.826, 'ase': 0.024, 'mean': 3.014, 'sd': 1.12}
+    """
+    df = _as_items(items)
+    x = df.to_numpy()
+    x = x[~np.isnan(x).all(axis=1)]
+    c, _ = _pairwise_cov(x)
+    st = _alpha_stats(c)
+    total = _row_means(x)
+    row = {key: st[key] for key in ("raw_alpha", "std_alpha", "g6_smc", "average_r", "median_r", "s_n")}
+    row["ase"] = math.sqrt(st["q"] / x.shape[0])
+    row["mean"] = float(np.mean(total))
+    row["sd"] = float(np.std(total, ddof=1))
+    return pd.DataFrame([row])
+
+
+def _value_label(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def item_statistics(items: Any, *, max_categories: int = 10) -> pd.DataFrame:
+    r"""Item table as psych's ``alpha()``: item.stats, alpha.drop and response.freq.
+
+    Columns, for item i (C pairwise covariances, R correlations):
+
+    * ``n`` answers, ``mean``, ``sd`` (n-1)
+    * ``raw_r``: correlation of the item with the respondent's mean over
+      answered items (pairwise complete)
+    * ``std_r`` = (R 1)_i / sqrt(1'R1); ``r_cor`` the same with smc on the
+      diagonal of R (corrected for overlap)
+    * ``r_drop`` = (C1 - C_ii) / sqrt(C_ii * sum C_{-i,-i}) (item-rest correlation)
+    * ``alpha_if_dropped``: raw alpha of the other items
+    * ``missing_share`` = 1 - n / rows
+    * ``share_<v>``: share of the item's answers equal to v, for every value v
+      seen in any item (left out when there are more than ``max_categories``)
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(200, 1))
+    >>> items = pd.DataFrame(np.clip(np.round(3 + f + rng.normal(size=(200, 4))), 1, 5), columns=list("abcd"))
+    >>> tab = item_statistics(items)
+    >>> tab[["n", "r_drop", "alpha_if_dropped", "share_1", "share_5"]].round(3)
+         n  r_drop  alpha_if_dropped  share_1  share_5
+    a  200   0.580             0.706    0.085    0.110
+    b  200   0.533             0.731    0.075    0.100
+    c  200   0.576             0.710    0.060    0.080
+    d  200   0.569             0.713    0.075    0.085
+    """
+    df = _as_items(items)
+    x = df.to_numpy()
+    nrows = x.shape[0]
+    k = x.shape[1]
+    c, _ = _pairwise_cov(x)
+    r = _cov2cor(c)
+    m = ~np.isnan(x)
+    n_i = m.sum(axis=0)
+    total = _row_means(x)
+    raw_r = np.empty(k)
+    for i in range(k):
+        ok = m[:, i] & ~np.isnan(total)
+        raw_r[i] = np.corrcoef(total[ok], x[ok, i])[0, 1]
+    std_r = r.sum(axis=0) / math.sqrt(r.sum())
+    rc = r.copy()
+    np.fill_diagonal(rc, _smc(r))
+    r_cor = rc.sum(axis=0) / math.sqrt(rc.sum())
+    r_drop = np.empty(k)
+    a_drop = np.empty(k)
+    for i in range(k):
+        keep = np.arange(k) != i
+        sub = c[np.ix_(keep, keep)]
+        r_drop[i] = (c[:, i].sum() - c[i, i]) / math.sqrt(c[i, i] * sub.sum())
+        if k > 2:
+            a_drop[i] = _alpha_from_cov(sub)
+        else:  # psych: C12 / C22 for item 1, C12 / C11 for item 2
+            a_drop[i] = c[0, 1] / c[1 - i, 1 - i]
+    out = pd.DataFrame({
+        "n": n_i.astype(int),
+        "mean": np.nanmean(x, axis=0),
+        "sd": np.nanstd(x, axis=0, ddof=1),
+        "raw_r": raw_r, "std_r": std_r, "r_cor": r_cor, "r_drop": r_drop,
+        "alpha_if_dropped": a_drop,
+        "missing_share": 1 - n_i / nrows,
+    }, index=df.columns)
+    values = np.unique(x[m])
+    if values.size <= max_categories:
+        for v in values:
+            out[f"share_{_value_label(v)}"] = (x == v).sum(axis=0) / n_i
+    out.index.name = "item"
+    return out
+
+
+# --------------------------------------------------------------------------- bivariate normal
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
+
+
+def _bvn_upper_finite(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """P(X > h, Y > k) for a standard bivariate normal with correlation r (finite h, k).
+
+    Genz (2004) "Numerical computation of rectangular bivariate and trivariate
+    normal and t probabilities", Statistics and Computing 14, 251-260 (the
+    Drezner-Wesolowsky method with Genz's double-precision changes), with the
+    20-point Gauss-Legendre rule everywhere; vectorised over h, k, r.
+    """
+    h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float), np.asarray(r, float))
+    t = _GL_T.reshape((1,) * h.ndim + (-1,))
+    w = _GL_W.reshape((1,) * h.ndim + (-1,))
+    out = np.empty(h.shape)
+    hk = h * k
+    small = np.abs(r) < 0.925
+    with np.errstate(all="ignore"):
+        # |r| < 0.925: integrate over asin(r).
+        hs = (h * h + k * k) / 2
+        asr = np.arcsin(r)
+        sn = np.sin(asr[..., None] * (1 + t) / 2)
+        f = np.exp((sn * hk[..., None] - hs[..., None]) / (1 - sn * sn))
+        b1 = asr * (f * w).sum(axis=-1) / (4 * np.pi) + special.ndtr(-h) * special.ndtr(-k)
+        # |r| >= 0.925.
+        kk = np.where(r < 0, -k, k)
+        hk2 = np.where(r < 0, -hk, hk)
+        as_ = (1 - r) * (1 + r)
+        a = np.sqrt(as_)
+        bs = (h - kk) ** 2
+        c = (4 - hk2) / 8
+        d = (12 - hk2) / 16
+        e = -(bs / as_ + hk2) / 2
+        bvn = np.where(e > -100,
+                       a * np.exp(e) * (1 - c * (bs - as_) * (1 - d * bs / 5) / 3 + c * d * as_ * as_ / 5),
+                       0.0)
+        b = np.sqrt(bs)
+        sp = math.sqrt(2 * math.pi) * special.ndtr(-b / a)
+        bvn = np.where(-hk2 < 100,
+                       bvn - np.exp(-hk2 / 2) * sp * b * (1 - c * bs * (1 - d * bs / 5) / 3), bvn)
+        xs = (a[..., None] * (1 + t) / 2) ** 2
+        rs = np.sqrt(1 - xs)
+        e2 = -(bs[..., None] / xs + hk2[..., None]) / 2
+        term = (a[..., None] / 2) * w * np.exp(e2) * (
+            np.exp(-hk2[..., None] * xs / (2 * (1 + rs) ** 2)) / rs
+            - (1 + c[..., None] * xs * (1 + d[..., None] * xs)))
+        bvn = bvn + np.where(e2 > -100, term, 0.0).sum(axis=-1)
+        bvn = -bvn / (2 * np.pi)
+        bvn = np.where(np.abs(r) >= 1, 0.0, bvn)
+        pos = bvn + special.ndtr(-np.maximum(h, kk))
+        neg = -bvn + np.where(kk > h, np.where(h < 0, special.ndtr(kk) - special.ndtr(h),
+                                               special.ndtr(-h) - special.ndtr(-kk)), 0.0)
+        b2 = np.where(r > 0, pos, neg)
+    out = np.where(small, b1, b2)
+    return np.clip(out, 0.0, 1.0)
+
+
+def _bvn_cdf(a: np.ndarray, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """P(X < a, Y < b), standard bivariate normal with correlation r; a, b may be +-inf."""
+    a, b, r = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(r, float))
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    core = _bvn_upper_finite(np.where(fa, -a, 0.0), np.where(fb, -b, 0.0), r)
+    out = np.where(fa & fb, core, 0.0)
+    out = np.where((a == np.inf) & fb, special.ndtr(np.where(fb, b, 0.0)), out)
+    out = np.where((b == np.inf) & fa, special.ndtr(np.where(fa, a, 0.0)), out)
+    out = np.where((a == np.inf) & (b == np.inf), 1.0, out)
+    out = np.where((a == -np.inf) | (b == -np.inf), 0.0, out)
+    return out
+
+
+def _bvn_pdf(a: np.ndarray, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Bivariate normal density (0 at infinite arguments)."""
+    a, b, r = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float), np.asarray(r, float))
+    fin = np.isfinite(a) & np.isfinite(b)
+    a0, b0 = np.where(fin, a, 0.0), np.where(fin, b, 0.0)
+    one = 1 - r * r
+    dens = np.exp(-(a0 * a0 - 2 * r * a0 * b0 + b0 * b0) / (2 * one)) / (2 * np.pi * np.sqrt(one))
+    return np.where(fin, dens, 0.0)
+
+
+# --------------------------------------------------------------------------- polychoric
+def _poly_rho(tab: np.ndarray, rc: np.ndarray, cc: np.ndarray) -> np.ndarray:
+    """ML correlation for a batch of contingency tables with fixed thresholds.
+
+    Maximises sum tab_ij log P_ij(rho) (tab in proportions) by Fisher scoring
+    on rho, safeguarded by bisection on the sign of the score.
+    tab (P, R, C); rc (P, R-1); cc (P, C-1).
+    """
+    p = tab.shape[0]
+    inf = np.full((p, 1), np.inf)
+    acut = np.concatenate([-inf, rc, inf], axis=1)[:, :, None]
+    bcut = np.concatenate([-inf, cc, inf], axis=1)[:, None, :]
+    lo = np.full(p, -1 + 1e-10)
+    hi = np.full(p, 1 - 1e-10)
+    rho = np.zeros(p)
+    active = np.ones(p, bool)
+    for _ in range(200):
+        rr = rho[:, None, None]
+        f = _bvn_cdf(acut, bcut, rr)
+        cell = f[:, 1:, 1:] - f[:, :-1, 1:] - f[:, 1:, :-1] + f[:, :-1, :-1]
+        g = _bvn_pdf(acut, bcut, rr)
+        dcell = g[:, 1:, 1:] - g[:, :-1, 1:] - g[:, 1:, :-1] + g[:, :-1, :-1]
+        okc = cell > 1e-300
+        with np.errstate(all="ignore"):
+            score = np.where(okc & (tab > 0), tab * dcell / np.where(okc, cell, 1.0), 0.0).sum(axis=(1, 2))
+            info = np.where(okc, dcell * dcell / np.where(okc, cell, 1.0), 0.0).sum(axis=(1, 2))
+        lo = np.where(score > 0, rho, lo)
+        hi = np.where(score <= 0, rho, hi)
+        with np.errstate(all="ignore"):
+            new = rho + score / info
+        bad = ~np.isfinite(new) | (new <= lo) | (new >= hi)
+        new = np.where(bad, (lo + hi) / 2, new)
+        step = np.abs(new - rho)
+        rho = np.where(active, new, rho)
+        active &= step > 1e-12
+        if not active.any():
+            break
+    return rho
+
+
+def _cor_smooth(r: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
+    """psych::cor.smooth: lift non-positive eigenvalues, rescale, back to a correlation matrix."""
+    vals, vecs = np.linalg.eigh(r)
+    if vals.min() >= np.finfo(float).eps:
+        return r
+    warnings.warn("The polychoric correlation matrix was not positive definite; it was smoothed "
+                  "(psych::cor.smooth).", RuntimeWarning, stacklevel=3)
+    vals = np.where(vals < eig_tol, 100 * eig_tol, vals)
+    vals = vals * r.shape[0] / vals.sum()
+    out = (vecs * vals) @ vecs.T
+    return _cov2cor(out)
+
+
+def _polychoric_matrix(x: np.ndarray, cols: list, *, warn: bool = True) -> np.ndarray:
+    """psych::polychoric(x)$rho for an (n, k) array of integer codes with NaN."""
+    n, k = x.shape
+    m = ~np.isnan(x)
+    vals = x[m]
+    if not np.all(vals == np.round(vals)):
+        raise ValueError("Polychoric correlations need integer answer codes (ordered categories).")
+    xmin = vals.min()
+    nv = int(vals.max() - xmin + 1)
+    if nv > 8:
+        raise ValueError(f"The items span {nv} categories; polychoric correlations are for at most 8 "
+                         "ordered categories (as psych::polychoric). Use ordinal=False.")
+    xi = np.where(m, x - xmin, -1).astype(int)       # 0-based category, -1 missing
+    freq = np.stack([np.bincount(xi[m[:, j], j], minlength=nv) for j in range(k)])  # (k, nv)
+    n_obs = freq.sum(axis=1)
+    with np.errstate(divide="ignore"):
+        tau = special.ndtri(np.cumsum(freq, axis=1)[:, :-1] / n_obs[:, None])  # (k, nv-1)
+    top = np.array([xi[m[:, j], j].max() for j in range(k)])
+    global_ = bool(np.all(top == top[0]))
+    ii, jj = np.triu_indices(k, 1)
+    # psych fills the lower triangle from pairs (i > j): rows of the table = item i.
+    tabs = np.empty((ii.size, nv, nv))
+    for p_, (i, j) in enumerate(zip(jj, ii)):          # i = later item (rows), j = earlier
+        both = m[:, i] & m[:, j]
+        tabs[p_] = np.bincount(xi[both, i] * nv + xi[both, j], minlength=nv * nv).reshape(nv, nv)
+    tot = tabs.sum(axis=(1, 2))
+    if np.any(tot == 0):
+        raise ValueError("Some pairs of items were never answered together; polychoric correlations "
+                         "cannot be computed.")
+    props = tabs / tot[:, None, None]
+    if global_:
+        rho = _poly_rho(props, tau[jj], tau[ii])
+    else:
+        rho = np.empty(ii.size)
+        for p_ in range(ii.size):
+            t = props[p_]
+            t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+            if min(t.shape) < 2:
+                rho[p_] = np.nan
+                continue
+            t = np.where(t == 0, 0.5 / tot[p_], t)       # psych's correct = 0.5
+            rcut = special.ndtri(np.cumsum(t.sum(axis=1))[:-1])
+            ccut = special.ndtri(np.cumsum(t.sum(axis=0))[:-1])
+            rho[p_] = _poly_rho(t[None], rcut[None], ccut[None])[0]
+    if np.any(~np.isfinite(rho)):
+        raise ValueError("Some polychoric correlations could not be estimated (an item pair has "
+                         "answers in only one category together).")
+    r = np.eye(k)
+    r[jj, ii] = rho
+    r[ii, jj] = rho
+    if warn:
+        return _cor_smooth(r)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _cor_smooth(r)
+
+
+def polychoric(items: Any) -> pd.DataFrame:
+    r"""Polychoric correlation matrix, as ``psych::polychoric(x)$rho``.
+
+    Two-step estimator (Olsson 1979): thresholds of each item from its own
+    marginal proportions, tau_c = Phi^{-1}(P(X <= c)); then for each pair the
+    rho maximising the pairwise-complete table's multinomial likelihood
+    sum n_ab log P_ab(rho), with P_ab the bivariate normal probability of the
+    rectangle between the thresholds. As psych: when items differ in their
+    highest observed category, thresholds come from each pair's own table,
+    empty rows/columns are dropped and empty cells set to 0.5 counts; a matrix
+    that is not positive definite is smoothed (``cor.smooth``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(3)
+    >>> z = rng.multivariate_normal([0, 0, 0], [[1, .6, .5], [.6, 1, .4], [.5, .4, 1]], size=2000)
+    >>> x = pd.DataFrame(np.digitize(z, [-1, 0, 0.8]) + 1, columns=["a", "b", "c"])
+    >>> polychoric(x).round(2)
+          a     b     c
+    a  1.00  0.61  0.51
+    b  0.61  1.00  0.40
+    c  0.51  0.40  1.00
+    """
+    df = _as_items(items)
+    r = _polychoric_matrix(df.to_numpy(), list(df.columns))
+    return pd.DataFrame(r, index=df.columns, columns=df.columns)
