@@ -62,6 +62,7 @@ __all__ = [
     "PrePostResult",
     "ThenTestResult",
     "DiDResult",
+    "REMLFit",
     "prepost",
     "then_test",
     "difference_in_differences",
@@ -96,6 +97,11 @@ def _check_ci(ci: float) -> None:
         raise ValueError(f"ci must be a confidence level between 0 and 1 (for example 0.95), got {ci!r}.")
 
 
+def _show(v: Any) -> str:
+    """repr of a cell value without numpy wrappers (np.int64(2) -> 2)."""
+    return repr(v.item() if isinstance(v, np.generic) else v)
+
+
 def _first_row(mask: pd.Series) -> Any:
     return mask.index[np.flatnonzero(mask.to_numpy())[0]]
 
@@ -122,7 +128,7 @@ def _post_indicator(values: pd.Series, *, pre: Any, post: Any, column: str) -> n
         return (numeric == 1).to_numpy()
     bad = [v for v in uniq if str(v) not in {str(pre), str(post), "0", "1", "True", "False"}]
     bad = bad or uniq
-    shown = ", ".join(repr(v) for v in bad[:5]) + (" ..." if len(bad) > 5 else "")
+    shown = ", ".join(_show(v) for v in bad[:5]) + (" ..." if len(bad) > 5 else "")
     raise ValueError(
         f"Column '{column}' holds values other than the two rounds {pre!r} and {post!r} "
         f"(or 0/1): {shown}. Recode them, or pass pre=/post= with the labels the file uses."
@@ -142,7 +148,7 @@ def _group_indicator(values: pd.Series, *, column: str) -> np.ndarray:
                             errors="coerce")
     if numeric.isna().any() or not set(numeric.unique()) <= {0, 1}:
         bad = [v for v in pd.unique(values) if str(v) not in {"0", "1", "True", "False", "0.0", "1.0"}]
-        shown = ", ".join(repr(v) for v in bad[:5])
+        shown = ", ".join(_show(v) for v in bad[:5])
         raise ValueError(
             f"Column '{column}' must hold 1/True for those who took part and 0/False for the "
             f"comparison group; it also holds {shown}."
@@ -159,7 +165,7 @@ def _check_unique_subjects(subj: pd.Series, is_post: np.ndarray, *, column: str,
             code = dup.iloc[0]
             rows = list(dup.index[dup == code])
             raise ValueError(
-                f"Respondent code {code!r} (column '{column}') is used {len(rows)} times in round "
+                f"Respondent code {_show(code)} (column '{column}') is used {len(rows)} times in round "
                 f"{label!r} (rows {', '.join(map(str, rows[:5]))}); each respondent may answer once "
                 "per round. Remove or merge the duplicates before the analysis."
             )
@@ -609,7 +615,7 @@ def then_test(
         if subject is not None and ids.dropna().duplicated().any():
             code = ids[ids.duplicated(keep=False) & ids.notna()].iloc[0]
             raise ValueError(
-                f"Respondent code {code!r} (column '{subject}') is used more than once; in the wide "
+                f"Respondent code {_show(code)} (column '{subject}') is used more than once; in the wide "
                 "layout each row is one respondent. Remove or merge the duplicates."
             )
         before = pd.DataFrame({"id": ids.to_numpy(), "x": data[score_pre].to_numpy(), "t": 0})
@@ -661,7 +667,8 @@ class DiDResult:
     method : str
         ``"mixed"`` or ``"ols"``.
     model : object
-        The fitted statsmodels results object.
+        The fitted model: :class:`REMLFit` for ``mixed``, statsmodels
+        ``RegressionResults`` for ``ols``.
     ci_method : str
         How ``ci_low``/``ci_high``/``pvalue`` were obtained.
     df : float
@@ -702,6 +709,133 @@ class DiDResult:
         keep = ["estimate", "se", "ci_low", "ci_high", "pvalue", "method", "ci_method", "df",
                 "n_obs", "n_clusters", "n_subjects", "cr1_pvalue", "cr1_ci_low", "cr1_ci_high"]
         return pd.DataFrame([{k: getattr(self, k) for k in keep}])
+
+
+@dataclass(frozen=True, eq=False)
+class REMLFit:
+    """A linear mixed model with random intercepts fitted by REML.
+
+    Attributes
+    ----------
+    fe_params : pandas.Series
+        Fixed effects.
+    cov_params : pandas.DataFrame
+        Their covariance :math:`\\hat\\sigma^2 (X^\\top H^{-1} X)^{-1}` (lme4's ``vcov``).
+    theta : numpy.ndarray
+        Random-intercept SDs relative to the residual SD (lme4's ``getME(, "theta")``).
+    variance_components : dict
+        Variance per random factor and ``residual``.
+    reml_criterion : float
+        -2 x restricted log-likelihood (lme4's ``REMLcrit``).
+    converged : bool
+    messages : tuple of str
+        Notes from the fit (for example a variance estimated at zero).
+    """
+
+    fe_params: pd.Series
+    cov_params: pd.DataFrame
+    theta: np.ndarray
+    variance_components: dict
+    reml_criterion: float
+    converged: bool
+    messages: tuple = ()
+
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors of the fixed effects."""
+        return pd.Series(np.sqrt(np.diag(self.cov_params)), index=self.fe_params.index)
+
+
+def _reml_random_intercepts(X: np.ndarray, y: np.ndarray, factors: list[np.ndarray], *,
+                            names: Sequence[str], factor_names: Sequence[str]) -> REMLFit:
+    r"""REML fit of :math:`y = X\beta + Z_1 u_1 + Z_2 u_2 + e` (one or two random intercepts).
+
+    With :math:`u_k \sim N(0, \sigma^2\theta_k^2 I)`, :math:`e \sim N(0, \sigma^2 I)`,
+    :math:`H = I + Z\Lambda\Lambda Z^\top`, :math:`U = \Lambda Z^\top`,
+    :math:`M = I + UU^\top` (so :math:`|H| = |M|` and
+    :math:`H^{-1} = I - U^\top M^{-1} U`), the profiled REML deviance minimised
+    over :math:`\theta \ge 0` is (Bates et al. 2015, eq. 41)
+
+    .. math:: d(\theta) = \log|M| + \log|X^\top H^{-1}X| + (n-p)\left[1 +
+              \log\frac{2\pi\, r^\top H^{-1} r}{n-p}\right].
+
+    M is solved blockwise: the first factor's block is diagonal (each row
+    belongs to one level), the second is handled through its Schur
+    complement, so thousands of respondents cost little. Factors may be
+    nested or crossed.
+
+    Reference: Bates, Maechler, Bolker & Walker (2015). Fitting linear
+    mixed-effects models using lme4. *Journal of Statistical Software* 67(1).
+    """
+    n, p = X.shape
+    Wm = np.column_stack([X, y])
+    WtW = Wm.T @ Wm
+    codes = [pd.factorize(f)[0] for f in factors]
+    sizes = [int(c.max()) + 1 for c in codes]
+    ZtW = []
+    for c, q in zip(codes, sizes):
+        ZtW.append(np.column_stack([np.bincount(c, weights=Wm[:, j], minlength=q) for j in range(p + 1)]))
+    cnt = [np.bincount(c, minlength=q).astype(float) for c, q in zip(codes, sizes)]
+    N12 = None
+    if len(codes) == 2:
+        N12 = np.zeros((sizes[0], sizes[1]))
+        np.add.at(N12, (codes[0], codes[1]), 1.0)
+
+    def parts(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t1 = theta[0]
+        A = 1.0 + t1**2 * cnt[0]
+        b1 = t1 * ZtW[0]
+        if len(codes) == 1:
+            quad = b1.T @ (b1 / A[:, None])
+            return float(np.sum(np.log(A))), WtW - quad
+        t2 = theta[1]
+        B = t1 * t2 * N12
+        b2 = t2 * ZtW[1]
+        AiB = B / A[:, None]
+        Sc = np.diag(1.0 + t2**2 * cnt[1]) - B.T @ AiB
+        L = np.linalg.cholesky(Sc)
+        rhs = b2 - AiB.T @ b1
+        x2 = np.linalg.solve(L.T, np.linalg.solve(L, rhs))
+        x1 = (b1 - B @ x2) / A[:, None]
+        quad = b1.T @ x1 + b2.T @ x2
+        return float(np.sum(np.log(A)) + 2 * np.sum(np.log(np.diag(L)))), WtW - quad
+
+    def deviance(theta: np.ndarray) -> float:
+        logdet_m, P = parts(np.abs(theta))
+        XtHX, XtHy, yHy = P[:p, :p], P[:p, p], P[p, p]
+        Lx = np.linalg.cholesky(XtHX)
+        z = np.linalg.solve(Lx, XtHy)
+        rss = yHy - z @ z
+        return float(logdet_m + 2 * np.sum(np.log(np.diag(Lx)))
+                     + (n - p) * (1 + np.log(2 * np.pi * rss / (n - p))))
+
+    k = len(codes)
+    best = None
+    for start in (np.ones(k), np.full(k, 0.3)):
+        res = optimize.minimize(deviance, start, method="L-BFGS-B", bounds=[(0, None)] * k,
+                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+        if best is None or res.fun < best.fun:
+            best = res
+    # polish (Nelder-Mead does not stall on the flat, bounded directions)
+    pol = optimize.minimize(lambda t: deviance(np.abs(t)), best.x, method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 4000})
+    theta = np.abs(pol.x) if pol.fun <= best.fun else best.x
+    dev = min(pol.fun, best.fun)
+    _, P = parts(theta)
+    XtHX, XtHy, yHy = P[:p, :p], P[:p, p], P[p, p]
+    XtHXi = np.linalg.inv(XtHX)
+    beta = XtHXi @ XtHy
+    sigma2 = float((yHy - XtHy @ beta) / (n - p))
+    comps = {name: sigma2 * float(t) ** 2 for name, t in zip(factor_names, theta)}
+    comps["residual"] = sigma2
+    msgs = tuple(f"The {name} variance is estimated at zero (boundary); the model reduces to fewer "
+                 "random effects." for name, t in zip(factor_names, theta) if t < 1e-6)
+    return REMLFit(
+        fe_params=pd.Series(beta, index=list(names)),
+        cov_params=pd.DataFrame(sigma2 * XtHXi, index=list(names), columns=list(names)),
+        theta=np.asarray(theta, dtype=float), variance_components=comps, reml_criterion=float(dev),
+        converged=bool(best.success or pol.success), messages=msgs,
+    )
 
 
 _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
@@ -825,12 +959,15 @@ def difference_in_differences(
     (comparison change).
 
     ``method="mixed"`` fits ``score ~ post*treated + (1|cluster) + (1|subject)``
-    by REML with statsmodels' ``MixedLM`` (clusters as groups, subjects as a
-    variance component nested in them; with only one of ``cluster`` /
-    ``subject`` a single random intercept). The standard error is the one
-    lme4 reports, :math:`\sqrt{[(X^\top \hat V^{-1} X)^{-1}]_{33}}` with
-    :math:`\hat V` built from the REML variance components; the interval and
-    p-value use the normal distribution (Wald), as lme4 gives no df.
+    (or the one random intercept given) by REML, the same criterion and
+    standard error as ``lme4::lmer`` (see :func:`_reml_random_intercepts`;
+    subjects may be nested in clusters or crossed with them). The standard
+    error is :math:`\sqrt{\hat\sigma^2[(X^\top H^{-1} X)^{-1}]_{33}}`; the
+    interval and p-value use the normal distribution (Wald), as lme4 gives
+    no df. statsmodels' ``MixedLM`` is not used: its fixed-effect covariance
+    comes from the joint Hessian (differs from lme4 by ~5e-4 in our
+    fixtures) and it fails with a singular matrix when subjects are the
+    only grouping factor.
 
     ``method="ols"`` fits OLS with cluster-robust CR1 errors,
     :math:`V = \frac{G}{G-1}\frac{N-1}{N-K}(X^\top X)^{-1}\sum_g X_g^\top
@@ -851,7 +988,7 @@ def difference_in_differences(
     cluster : str, optional
         Unit (workplace, municipality) the respondents belong to.
     subject : str, optional
-        Respondent code linking the rounds; must be nested in ``cluster``.
+        Respondent code linking the rounds (nested in or crossed with ``cluster``).
     method : {"mixed", "ols"}
     pre, post, ci
         As in :func:`prepost`.
@@ -928,14 +1065,6 @@ def difference_in_differences(
             f"Column '{cluster}' has only one cluster ({d['cluster'].iloc[0]!r}); a cluster effect "
             "needs at least two clusters. Leave cluster= out, or add comparison units."
         )
-    if cluster is not None and subject is not None:
-        per = d.groupby("subject")["cluster"].nunique()
-        if (per > 1).any():
-            s = per.index[per > 1][0]
-            raise ValueError(
-                f"Respondent {s!r} (column '{subject}') appears in more than one cluster of column "
-                f"'{cluster}'; respondents must be nested in clusters. Fix the codes or the units."
-            )
     alpha = 1.0 - ci
     caught: list[str] = []
     X = np.column_stack([np.ones(len(d)), d["post"], d["treated"], d["post"] * d["treated"]])
@@ -944,40 +1073,16 @@ def difference_in_differences(
         if cluster is None and subject is None:
             raise ValueError("method='mixed' needs cluster= and/or subject= (the random intercepts); "
                              "without them use method='ols'.")
-        if cluster is not None and subject is not None:
-            md = smf.mixedlm("y ~ post * treated", d, groups="cluster", re_formula="1",
-                             vc_formula={"subject": "0 + C(subject)"})
-        else:
-            md = smf.mixedlm("y ~ post * treated", d, groups="cluster" if cluster is not None else "subject")
-        with warnings.catch_warnings(record=True) as wlist:
-            warnings.simplefilter("always")
-            fit = md.fit(reml=True, method=["lbfgs"])
-            if not fit.converged:
-                fit = md.fit(reml=True, method=["nm", "lbfgs"])
-        caught = sorted({str(w.message) for w in wlist})
-        scale = float(fit.scale)
-        var_group = float(np.asarray(fit.cov_re)[0, 0])
-        var_sub = float(np.asarray(fit.vcomp)[0]) if (cluster is not None and subject is not None) else 0.0
-        gcol = "cluster" if cluster is not None else "subject"
-        XtVX = np.zeros((4, 4))
-        for _, idx in d.groupby(gcol, sort=False).indices.items():
-            Xg = X[idx]
-            V = scale * np.eye(len(idx)) + var_group
-            if var_sub > 0:
-                s = d["subject"].to_numpy()[idx]
-                V = V + var_sub * (s[:, None] == s[None, :])
-            XtVX += Xg.T @ np.linalg.solve(V, Xg)
-        cov = np.linalg.inv(XtVX)
+        factors = [d[c].to_numpy() for c, col in (("subject", subject), ("cluster", cluster)) if col is not None]
+        fit = _reml_random_intercepts(X, d["y"].to_numpy(), factors,
+                                      names=["Intercept", "post", "treated", "post:treated"],
+                                      factor_names=[n for n, col in (("subject", subject), ("cluster", cluster))
+                                                    if col is not None])
+        caught = list(fit.messages)
         est = float(fit.fe_params.iloc[3])
-        se = float(np.sqrt(cov[3, 3]))
+        se = float(np.sqrt(fit.cov_params.iloc[3, 3]))
         z = stats.norm.ppf(1 - alpha / 2)
-        comps = {"residual": scale}
-        if cluster is not None:
-            comps["cluster"] = var_group
-            if subject is not None:
-                comps["subject"] = var_sub
-        else:
-            comps["subject"] = var_group
+        comps = dict(fit.variance_components)
         return DiDResult(
             estimate=est, se=se, ci_low=est - z * se, ci_high=est + z * se,
             pvalue=float(2 * stats.norm.sf(abs(est / se))), method="mixed", model=fit,
