@@ -1,5 +1,190 @@
-"""``dmkit`` command line (placeholder, filled in below)."""
+"""``dmkit``: the kit's command line. Thin: every command calls the library.
+
+Commands
+--------
+dmkit instruments                      list the shipped instruments
+dmkit instruments show ID              print an instrument's items
+dmkit validate FILE --instrument ID    validate a survey export
+dmkit round FILE --instrument ID ...   run the survey-round report
+dmkit items FILE --instrument ID       which questions are hard to understand
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["main", "build_parser"]
 
 
-def main(argv=None) -> int:  # pragma: no cover - replaced
+def _print_df(df, *, max_rows: int = 200) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", max_rows, "display.max_columns", 50, "display.width", 200,
+                           "display.max_colwidth", 90):
+        print(df.to_string())
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"dmkit: {message}", file=sys.stderr)
+    return code
+
+
+# -- instruments -------------------------------------------------------------
+
+def cmd_instruments(args: argparse.Namespace) -> int:
+    from .instruments import list_instruments, load_instrument, text
+
+    if args.action == "show":
+        if not args.id:
+            return _fail("give an instrument id: dmkit instruments show ID")
+        inst = load_instrument(args.id)
+        lang = args.language
+        print(f"{inst.id} v{inst.version} — {text(inst.title, lang)}")
+        labels = ", ".join(f"{c} = {text(inst.scale.labels[c], lang)}" for c in inst.scale.codes)
+        print(f"Scale: {labels}" + (f"; {inst.scale.dont_know_code} = {text(inst.scale.dont_know_label, lang)}"
+                                     if inst.scale.dont_know_code is not None else ""))
+        for d in inst.dimensions:
+            print(f"\n{d.id}: {text(d.name, lang)}")
+            for c in d.categories:
+                print(f"  {c.id}: {text(c.name, lang)}")
+                for it in c.items:
+                    rev = " (omvänd)" if it.reverse and lang == "sv" else " (reversed)" if it.reverse else ""
+                    print(f"    {it.id}{rev}: {text(it.text, lang)}")
+        if inst.glossary:
+            print("\nOrdlista:" if lang == "sv" else "\nGlossary:")
+            for g in inst.glossary:
+                print(f"  {text(g['term'], lang)}: {text(g['definition'], lang)}")
+        return 0
+    _print_df(list_instruments(args.language))
     return 0
+
+
+# -- validate ----------------------------------------------------------------
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .responses import read_responses
+
+    rs = read_responses(args.file, args.instrument)
+    s = rs.summary()
+    print(f"File: {args.file}  (instrument {s['instrument']} v{s['instrument_version']})")
+    print(f"Rows in: {s['rows_in']}  accepted: {s['accepted']}  rejected: {s['rejected']}  "
+          f"(errors: {s['errors']}, warnings: {s['warnings']})")
+    print(f"Answers: {s['answers']}  don't know: {s['dont_know']}  skipped: {s['skipped']}")
+    if len(rs.issues):
+        print("\nProblems (row counts the header as row 1):")
+        for r in rs.issues.itertuples():
+            col = f" column {r.column!r}" if r.column else ""
+            print(f"  {r.severity.upper():7s} {r.file} row {r.row}{col}: {r.message}")
+    if len(rs.rejected):
+        out = Path(args.rejected_out) if args.rejected_out else Path(args.file).with_suffix(".rejected.csv")
+        rs.rejected.to_csv(out, index=False)
+        print(f"\nRejected rows with reasons written to {out}")
+    return 1 if s["errors"] else 0
+
+
+# -- round report ----------------------------------------------------------------
+
+def cmd_round(args: argparse.Namespace) -> int:
+    from .report import ReportError, run_notebook
+    from .rounds import validate_round_parameters
+
+    params = {
+        "responses": args.file,
+        "instrument": args.instrument,
+        "municipality": args.municipality,
+        "round_label": args.round_label,
+        "previous_responses": args.previous or "",
+        "benchmark": args.benchmark or "",
+        "population_size": args.population_size or 0,
+        "min_group_size": args.min_group_size,
+        "language": args.language,
+        "output_dir": args.output_dir,
+    }
+    print("[1/3] Checking parameters and data …", flush=True)
+    try:
+        validate_round_parameters(**params)
+    except ValueError as exc:
+        return _fail(str(exc))
+    print("[2/3] Running the report notebook …", flush=True)
+    try:
+        run = run_notebook("round_report.ipynb", params, args.output_dir, name="round_report",
+                           progress=not args.quiet, title=f"{args.municipality} {args.round_label}")
+    except ReportError as exc:
+        return _fail(str(exc))
+    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}\n"
+          f"  notebook: {run.notebook}")
+    return 0
+
+
+# -- items (comprehension) ---------------------------------------------------------
+
+def cmd_items(args: argparse.Namespace) -> int:
+    from .responses import read_responses
+
+    try:
+        from . import comprehension
+    except ImportError:  # pragma: no cover - module lands in its own issue
+        return _fail("the comprehension module is not installed in this version")
+    rs = read_responses(args.file, args.instrument)
+    rep = comprehension.comprehension_report(rs, language=args.language,
+                                             group=args.group if args.group else None)
+    print(comprehension.format_report(rep, args.language))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dmkit", description="Digital-maturity evaluation kit (open instruments, "
+                                "survey import, psychometrics, reports).")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("instruments", help="list instruments, or show one's items")
+    s.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    s.add_argument("id", nargs="?")
+    s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
+    s.set_defaults(func=cmd_instruments)
+
+    s = sub.add_parser("validate", help="validate a survey export against an instrument")
+    s.add_argument("file")
+    s.add_argument("--instrument", "-i", required=True)
+    s.add_argument("--rejected-out", help="where to write rejected rows (default FILE.rejected.csv)")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("round", help="run the survey-round report (HTML + results.json)")
+    s.add_argument("file", help="survey export (CSV/XLSX/SAV)")
+    s.add_argument("--instrument", "-i", required=True)
+    s.add_argument("--municipality", "-m", default="Kommunen")
+    s.add_argument("--round-label", default="")
+    s.add_argument("--previous", help="previous round's export, for change since then")
+    s.add_argument("--benchmark", help="benchmark file of other organisations' scores (dmkit benchmark)")
+    s.add_argument("--population-size", type=int, help="number invited, for the response rate")
+    s.add_argument("--min-group-size", type=int, default=5)
+    s.add_argument("--language", "-l", default="sv")
+    s.add_argument("--output-dir", "-o", default="reports/round")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_round)
+
+    s = sub.add_parser("items", help="rank items by how hard they seem to understand")
+    s.add_argument("file")
+    s.add_argument("--instrument", "-i", required=True)
+    s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
+    s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
+    s.set_defaults(func=cmd_items)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as exc:  # bad input: one plain message, no traceback
+        return _fail(str(exc))
+    except KeyboardInterrupt:  # pragma: no cover
+        return _fail("interrupted", 130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -432,9 +432,9 @@ def read_responses(
         skipped[iid] = blank.to_numpy()
         for r in bad[bad].index:
             val = raw.loc[r]
-            msg = f"column {col!r}: value {val!r} is not an answer on the scale {inst.scale.min}-{inst.scale.max} ({expected})"
+            msg = f"value {val!r} is not an answer on the scale {inst.scale.min}-{inst.scale.max} ({expected})"
             if invalid == "reject_row":
-                row_reasons.setdefault(r, []).append(msg)
+                row_reasons.setdefault(r, []).append(f"column {col!r}: {msg}")
                 issues.append(dict(severity="error", file=name, row=int(r), column=col, value=val,
                                    message=msg + "; row rejected"))
             else:
@@ -471,6 +471,7 @@ def read_responses(
     # duplicate respondent ids (first occurrence kept)
     if "respondent_id" in meta.columns:
         rid = meta["respondent_id"]
+        rid_col = next(c for c, canon in meta_cols.items() if canon == "respondent_id")
         valid_rows = [r for r in df.index if r not in row_reasons]
         seen: dict[str, int] = {}
         for r in valid_rows:
@@ -478,9 +479,9 @@ def read_responses(
             if v is None or v == "":
                 continue
             if v in seen:
-                msg = f"column 'respondent_id': value {v!r} duplicates row {seen[v]} (expected one row per respondent)"
-                row_reasons.setdefault(r, []).append(msg)
-                issues.append(dict(severity="error", file=name, row=int(r), column="respondent_id", value=v,
+                msg = f"respondent id {v!r} duplicates row {seen[v]} (expected one row per respondent)"
+                row_reasons.setdefault(r, []).append(f"column {rid_col!r}: {msg}")
+                issues.append(dict(severity="error", file=name, row=int(r), column=rid_col, value=v,
                                    message=msg + "; row rejected"))
             else:
                 seen[v] = r

@@ -1,0 +1,214 @@
+"""Run a papermill notebook, export self-contained HTML, write results.json.
+
+Every report notebook writes three files into its ``output_dir``: the executed
+``.ipynb``, a self-contained ``.html`` without code cells (figures embedded as
+base64 PNG), and ``results.json`` with the headline numbers, so that tests,
+batch runs and other programs read numbers, not HTML.
+
+A notebook failure is turned into one plain message that names the step (the
+``step`` metadata of the failing cell, or its nearest heading), the error, and
+the executed notebook with the details (:class:`ReportError`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "NOTEBOOK_DIR",
+    "ReportError",
+    "ReportRun",
+    "export_html",
+    "run_notebook",
+    "to_jsonable",
+    "write_results",
+    "read_results",
+]
+
+
+def _find_notebook_dir() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        cand = parent / "notebooks"
+        if cand.is_dir() and any(cand.glob("*.ipynb")):
+            return cand
+    return here.parents[2] / "notebooks"
+
+
+NOTEBOOK_DIR = _find_notebook_dir()
+
+
+class ReportError(RuntimeError):
+    """A report notebook failed; ``str(err)`` is the plain-language message."""
+
+    def __init__(self, message: str, *, step: str | None = None, notebook: str | None = None):
+        super().__init__(message)
+        self.step = step
+        self.notebook = notebook
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """Paths and timing of one executed report."""
+
+    notebook: Path
+    html: Path
+    results: Path
+    seconds: float
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def load_results(self) -> dict:
+        return read_results(self.results)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy/pandas values to plain JSON (NaN and inf → None).
+
+    >>> to_jsonable({"a": np.float64(1.5), "b": float("nan"), "c": [np.int64(2)]})
+    {'a': 1.5, 'b': None, 'c': [2]}
+    """
+    if isinstance(obj, Mapping):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, pd.DataFrame):
+        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return to_jsonable(obj.to_dict())
+    if isinstance(obj, (np.bool_, bool)):
+        return bool(obj)
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if (math.isnan(f) or math.isinf(f)) else f
+    if obj is None or isinstance(obj, (str, int)):
+        return obj
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if hasattr(obj, "to_dict"):
+        return to_jsonable(obj.to_dict())
+    return str(obj)
+
+
+def write_results(results: Mapping[str, Any], output_dir: str | Path, *, name: str = "results.json") -> Path:
+    """Write ``results`` as pretty JSON (NaN → null) into ``output_dir``."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
+    path.write_text(json.dumps(to_jsonable(results), ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def read_results(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path | None = None, *, title: str | None = None) -> Path:
+    """Export an executed notebook to self-contained HTML without code cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb_path = Path(notebook_path)
+    nb = nbformat.read(str(nb_path), as_version=4)
+    # cells tagged "remove" (parameters, plumbing) are dropped entirely
+    nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])
+                and "parameters" not in c.get("metadata", {}).get("tags", [])
+                and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    exporter = HTMLExporter()
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    if title:
+        nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    out = Path(html_path) if html_path else nb_path.with_suffix(".html")
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def _step_of(nb: Any, index: int) -> str:
+    cell = nb.cells[index]
+    step = cell.get("metadata", {}).get("step")
+    if step:
+        return str(step)
+    for c in reversed(nb.cells[:index]):
+        if c.cell_type == "markdown":
+            m = re.search(r"^#+\s*(.+)$", c.source, flags=re.M)
+            if m:
+                return m.group(1).strip()
+    return f"cell {index}"
+
+
+def _plain_error(evalue: str) -> str:
+    ev = (evalue or "").strip()
+    return ev.splitlines()[0] if ev else "unknown error"
+
+
+def run_notebook(
+    notebook: str | Path,
+    parameters: Mapping[str, Any],
+    output_dir: str | Path,
+    *,
+    name: str | None = None,
+    progress: bool = True,
+    kernel_name: str = "python3",
+    title: str | None = None,
+) -> ReportRun:
+    """Execute ``notebook`` with papermill and export HTML beside it.
+
+    Parameters
+    ----------
+    notebook : path or name
+        A path, or the file name of a notebook in ``notebooks/``.
+    parameters : mapping
+        Papermill parameters (``output_dir`` is added when missing).
+    output_dir : path
+        Receives ``<name>.ipynb``, ``<name>.html`` and (written by the notebook)
+        ``results.json``.
+    progress : bool
+        Show papermill's per-cell progress bar.
+
+    Raises
+    ------
+    ReportError
+        With a plain message naming the step that failed and the executed
+        notebook for details.
+    """
+    import nbformat
+    import papermill as pm
+
+    nb_in = Path(notebook)
+    if not nb_in.exists():
+        nb_in = NOTEBOOK_DIR / str(notebook)
+    if not nb_in.exists():
+        raise ReportError(f"Notebook {notebook!s} not found (looked in {NOTEBOOK_DIR}).")
+    out_dir = Path(output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = name or nb_in.stem
+    nb_out = out_dir / f"{stem}.ipynb"
+    params = dict(parameters)
+    params.setdefault("output_dir", str(out_dir))
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
+                            kernel_name=kernel_name, cwd=str(Path.cwd()), log_output=False)
+    except pm.PapermillExecutionError as exc:
+        nb = nbformat.read(str(nb_out), as_version=4)
+        step = _step_of(nb, exc.cell_index) if exc.cell_index < len(nb.cells) else f"cell {exc.cell_index}"
+        msg = f"The step '{step}' failed: {_plain_error(exc.evalue)} (details: {nb_out})"
+        raise ReportError(msg, step=step, notebook=str(nb_out)) from None
+    t_exec = time.perf_counter() - t0
+    html = export_html(nb_out, out_dir / f"{stem}.html", title=title)
+    total = time.perf_counter() - t0
+    return ReportRun(notebook=nb_out, html=html, results=out_dir / "results.json", seconds=total,
+                     timings={"execute": t_exec, "export": total - t_exec})

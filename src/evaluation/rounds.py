@@ -1,0 +1,687 @@
+"""The survey-round analysis behind ``notebooks/round_report.ipynb``.
+
+One function, :func:`analyse_round`, turns validated parameters into every
+table the report shows and the ``results.json`` it writes, so the notebook
+stays thin and the numbers can be tested without running it.
+
+Examples
+--------
+>>> from evaluation.simulate import simulate_round
+>>> from evaluation.rounds import analyse_round
+>>> data = simulate_round("dual_maturity", n=120, seed=2).data
+>>> res = analyse_round(data, instrument="dual_maturity", municipality="Testby")
+>>> sorted(res.results["dimensions"])
+['capability', 'legacy']
+>>> res.results["respondents"]["accepted"]
+120
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .instruments import Instrument, InstrumentError, load_instrument, text
+from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from .responses import ResponseError, ResponseSet, read_responses
+from .scoring import classify, group_scores, respondent_scores
+
+__all__ = [
+    "RoundParameters",
+    "RoundAnalysis",
+    "validate_round_parameters",
+    "analyse_round",
+    "change_between_rounds",
+    "benchmark_percentiles",
+    "item_distribution",
+    "read_benchmark",
+    "RESULTS_SCHEMA_VERSION",
+    "MIN_BENCHMARK_ORGS",
+]
+
+RESULTS_SCHEMA_VERSION = "1.0"
+MIN_BENCHMARK_ORGS = 5
+LANGS = ("sv", "en")
+
+
+@dataclass(frozen=True)
+class RoundParameters:
+    """Validated parameters of a round report."""
+
+    responses: str
+    instrument: str
+    municipality: str = "Kommunen"
+    round_label: str = ""
+    previous_responses: str | None = None
+    benchmark: str | None = None
+    population_size: int | None = None
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    language: str = "sv"
+    output_dir: str = "reports/round"
+
+
+def _file_param(name: str, value: Any, *, optional: bool) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if optional:
+            return None
+        raise ValueError(f"Parameter {name!r} is empty: give the path of the survey export (CSV, XLSX or SAV).")
+    p = Path(str(value))
+    if not p.exists():
+        raise ValueError(f"Parameter {name!r}: the file {str(p)!r} does not exist. Check the path and spelling.")
+    if p.is_dir():
+        raise ValueError(f"Parameter {name!r}: {str(p)!r} is a folder; give a file.")
+    return str(p)
+
+
+def validate_round_parameters(
+    *,
+    responses: Any,
+    instrument: Any,
+    municipality: Any = "Kommunen",
+    round_label: Any = "",
+    previous_responses: Any = None,
+    benchmark: Any = None,
+    population_size: Any = None,
+    min_group_size: Any = DEFAULT_MIN_GROUP_SIZE,
+    language: Any = "sv",
+    output_dir: Any = "reports/round",
+) -> RoundParameters:
+    """Check every round-report parameter; raise ``ValueError`` with a plain sentence.
+
+    Examples
+    --------
+    >>> validate_round_parameters(responses="nope.csv", instrument="dual_maturity")
+    Traceback (most recent call last):
+    ...
+    ValueError: Parameter 'responses': the file 'nope.csv' does not exist. Check the path and spelling.
+    """
+    resp = _file_param("responses", responses, optional=False)
+    try:
+        inst = load_instrument(str(instrument))
+    except InstrumentError as exc:
+        raise ValueError(f"Parameter 'instrument': {exc}") from None
+    if language not in LANGS:
+        raise ValueError(f"Parameter 'language' must be 'sv' (Swedish) or 'en' (English), not {language!r}.")
+    try:
+        k = check_min_group_size(min_group_size)
+    except ValueError as exc:
+        raise ValueError(f"Parameter 'min_group_size': {exc}") from None
+    pop: int | None = None
+    if population_size not in (None, "", 0, "0"):
+        try:
+            pop = int(population_size)
+        except (TypeError, ValueError):
+            raise ValueError(f"Parameter 'population_size' must be the number of people invited (a whole number), "
+                             f"not {population_size!r}.") from None
+        if pop < 1:
+            raise ValueError(f"Parameter 'population_size' must be 1 or more (people invited), not {pop}.")
+    prev = _file_param("previous_responses", previous_responses, optional=True)
+    bench = _file_param("benchmark", benchmark, optional=True)
+    if not str(output_dir or "").strip():
+        raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
+    return RoundParameters(responses=resp, instrument=inst.id, municipality=str(municipality or "Kommunen"),
+                           round_label=str(round_label or ""), previous_responses=prev, benchmark=bench,
+                           population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir))
+
+
+# -- building blocks ---------------------------------------------------------------
+
+def change_between_rounds(previous: ResponseSet, current: ResponseSet, *, ci: float = 0.95) -> pd.DataFrame:
+    """Change per category, dimension and overall between two independent rounds.
+
+    Welch's t-test on respondent scores (respondents are not linked between
+    rounds), difference current − previous with a Welch CI, and Hedges' g with
+    the pooled SD and small-sample correction
+    :math:`J = 1 - 3/(4(n_1+n_2)-9)` (Hedges & Olkin 1985).
+
+    Returns
+    -------
+    DataFrame indexed by score id: ``level``, ``n_prev``, ``n_cur``, ``mean_prev``,
+    ``mean_cur``, ``diff``, ``ci_low``, ``ci_high``, ``t``, ``df``, ``pvalue``, ``hedges_g``.
+    """
+    inst = current.instrument
+    a = respondent_scores(previous)
+    b = respondent_scores(current)
+    cat_dim = inst.category_dimension()
+    rows = []
+    for col in list(inst.category_items()) + list(inst.dimension_categories()) + ["overall"]:
+        if col not in a.columns:
+            continue
+        x, y = a[col].dropna().to_numpy(), b[col].dropna().to_numpy()
+        n1, n2 = len(x), len(y)
+        level = "category" if col in cat_dim else "overall" if col == "overall" else "dimension"
+        if n1 < 2 or n2 < 2:
+            rows.append({"id": col, "level": level, "n_prev": n1, "n_cur": n2})
+            continue
+        v1, v2 = x.var(ddof=1) / n1, y.var(ddof=1) / n2
+        se = np.sqrt(v1 + v2)
+        df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
+        diff = y.mean() - x.mean()
+        tcrit = stats.t.ppf(0.5 + ci / 2, df)
+        t = diff / se
+        p = 2 * stats.t.sf(abs(t), df)
+        sp = np.sqrt(((n1 - 1) * x.var(ddof=1) + (n2 - 1) * y.var(ddof=1)) / (n1 + n2 - 2))
+        g = diff / sp * (1 - 3 / (4 * (n1 + n2) - 9)) if sp > 0 else np.nan
+        rows.append({"id": col, "level": level, "n_prev": n1, "n_cur": n2, "mean_prev": x.mean(),
+                     "mean_cur": y.mean(), "diff": diff, "ci_low": diff - tcrit * se, "ci_high": diff + tcrit * se,
+                     "t": t, "df": df, "pvalue": p, "hedges_g": g})
+    return pd.DataFrame(rows).set_index("id")
+
+
+def read_benchmark(path: str | Path) -> pd.DataFrame:
+    """Read a benchmark file (CSV from ``dmkit benchmark``): one row per organisation.
+
+    Required: an ``organisation`` column (anonymous code) and score columns
+    named by dimension/category ids (0–100). Optional: ``instrument``,
+    ``group`` (municipality group), ``size``.
+    """
+    p = Path(path)
+    df = pd.read_csv(p, sep=None, engine="python")
+    if "organisation" not in df.columns:
+        raise ValueError(f"{p.name}: a benchmark file needs an 'organisation' column (anonymous code per organisation).")
+    return df
+
+
+def benchmark_percentiles(org: pd.Series, bench: pd.DataFrame, *, ids: list[str],
+                          min_orgs: int = MIN_BENCHMARK_ORGS) -> pd.DataFrame:
+    """Percentile of the organisation's score among benchmark organisations.
+
+    Percentile = 100 × (number below + ½ × number equal) / N (the mid-rank
+    definition). Shown only when at least ``min_orgs`` organisations have a
+    score; otherwise the row says why.
+
+    >>> b = pd.DataFrame({"organisation": list("abcde"), "x": [10, 20, 30, 40, 50]})
+    >>> benchmark_percentiles(pd.Series({"x": 35.0}), b, ids=["x"])["percentile"].tolist()
+    [60.0]
+    """
+    rows = []
+    for i in ids:
+        if i not in bench.columns or i not in org.index:
+            continue
+        vals = pd.to_numeric(bench[i], errors="coerce").dropna().to_numpy()
+        n = len(vals)
+        if n < min_orgs:
+            rows.append({"id": i, "n_organisations": n, "percentile": np.nan, "shown": False})
+            continue
+        x = float(org[i])
+        pct = 100.0 * ((vals < x).sum() + 0.5 * (vals == x).sum()) / n
+        rows.append({"id": i, "n_organisations": n, "score": x, "percentile": pct,
+                     "bench_median": float(np.median(vals)), "bench_p25": float(np.percentile(vals, 25)),
+                     "bench_p75": float(np.percentile(vals, 75)), "shown": True})
+    return pd.DataFrame(rows)
+
+
+def item_distribution(rs: ResponseSet) -> pd.DataFrame:
+    """Share of each answer per item (of all accepted respondents), don't know and skipped apart.
+
+    Returns a DataFrame indexed by item with columns ``share_<code>`` for each
+    scale code, ``dont_know``, ``skipped``, ``n`` (respondents) and ``mean``
+    (raw code mean of scale answers).
+    """
+    inst = rs.instrument
+    n = len(rs.answers)
+    out = pd.DataFrame(index=inst.item_ids)
+    for c in inst.scale.codes:
+        out[f"share_{c}"] = (rs.answers == c).sum() / n if n else np.nan
+    out["dont_know"] = rs.dont_know.sum() / n if n else np.nan
+    out["skipped"] = rs.skipped.sum() / n if n else np.nan
+    out["n"] = n
+    out["mean"] = rs.answers.mean()
+    return out
+
+
+# -- the whole analysis --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoundAnalysis:
+    """Everything the round report shows."""
+
+    params: RoundParameters
+    responses: ResponseSet
+    scores: pd.DataFrame
+    organisation: pd.DataFrame
+    units: pd.DataFrame | None
+    roles: pd.DataFrame | None
+    classification: Any
+    unit_classification: pd.DataFrame | None
+    change: pd.DataFrame | None
+    version_warning: str | None
+    benchmark: pd.DataFrame | None
+    items: pd.DataFrame
+    quality: Mapping[str, Any]
+    results: dict = field(repr=False)
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.responses.instrument
+
+
+def _stat_row(r: pd.Series) -> dict:
+    return {k: r.get(k) for k in ("n", "mean", "sd", "se", "ci_low", "ci_high")}
+
+
+def _quality(rs: ResponseSet, *, language: str) -> dict:
+    """Reliability and item quality; uses the psychometric modules when present."""
+    inst = rs.instrument
+    out: dict[str, Any] = {}
+    scored = rs.scored()
+    try:
+        from . import reliability as rel
+    except ImportError:  # pragma: no cover - lands in its own issue
+        rel = None
+    rows = []
+    if rel is not None:
+        blocks = [("dimension", d, its) for d, its in inst.dimension_items().items()] + \
+                 [("category", c, its) for c, its in inst.category_items().items()]
+        for level, bid, its in blocks:
+            if len(its) < 2:
+                continue
+            try:
+                a = rel.cronbach_alpha(scored[its])
+                rows.append({"level": level, "id": bid, "k": a.k, "n": a.n, "alpha": a.estimate,
+                             "ci_low": a.ci_low, "ci_high": a.ci_high})
+            except ValueError:
+                rows.append({"level": level, "id": bid, "k": len(its)})
+        out["reliability"] = pd.DataFrame(rows)
+        stats_rows = []
+        for c, its in inst.category_items().items():
+            try:
+                st = rel.item_statistics(scored[its])
+            except ValueError:
+                continue
+            st = st.assign(category=c)
+            stats_rows.append(st)
+        if stats_rows:
+            items = pd.concat(stats_rows)
+            out["item_statistics"] = items
+    else:
+        out["reliability"] = pd.DataFrame(rows)
+    try:
+        from . import comprehension
+    except ImportError:  # pragma: no cover
+        comprehension = None
+    if comprehension is not None:
+        try:
+            out["comprehension"] = comprehension.comprehension_report(rs, language=language)
+        except Exception as exc:  # the report must still come out; say why this part is missing
+            out["comprehension_error"] = f"{exc.__class__.__name__}: {exc}"
+    return out
+
+
+def analyse_round(
+    responses: Any,
+    *,
+    instrument: Any,
+    municipality: str = "Kommunen",
+    round_label: str = "",
+    previous_responses: Any = None,
+    benchmark: Any = None,
+    population_size: int | None = None,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    language: str = "sv",
+    output_dir: str = "reports/round",
+) -> RoundAnalysis:
+    """Run every analysis of the round report.
+
+    ``responses``/``previous_responses`` may be paths, DataFrames or
+    ResponseSets; ``benchmark`` a path or DataFrame. Numbers are unrounded.
+    """
+    inst = load_instrument(instrument)
+    k = check_min_group_size(min_group_size)
+    if language not in LANGS:
+        raise ValueError(f"language must be 'sv' or 'en', not {language!r}.")
+    rs = responses if isinstance(responses, ResponseSet) else read_responses(responses, inst)
+    params = RoundParameters(responses=str(rs.source), instrument=inst.id, municipality=municipality,
+                             round_label=str(round_label), population_size=population_size, min_group_size=k,
+                             language=language, output_dir=str(output_dir))
+    scores = respondent_scores(rs)
+    org = group_scores(rs, min_group_size=k).set_index("id")
+    meta = rs.meta
+    units = group_scores(rs, by="unit", min_group_size=k) if "unit" in meta.columns else None
+    roles = group_scores(rs, by="role", min_group_size=k) if "role" in meta.columns else None
+
+    cls = inst.classification or {}
+    classification = None
+    unit_cls = None
+    if cls.get("type") == "quadrant" and not org.loc[cls["x"], "suppressed"]:
+        x, y = org.loc[cls["x"]], org.loc[cls["y"]]
+        classification = classify(x["mean"], y["mean"], instrument=inst, language=language,
+                                  ci=((x["ci_low"], x["ci_high"]), (y["ci_low"], y["ci_high"])))
+        if units is not None:
+            rows = []
+            for g, sub in units.groupby("group", sort=True):
+                s = sub.set_index("id")
+                if s.loc[cls["x"], "suppressed"] or s.loc[cls["y"], "suppressed"]:
+                    continue
+                c = classify(s.loc[cls["x"], "mean"], s.loc[cls["y"], "mean"], instrument=inst, language=language,
+                             ci=((s.loc[cls["x"], "ci_low"], s.loc[cls["x"], "ci_high"]),
+                                 (s.loc[cls["y"], "ci_low"], s.loc[cls["y"], "ci_high"])))
+                rows.append({"unit": g, "quadrant": c.id, "name": c.name, "certain": c.certain,
+                             "x": c.x, "y": c.y,
+                             "x_low": s.loc[cls["x"], "ci_low"], "x_high": s.loc[cls["x"], "ci_high"],
+                             "y_low": s.loc[cls["y"], "ci_low"], "y_high": s.loc[cls["y"], "ci_high"]})
+            unit_cls = pd.DataFrame(rows)
+    elif cls.get("type") == "levels" and not org.loc["overall", "suppressed"]:
+        o = org.loc["overall"]
+        classification = classify(o["mean"], instrument=inst, language=language, ci=(o["ci_low"], o["ci_high"]))
+
+    change = None
+    version_warning = None
+    prev_label = None
+    if previous_responses is not None and not (isinstance(previous_responses, str) and not previous_responses):
+        prev_rs = previous_responses if isinstance(previous_responses, ResponseSet) else \
+            read_responses(previous_responses, inst)
+        if len(prev_rs.answers) >= k and len(rs.answers) >= k:
+            change = change_between_rounds(prev_rs, rs)
+        if "round" in prev_rs.meta.columns and prev_rs.meta["round"].notna().any():
+            prev_label = str(prev_rs.meta["round"].dropna().iloc[0])
+        prev_ver = None
+        if "instrument_version" in prev_rs.meta.columns and prev_rs.meta["instrument_version"].notna().any():
+            prev_ver = str(prev_rs.meta["instrument_version"].dropna().iloc[0])
+        if prev_ver is not None and prev_ver != inst.version:
+            version_warning = (f"Föregående omgång besvarades med version {prev_ver} av instrumentet, denna med "
+                               f"version {inst.version}; jämför med försiktighet." if language == "sv" else
+                               f"The previous round used instrument version {prev_ver}, this one version "
+                               f"{inst.version}; compare with care.")
+
+    bench = None
+    if benchmark is not None and not (isinstance(benchmark, str) and not benchmark):
+        bdf = benchmark if isinstance(benchmark, pd.DataFrame) else read_benchmark(benchmark)
+        if "instrument" in bdf.columns:
+            bdf = bdf[bdf["instrument"].astype(str) == inst.id]
+        ids = list(inst.dimension_categories()) + ["overall"] + list(inst.category_items())
+        bench = benchmark_percentiles(org["mean"], bdf, ids=ids)
+
+    items = item_distribution(rs)
+    quality = _quality(rs, language=language)
+
+    # -- results.json --------------------------------------------------------------
+    def block(ids: list[str]) -> dict:
+        return {i: {"name": inst.name_of(i, language), **({"suppressed": True} if org.loc[i, "suppressed"]
+                                                           else _stat_row(org.loc[i]))} for i in ids}
+
+    cats = list(inst.category_items())
+    cat_table = org.loc[cats]
+    ranked = cat_table[~cat_table["suppressed"]].sort_values("mean", ascending=False)
+    n_resp = int(len(rs.answers))
+    results: dict[str, Any] = {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "report": "round",
+        "municipality": municipality,
+        "round_label": str(round_label),
+        "language": language,
+        "instrument": {"id": inst.id, "version": inst.version, "title": text(inst.title, language)},
+        "min_group_size": k,
+        "respondents": {
+            "rows_in": rs.n_rows_in, "accepted": n_resp, "rejected": int(len(rs.rejected)),
+            "population_size": population_size,
+            "response_rate": (n_resp / population_size) if population_size else None,
+        },
+        "overall": block(["overall"])["overall"],
+        "dimensions": block(list(inst.dimension_categories())),
+        "categories": block(cats),
+        "strongest": list(ranked.index[:3]),
+        "weakest": list(ranked.index[::-1][:3]),
+        "classification": None if classification is None else classification.to_dict(),
+        "units": _group_results(units, inst),
+        "roles": _group_results(roles, inst),
+        "change": None if change is None else {
+            "previous_round": prev_label, "version_warning": version_warning,
+            "rows": change.reset_index().to_dict(orient="records")},
+        "benchmark": None if bench is None else {
+            "min_organisations": MIN_BENCHMARK_ORGS,
+            "rows": bench.to_dict(orient="records")},
+        "quality": {
+            "reliability": quality.get("reliability", pd.DataFrame()).to_dict(orient="records"),
+            "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp else None,
+            "skip_rate": float(rs.skipped.to_numpy().mean()) if n_resp else None,
+            "items": items.reset_index(names="item")[["item", "dont_know", "skipped", "mean"]].to_dict(orient="records"),
+            "flagged": _flagged(quality),
+        },
+    }
+    return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
+                         classification=classification, unit_classification=unit_cls, change=change,
+                         version_warning=version_warning, benchmark=bench, items=items, quality=quality,
+                         results=results)
+
+
+def _group_results(table: pd.DataFrame | None, inst: Instrument) -> list[dict] | None:
+    """Per-group headline numbers; a suppressed group shows only its label."""
+    if table is None:
+        return None
+    out = []
+    for g, sub in table.groupby("group", sort=True):
+        s = sub.set_index("id")
+        if s.loc["overall", "suppressed"]:
+            out.append({"group": g, "suppressed": True})
+            continue
+        entry = {"group": g, "suppressed": False, "n": s.loc["overall", "n"]}
+        for i in list(inst.dimension_categories()) + ["overall"]:
+            entry[i] = None if s.loc[i, "suppressed"] else {k: s.loc[i, k] for k in ("mean", "ci_low", "ci_high")}
+        out.append(entry)
+    return out
+
+
+def _flagged(quality: Mapping[str, Any]) -> list[dict]:
+    comp = quality.get("comprehension")
+    if comp is None or not len(comp):
+        return []
+    flagged = comp[comp["flag"] != "ok"]
+    cols = [c for c in ("flag", "reasons") if c in flagged.columns]
+    return flagged[cols].reset_index(names="item").to_dict(orient="records")
+
+
+# -- words for the report -----------------------------------------------------------
+
+_W = {
+    "sv": {
+        "title": "Digital mognad – {m} {r}",
+        "intro": "Rapporten bygger på {n} svar på enkäten *{inst}* (version {ver}).",
+        "rate": " Svarsfrekvensen är {rate:.0%} ({n} av {pop} inbjudna).",
+        "rejected": " {rej} rader i filen kunde inte användas och finns med skäl i valideringen.",
+        "overall": "**Total mognad: {m:.0f} %** av optimala förutsättningar (95 % KI {lo:.0f}–{hi:.0f}).",
+        "dim": "- {name}: **{m:.0f} %** (95 % KI {lo:.0f}–{hi:.0f}, n = {n})",
+        "quadrant": "Organisationen hamnar i kvadranten **{name}**. {desc}\n\n**Rekommendation:** {rec}",
+        "level": "Organisationen är på nivån **{name}**. {desc}",
+        "strong": "**Starkast** (i absoluta tal): {items}.",
+        "weak": "**Svagast**: {items}.",
+        "cat": "{name} {m:.0f} % (KI {lo:.0f}–{hi:.0f})",
+        "uncertain": "*{note}*",
+        "suppressed_groups": "Grupper med färre än {k} svarande visas inte (och ytterligare grupper döljs vid behov så att de inte kan räknas fram): {groups}.",
+        "no_small": "Alla grupper har minst {k} svarande.",
+        "change_head": "Jämfört med föregående omgång{prev}: ",
+        "change_row": "{name} {d:+.1f} procentenheter (95 % KI {lo:+.1f} till {hi:+.1f}; p = {p:.3f}; Hedges g = {g:.2f})",
+        "no_change": "Ingen föregående omgång angavs, så förändring kan inte visas.",
+        "bench_none": "Ingen jämförelsefil angavs.",
+        "bench_few": "Jämförelsen visas inte: färre än {k} organisationer i jämförelsefilen.",
+        "bench_row": "{name}: percentil {p:.0f} bland {n} organisationer (median {med:.0f} %).",
+    },
+    "en": {
+        "title": "Digital maturity – {m} {r}",
+        "intro": "This report is based on {n} responses to *{inst}* (version {ver}).",
+        "rate": " The response rate is {rate:.0%} ({n} of {pop} invited).",
+        "rejected": " {rej} rows of the file could not be used; they are listed with reasons in the validation.",
+        "overall": "**Overall maturity: {m:.0f} %** of optimal conditions (95 % CI {lo:.0f}–{hi:.0f}).",
+        "dim": "- {name}: **{m:.0f} %** (95 % CI {lo:.0f}–{hi:.0f}, n = {n})",
+        "quadrant": "The organisation falls in the quadrant **{name}**. {desc}\n\n**Recommendation:** {rec}",
+        "level": "The organisation is at the level **{name}**. {desc}",
+        "strong": "**Strongest** (absolute scores): {items}.",
+        "weak": "**Weakest**: {items}.",
+        "cat": "{name} {m:.0f} % (CI {lo:.0f}–{hi:.0f})",
+        "uncertain": "*{note}*",
+        "suppressed_groups": "Groups with fewer than {k} respondents are not shown (and further groups are hidden where needed so they cannot be derived): {groups}.",
+        "no_small": "Every group has at least {k} respondents.",
+        "change_head": "Compared with the previous round{prev}: ",
+        "change_row": "{name} {d:+.1f} percentage points (95 % CI {lo:+.1f} to {hi:+.1f}; p = {p:.3f}; Hedges g = {g:.2f})",
+        "no_change": "No previous round was given, so change cannot be shown.",
+        "bench_none": "No benchmark file was given.",
+        "bench_few": "The benchmark is not shown: fewer than {k} organisations in the benchmark file.",
+        "bench_row": "{name}: percentile {p:.0f} among {n} organisations (median {med:.0f} %).",
+    },
+}
+
+
+def summary_markdown(res: RoundAnalysis) -> str:
+    """The report's summary in words (Swedish or English), absolute numbers with CIs."""
+    p, inst, r = res.params, res.instrument, res.results
+    w = _W[p.language]
+    lang = p.language
+    n = r["respondents"]["accepted"]
+    s = w["intro"].format(n=n, inst=text(inst.title, lang), ver=inst.version)
+    if p.population_size:
+        s += w["rate"].format(rate=n / p.population_size, n=n, pop=p.population_size)
+    if r["respondents"]["rejected"]:
+        s += w["rejected"].format(rej=r["respondents"]["rejected"])
+    parts = [s]
+    o = r["overall"]
+    if not o.get("suppressed"):
+        parts.append(w["overall"].format(m=o["mean"], lo=o["ci_low"], hi=o["ci_high"]))
+        parts.append("\n".join(w["dim"].format(name=v["name"], m=v["mean"], lo=v["ci_low"], hi=v["ci_high"], n=v["n"])
+                               for v in r["dimensions"].values() if not v.get("suppressed")))
+    c = res.classification
+    if c is not None:
+        key = "quadrant" if c.type == "quadrant" else "level"
+        parts.append(w[key].format(name=c.name, desc=c.description, rec=c.recommendation))
+        if not c.certain:
+            parts.append(w["uncertain"].format(note=c.note))
+    cats = r["categories"]
+
+    def fmt(ids: list[str]) -> str:
+        return "; ".join(w["cat"].format(name=cats[i]["name"], m=cats[i]["mean"], lo=cats[i]["ci_low"],
+                                         hi=cats[i]["ci_high"]) for i in ids)
+    if r["strongest"]:
+        parts.append(w["strong"].format(items=fmt(r["strongest"])) + " " + w["weak"].format(items=fmt(r["weakest"])))
+    return "\n\n".join(parts)
+
+
+def suppression_note(res: RoundAnalysis, by: str) -> str:
+    """Which groups of ``by`` are hidden for privacy (labels only)."""
+    table = res.units if by == "unit" else res.roles
+    w = _W[res.params.language]
+    if table is None:
+        return ""
+    hidden = sorted(table.loc[(table["id"] == "overall") & table["suppressed"], "group"].unique())
+    if not hidden:
+        return w["no_small"].format(k=res.params.min_group_size)
+    return w["suppressed_groups"].format(k=res.params.min_group_size, groups=", ".join(hidden))
+
+
+def change_markdown(res: RoundAnalysis) -> str:
+    """Change since the previous round in words (dimensions and overall)."""
+    w = _W[res.params.language]
+    if res.change is None:
+        return w["no_change"]
+    prev = res.results["change"]["previous_round"]
+    head = w["change_head"].format(prev=f" ({prev})" if prev else "")
+    rows = []
+    for i, r in res.change.iterrows():
+        if r["level"] == "category" or pd.isna(r.get("diff")):
+            continue
+        rows.append("- " + w["change_row"].format(name=res.instrument.name_of(i, res.params.language), d=r["diff"],
+                                                  lo=r["ci_low"], hi=r["ci_high"], p=r["pvalue"], g=r["hedges_g"]))
+    out = head + "\n\n" + "\n".join(rows)
+    if res.version_warning:
+        out = f"**⚠ {res.version_warning}**\n\n" + out
+    return out
+
+
+def benchmark_markdown(res: RoundAnalysis) -> str:
+    """Benchmark percentiles in words, or why they are not shown."""
+    w = _W[res.params.language]
+    if res.benchmark is None:
+        return w["bench_none"]
+    shown = res.benchmark[res.benchmark["shown"]] if len(res.benchmark) else res.benchmark
+    if not len(shown):
+        return w["bench_few"].format(k=MIN_BENCHMARK_ORGS)
+    dims = set(res.instrument.dimension_categories()) | {"overall"}
+    return "\n".join("- " + w["bench_row"].format(name=res.instrument.name_of(r.id, res.params.language),
+                                                  p=r.percentile, n=r.n_organisations, med=r.bench_median)
+                     for r in shown.itertuples() if r.id in dims)
+
+
+def unit_matrix(res: RoundAnalysis) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Units × categories means and the hidden-cell mask for the heatmap."""
+    if res.units is None:
+        return None
+    cats = list(res.instrument.category_items())
+    u = res.units[res.units["level"] == "category"]
+    m = u.pivot(index="group", columns="id", values="mean").reindex(columns=cats)
+    h = u.pivot(index="group", columns="id", values="suppressed").reindex(columns=cats).astype(bool)
+    return m, h
+
+
+_H = {
+    "sv": {"title": "Digital mognad – {m} {r}", "summary": "Sammanfattning", "quadrant": "Kvadrant",
+           "profile": "Kategoriprofil (med 95 % konfidensintervall)", "groups": "Skillnader mellan grupper",
+           "unit": "Enheter", "role": "Roller", "items": "Svar per fråga", "change": "Förändring sedan förra omgången",
+           "benchmark": "Jämförelse med andra organisationer", "quality": "Mätningens kvalitet",
+           "rel": "Reliabilitet (Cronbachs alfa med 95 % KI)", "itemtab": "Frågor: svårighet, diskrimination, vet ej och bortfall",
+           "flag": "Frågor att se över"},
+    "en": {"title": "Digital maturity – {m} {r}", "summary": "Summary", "quadrant": "Quadrant",
+           "profile": "Category profile (with 95 % confidence intervals)", "groups": "Differences between groups",
+           "unit": "Units", "role": "Roles", "items": "Answers per question", "change": "Change since the previous round",
+           "benchmark": "Comparison with other organisations", "quality": "Quality of measurement",
+           "rel": "Reliability (Cronbach's alpha with 95 % CI)", "itemtab": "Items: difficulty, discrimination, don't know and missing",
+           "flag": "Items to review"},
+}
+
+
+def headings(language: str) -> dict:
+    """Section headings of the round report in ``language``."""
+    return dict(_H[language])
+
+
+def quality_markdown(res: RoundAnalysis) -> str:
+    """Short explanation of the quality section, with overall don't-know and skip rates."""
+    q = res.results["quality"]
+    lang = res.params.language
+    dk, sk = q["dont_know_rate"] or 0.0, q["skip_rate"] or 0.0
+    n_flag = len(q["flagged"])
+    if lang == "sv":
+        s = (f"Andel 'vet ej' över alla frågor: {dk:.1%}; andel obesvarade: {sk:.1%}. "
+             "Alfa ≥ 0,70 brukar räknas som tillräckligt för gruppjämförelser. Svårighet = medelvärde (på skalan), "
+             "diskrimination = korrigerad korrelation mellan frågan och resten av kategorin (r_drop; under 0,30 bör "
+             "frågan ses över).")
+        s += f" {n_flag} frågor är markerade för översyn." if n_flag else ""
+    else:
+        s = (f"Share of 'don't know' over all items: {dk:.1%}; share not answered: {sk:.1%}. "
+             "Alpha ≥ 0.70 is usually taken as sufficient for group comparisons. Difficulty = mean on the scale, "
+             "discrimination = corrected item–rest correlation (r_drop; below 0.30 the item should be reviewed).")
+        s += f" {n_flag} items are flagged for review." if n_flag else ""
+    if "comprehension_error" in res.quality:
+        s += f"\n\n*{res.quality['comprehension_error']}*"
+    return s
+
+
+def quality_tables(res: RoundAnalysis) -> list[tuple[str, pd.DataFrame]]:
+    """Rounded tables for the quality section: reliability, items, flagged items."""
+    H = _H[res.params.language]
+    lang = res.params.language
+    inst = res.instrument
+    out = []
+    rel = res.quality.get("reliability")
+    if rel is not None and len(rel):
+        t = rel.copy()
+        t["name"] = [inst.name_of(i, lang) for i in t["id"]]
+        cols = [c for c in ("level", "name", "k", "n", "alpha", "ci_low", "ci_high") if c in t.columns]
+        out.append((H["rel"], t[cols].round(2).set_index("name")))
+    items = res.items[["mean", "dont_know", "skipped"]].copy()
+    st = res.quality.get("item_statistics")
+    if st is not None and "r_drop" in st.columns:
+        items["r_drop"] = st["r_drop"].reindex(items.index)
+    items.insert(0, "text", [inst.name_of(i, lang)[:70] for i in items.index])
+    items["dont_know"] = (items["dont_know"] * 100).round(1)
+    items["skipped"] = (items["skipped"] * 100).round(1)
+    out.append((H["itemtab"], items.round(2)))
+    comp = res.quality.get("comprehension")
+    if comp is not None and len(comp):
+        flagged = comp[comp["flag"] != "ok"]
+        if len(flagged):
+            cols = [c for c in ("flag", "reasons") if c in flagged.columns]
+            out.append((H["flag"], flagged[cols]))
+    return out
