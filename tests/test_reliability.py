@@ -201,13 +201,15 @@ def _loop_alpha(x, idx):
 def test_vectorised_bootstrap_equals_resample_loop(name):
     x = pd.read_csv(REF / f"reliability_{name}.csv").to_numpy(float)
     n, b = x.shape[0], 60
-    idx = np.random.default_rng(3).integers(0, n, size=(b, n))
+    idx = rel._boot_indices(np.random.default_rng(3), n, b)
     w = rel._boot_counts(np.random.default_rng(3), n, b)
     np.testing.assert_array_equal(w.sum(axis=1), n)
-    fast = rel._alpha_from_cov(rel._boot_pairwise_cov(x, w))
-    np.testing.assert_allclose(fast, _loop_alpha(x, idx), atol=1e-10)
+    np.testing.assert_array_equal(w[0], np.bincount(idx[0], minlength=n))
+    loop = _loop_alpha(x, idx)
+    np.testing.assert_allclose(rel._boot_alpha(x, w), loop, atol=1e-10)
+    np.testing.assert_allclose(rel._alpha_from_cov(rel._boot_pairwise_cov(x, w)), loop, atol=1e-10)
     res = cronbach_alpha(pd.DataFrame(x), ci_method="bootstrap", n_boot=b, seed=3)
-    lo, hi = np.quantile(_loop_alpha(x, idx), [0.025, 0.975])
+    lo, hi = np.quantile(loop, [0.025, 0.975])
     assert res.ci_low == pytest.approx(lo, abs=1e-10) and res.ci_high == pytest.approx(hi, abs=1e-10)
 
 

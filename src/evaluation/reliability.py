@@ -232,11 +232,41 @@ def _row_means(x: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- bootstrap
-def _boot_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+def _boot_indices(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """(n_boot, n) row indices of the bootstrap resamples."""
+    return rng.integers(0, n, size=(n_boot, n), dtype=np.int32)
+
+
+def _counts_from_indices(idx: np.ndarray, n: int) -> np.ndarray:
     """(n_boot, n) matrix: how often each row is drawn in each resample."""
-    idx = rng.integers(0, n, size=(n_boot, n))
-    flat = (idx + (np.arange(n_boot) * n)[:, None]).ravel()
+    n_boot = idx.shape[0]
+    flat = (idx + (np.arange(n_boot, dtype=np.int64) * n)[:, None]).ravel()
     return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
+
+
+def _boot_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """Count matrix of ``n_boot`` resamples of ``n`` rows."""
+    return _counts_from_indices(_boot_indices(rng, n, n_boot), n)
+
+
+def _boot_alpha(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Alpha of every resample (count matrix w) at once.
+
+    Complete data: alpha needs only the item variances and the variance of the
+    sum score (1'C1 = var of the total), i.e. the weighted sums of x, x^2, T
+    and T^2: one (n_boot x n) @ (n x 2k+2) product. With missing answers the
+    pairwise covariances are built from :func:`_boot_pairwise_cov`.
+    """
+    if np.isnan(x).any():
+        return _alpha_from_cov(_boot_pairwise_cov(x, w))
+    k = x.shape[1]
+    xc = x - x.mean(axis=0)
+    t = xc.sum(axis=1, keepdims=True)
+    sums = w @ np.hstack([xc, xc * xc, t, t * t])
+    nb = w.sum(axis=1)[:, None]
+    var = (sums[:, k:2 * k] - sums[:, :k] ** 2 / nb) / (nb - 1)
+    var_t = (sums[:, 2 * k + 1] - sums[:, 2 * k] ** 2 / nb[:, 0]) / (nb[:, 0] - 1)
+    return (1.0 - var.sum(axis=1) / var_t) * k / (k - 1)
 
 
 def _boot_pairwise_cov(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -376,7 +406,7 @@ def cronbach_alpha(items: Any, *, ci: float | None = 0.95, ci_method: str = "fel
             except ValueError:
                 boots[b] = np.nan
     else:
-        boots = _alpha_from_cov(_boot_pairwise_cov(x, _boot_counts(rng, n, n_boot)))
+        boots = _boot_alpha(x, _boot_counts(rng, n, n_boot))
     lo, hi = _percentile_ci(boots, ci)
     return ReliabilityResult(est, lo, hi, n, k,
                              f"{label}; bootstrap {ci:.0%} CI ({n_boot} resamples)")
