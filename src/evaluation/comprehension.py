@@ -509,14 +509,16 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + body + r"[\w]*", re.UNICODE)
 
 
-def _find_terms(text_lower: str, terms: Iterable[str]) -> list[str]:
+def _find_terms(text_lower: str, terms: Iterable[str], *, prefix: bool = True) -> list[str]:
+    """Terms found in the text: as word starts (inflections allowed) or exact words."""
     found = []
     for term in terms:
         t = term.strip().lower()
         if not t:
             continue
-        if len(t) <= 3:  # short acronyms: exact word only ("ai", "api")
-            pat = re.compile(r"(?<![\w-])" + re.escape(t) + r"(?![\w])", re.UNICODE)
+        if len(t) <= 3 or not prefix:  # short acronyms and listed word forms: exact word
+            body = r"\s+".join(re.escape(p) for p in t.split())
+            pat = re.compile(r"(?<![\w-])" + body + r"(?![\w])", re.UNICODE)
         else:
             pat = _phrase_pattern(t)
         if pat.search(text_lower) and term not in found:
@@ -659,7 +661,7 @@ def text_signals(text: str, *, language: str = "sv", glossary: Iterable[str] = (
         negs.extend(explicit)
         if len(explicit) >= 2 or (explicit and implicit):
             double_neg = True
-    vague = _find_terms(lower, _VAGUE[language])
+    vague = _find_terms(lower, _VAGUE[language], prefix=False)
     # Drop vague single words that are part of a longer vague phrase found.
     vague = [v for v in vague if not any(v != o and v in o.split() for o in vague)]
     return TextSignals(
@@ -887,9 +889,11 @@ def item_signals(responses, instrument=None, *, dont_know=None, skipped=None,
       same ``scale_by`` group (dimension by default), pairwise complete;
     * ``floor``, ``ceiling`` = share of answers at the scale minimum/maximum
       (reverse-keyed scores);
-    * ``mean`` item score and ``difficulty_z`` = (mean - mean of the other
-      items of its category) divided by the SD of that difference over all
-      items (a robust z: median absolute deviation × 1.4826);
+    * ``mean`` item score and ``difficulty_z`` = :math:`d_j / (1.4826\,
+      \operatorname{median}_k |d_k|)` with :math:`d_j` = item mean minus the
+      median of the means of the other items of its category: a robust z
+      (median absolute deviation), so one deviant item neither hides itself
+      nor pushes its siblings;
     * when ``timings`` exist: ``time_median`` (s), ``n_words`` of the item's
       Swedish text (or English when Swedish is absent), ``time_per_word`` and
       ``time_ratio`` = time per word / median over items.
@@ -987,9 +991,9 @@ def item_signals(responses, instrument=None, *, dont_know=None, skipped=None,
             sib = [s for s in items if data.dimension_of[s] == data.dimension_of[c] and s != c]
         if not sib:
             sib = [s for s in items if s != c]
-        diff[c] = means[c] - means[sib].mean()
+        diff[c] = means[c] - float(np.nanmedian(means[sib]))
     diff = pd.Series(diff, dtype=float)
-    spread = 1.4826 * float(np.nanmedian(np.abs(diff - np.nanmedian(diff))))
+    spread = 1.4826 * float(np.nanmedian(np.abs(diff)))
     if not spread > 0:
         spread = float(diff.std())
     out["difficulty_z"] = diff / spread if spread > 0 else np.nan
