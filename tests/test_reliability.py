@@ -178,6 +178,22 @@ def test_omega_hierarchical_equals_psych_omega(case):
     np.testing.assert_allclose(sl["h2"] + sl["u2"], 1.0, atol=1e-12)
 
 
+def test_omega_hierarchical_two_groups_equals_psych_option_equal(case):
+    _, data, fx = case
+    res = omega_hierarchical(data, n_groups=2)
+    assert res.omega_h == pytest.approx(fx["omega_h_2groups"]["omega_h"], abs=ITER)
+    assert res.omega_t == pytest.approx(fx["omega_h_2groups"]["omega_t"], abs=ITER)
+
+
+def test_two_item_scale_follows_psych(case):
+    _, data, fx = case
+    two = data.iloc[:, :2]
+    assert cronbach_alpha(two).estimate == pytest.approx(fx["two_items"]["raw_alpha"], abs=CLOSED)
+    tab = item_statistics(two)
+    np.testing.assert_allclose(tab["alpha_if_dropped"], fx["two_items"]["alpha_drop"], atol=CLOSED, rtol=0)
+    np.testing.assert_allclose(tab["r_drop"], fx["two_items"]["r_drop"], atol=CLOSED, rtol=0)
+
+
 def test_omega_hierarchical_polychoric_equals_psych_poly(case):
     _, data, fx = case
     res = omega_hierarchical(data, n_groups=3, ordinal=True)

@@ -496,16 +496,18 @@ def item_statistics(items: Any, *, max_categories: int = 10) -> pd.DataFrame:
     for i in range(k):
         ok = m[:, i] & ~np.isnan(total)
         raw_r[i] = np.corrcoef(total[ok], x[ok, i])[0, 1]
-    std_r = r.sum(axis=0) / math.sqrt(r.sum())
-    rc = r.copy()
-    np.fill_diagonal(rc, _smc(r))
-    r_cor = rc.sum(axis=0) / math.sqrt(rc.sum())
+    with np.errstate(invalid="ignore"):   # negative sums (items keyed the wrong way) give NaN, as in R
+        std_r = r.sum(axis=0) / np.sqrt(r.sum())
+        rc = r.copy()
+        np.fill_diagonal(rc, _smc(r))
+        r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
     r_drop = np.empty(k)
     a_drop = np.empty(k)
     for i in range(k):
         keep = np.arange(k) != i
         sub = c[np.ix_(keep, keep)]
-        r_drop[i] = (c[:, i].sum() - c[i, i]) / math.sqrt(c[i, i] * sub.sum())
+        with np.errstate(invalid="ignore"):
+            r_drop[i] = (c[:, i].sum() - c[i, i]) / np.sqrt(c[i, i] * sub.sum())
         if k > 2:
             a_drop[i] = _alpha_from_cov(sub)
         else:  # psych: C12 / C22 for item 1, C12 / C11 for item 2
@@ -944,8 +946,12 @@ def mcdonald_omega(items: Any, *, ci: float | None = 0.95, ci_method: str = "boo
 def _bootstrap_omegas(sb: np.ndarray, lam: np.ndarray, th: np.ndarray) -> np.ndarray:
     """Omega of every bootstrap covariance matrix, fitted together from (lam, th)."""
     b = sb.shape[0]
-    lb, tb, conv = _fisher_one_factor(sb, np.tile(lam, (b, 1)), np.tile(th, (b, 1)))
-    out = _omega_from(lb, tb)
+    try:
+        lb, tb, conv = _fisher_one_factor(sb, np.tile(lam, (b, 1)), np.tile(th, (b, 1)))
+        out = _omega_from(lb, tb)
+    except np.linalg.LinAlgError:   # a singular model matrix somewhere: fit one by one
+        conv = np.zeros(b, bool)
+        out = np.full(b, np.nan)
     for i in np.flatnonzero(~conv | ~np.isfinite(out)):
         try:
             with warnings.catch_warnings():
@@ -1139,6 +1145,10 @@ def omega_hierarchical(items: Any, *, n_groups: int = 3, ordinal: bool = False) 
         raise ValueError(f"{k} items are too few for {n_groups} group factors; use fewer n_groups.")
     x = df.to_numpy()
     n = int((~np.isnan(x)).any(axis=1).sum())
+    m = (~np.isnan(x)).astype(float)
+    if np.any(m.T @ m < 3):
+        raise ValueError("Some pairs of items were answered together by fewer than 3 respondents; "
+                         "their correlation, and so omega, cannot be estimated.")
     r = _polychoric_matrix(x, list(df.columns)) if ordinal else _pairwise_cor(x)
     g, grp, h2, u2 = _schmid_leiman(r, n_groups)
     key = np.where(g < 0, -1.0, 1.0)

@@ -124,7 +124,16 @@ fixtures <- function(x) {
     omega_h = list(omega_h = omh$omega_h, omega_t = omh$omega.tot, alpha = omh$alpha,
                    sl = as.list(sl_frame(omh))),
     omega_h_polychoric = list(omega_h = omh_poly$omega_h, omega_t = omh_poly$omega.tot,
-                              alpha = omh_poly$alpha)
+                              alpha = omh_poly$alpha),
+    omega_h_2groups = {
+      o2 <- suppressWarnings(suppressMessages(psych::omega(x, nfactors = 2, plot = FALSE)))
+      list(omega_h = o2$omega_h, omega_t = o2$omega.tot)
+    },
+    two_items = {
+      a2 <- suppressWarnings(psych::alpha(x[, 1:2], warnings = FALSE))
+      list(raw_alpha = a2$total$raw_alpha, alpha_drop = a2$alpha.drop$raw_alpha,
+           r_drop = a2$item.stats$r.drop)
+    }
   )
 }
 
