@@ -43,6 +43,16 @@ __all__ = [
     "bland_altman",
     "compare_alphas",
     "cosmin_summary",
+    "terwee_verdict",
+    "landis_koch",
+    "load_crosswalk",
+    "crosswalk_hypotheses",
+    "link_responses",
+    "InstrumentComparison",
+    "compare_instruments",
+    "ComparisonParameters",
+    "validate_comparison_parameters",
+    "run_comparison",
 ]
 
 #: The COSMIN "insufficient" rating symbol (U+2212 MINUS SIGN).
@@ -1080,3 +1090,971 @@ def cosmin_summary(
         rows.append({"property": prop, "label": label, "rating": rating, "values": values,
                      "criterion": crit, "reference": _REFERENCE})
     return pd.DataFrame(rows).set_index("property")
+
+
+# ============================================================================
+# Comparing two instruments answered by the same respondents (the report)
+# ============================================================================
+_TXT = {
+    "sv": {
+        "title": "Jämförelse av mätinstrument: {a} och {b}",
+        "summary": "Sammanfattning",
+        "design": "Underlag",
+        "reliability": "Reliabilitet (intern konsistens)",
+        "structure": "Strukturell validitet (faktoranalys)",
+        "validity": "Konvergent och diskriminant validitet",
+        "mtmm": "Korrelationsmatris (multitrait–multimethod)",
+        "agreement": "Överensstämmelse i klassificering",
+        "retest": "Test–retest",
+        "comprehension": "Frågor som verkar svåra att förstå",
+        "burden": "Svarsbörda",
+        "cosmin": "Mätegenskaper enligt COSMIN",
+        "yes": "ja", "no": "nej",
+        "similar": "likvärdiga",
+        "convergent": "konvergent", "discriminant": "diskriminant",
+        "none_retest": "Ingen retest-fil angavs; test–retest och mätfel kan inte bedömas.",
+        "n_line": ("{na} svar på {a} och {nb} på {b}; {nl} personer (kopplade via kolumnen "
+                   "`{link}`) besvarade båda och ligger till grund för jämförelsen."),
+        "hyp_line": ("{k} av {m} hypoteser från korstabellen (crosswalk) bekräftades ({p}). "
+                     "Enligt Terwees 75 %-regel är hypotesprövningen {v}."),
+        "hyp_none": "Korstabellen innehåller inga hypoteser som parar ihop dessa två instrument.",
+        "verdict": {"+": "tillräcklig (+)", "?": "obestämd (?)", MINUS: "otillräcklig (−)"},
+        "rel_better": "{w} har högre intern konsistens (median-alfa {x} mot {y} per kategori).",
+        "rel_same": "Instrumenten har likvärdig intern konsistens (median-alfa {x} och {y} per kategori).",
+        "feldt": "Feldts test av totalskalornas alfa (samma personer): t = {t}, p = {p}.",
+        "fit_better": ("Datan stöder {w}s egen struktur bättre (CFI {x} mot {y}; RMSEA {rx} mot {ry})."),
+        "fit_same": "Strukturen får likvärdigt stöd i båda (CFI {x} och {y}).",
+        "fit_missing": "Strukturell validitet kunde inte skattas för båda instrumenten.",
+        "icc_better": "{w} ger stabilare resultat vid omtest (ICC {x} mot {y}).",
+        "icc_same": "Stabiliteten vid omtest är likvärdig (ICC {x} och {y}; intervallen överlappar).",
+        "icc_one": "Test–retest finns bara för {w} (ICC {x}).",
+        "kappa_line": ("Klassificeringen hög/låg mognad (totalpoäng ≥ 50 %) stämmer överens för {pa} "
+                       "av personerna, kappa = {k} ({lab})."),
+        "burden_line": "{w} är kortare ({x} mot {y} frågor).",
+        "burden_same": "Instrumenten har lika många frågor ({x}).",
+        "time_line": " Mediantiden var {x} mot {y} minuter.",
+        "compr_line": "{w} har färre frågor som bör ses över ({x} mot {y}).",
+        "compr_same": "Lika många frågor bör ses över i båda ({x}).",
+        "landis": ["sämre än slumpen", "obetydlig", "svag", "måttlig", "god", "mycket god"],
+        "suppressed": "Celler med färre än {k} personer visas inte (integritet).",
+        "cos_note": ("Mätfel bedöms ”?” eftersom ingen minsta betydelsefulla förändring (MIC) angavs; "
+                     "invarians mellan grupper bedöms inte i den här rapporten."),
+    },
+    "en": {
+        "title": "Comparing instruments: {a} and {b}",
+        "summary": "Summary",
+        "design": "Data",
+        "reliability": "Reliability (internal consistency)",
+        "structure": "Structural validity (factor analysis)",
+        "validity": "Convergent and discriminant validity",
+        "mtmm": "Correlation matrix (multitrait–multimethod)",
+        "agreement": "Agreement of classifications",
+        "retest": "Test–retest",
+        "comprehension": "Questions that seem hard to understand",
+        "burden": "Respondent burden",
+        "cosmin": "Measurement properties (COSMIN)",
+        "yes": "yes", "no": "no",
+        "similar": "similar",
+        "convergent": "convergent", "discriminant": "discriminant",
+        "none_retest": "No retest file was given; test–retest and measurement error cannot be judged.",
+        "n_line": ("{na} responses to {a} and {nb} to {b}; {nl} people (linked on the column "
+                   "`{link}`) answered both and are the basis of the comparison."),
+        "hyp_line": ("{k} of {m} crosswalk hypotheses were confirmed ({p}). By Terwee's 75 % rule, "
+                     "hypotheses testing is {v}."),
+        "hyp_none": "The crosswalk has no hypothesis pairing these two instruments.",
+        "verdict": {"+": "sufficient (+)", "?": "indeterminate (?)", MINUS: "insufficient (−)"},
+        "rel_better": "{w} is more internally consistent (median alpha {x} vs {y} per category).",
+        "rel_same": "Internal consistency is similar (median alpha {x} and {y} per category).",
+        "feldt": "Feldt's test of the total scales' alphas (same people): t = {t}, p = {p}.",
+        "fit_better": "The data support {w}'s own structure better (CFI {x} vs {y}; RMSEA {rx} vs {ry}).",
+        "fit_same": "Both structures are supported about equally (CFI {x} and {y}).",
+        "fit_missing": "Structural validity could not be estimated for both instruments.",
+        "icc_better": "{w} gives more stable results on retest (ICC {x} vs {y}).",
+        "icc_same": "Retest stability is similar (ICC {x} and {y}; intervals overlap).",
+        "icc_one": "Test–retest is available for {w} only (ICC {x}).",
+        "kappa_line": ("The high/low maturity classification (overall ≥ 50 %) agrees for {pa} of the "
+                       "people, kappa = {k} ({lab})."),
+        "burden_line": "{w} is shorter ({x} vs {y} questions).",
+        "burden_same": "Both have the same number of questions ({x}).",
+        "time_line": " Median time was {x} vs {y} minutes.",
+        "compr_line": "{w} has fewer questions to revise or review ({x} vs {y}).",
+        "compr_same": "Both have as many questions to revise or review ({x}).",
+        "landis": ["poor", "slight", "fair", "moderate", "substantial", "almost perfect"],
+        "suppressed": "Cells with fewer than {k} people are not shown (privacy).",
+        "cos_note": ("Measurement error is rated '?' because no minimal important change (MIC) was "
+                     "given; cross-group invariance is not assessed in this report."),
+    },
+}
+
+
+_COLUMNS = {
+    "sv": {"alpha": "Alfa", "ci_low": "KI låg", "ci_high": "KI hög", "note": "Anmärkning",
+           "instrument": "Instrument", "cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR",
+           "converged": "Konvergerade", "score": "Poäng", "mean_t1": "Medel test", "mean_t2": "Medel retest",
+           "sd_pooled": "SD (poolad)", "icc2": "ICC(2,1)", "icc2_low": "ICC(2,1) låg", "icc2_high": "ICC(2,1) hög",
+           "icc3": "ICC(3,1)", "icc3_low": "ICC(3,1) låg", "icc3_high": "ICC(3,1) hög", "sem": "SEM",
+           "sdc": "SDC"},
+    "en": {"alpha": "Alpha", "ci_low": "CI low", "ci_high": "CI high", "note": "Note",
+           "instrument": "Instrument", "cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR",
+           "converged": "Converged", "score": "Score", "mean_t1": "Mean test", "mean_t2": "Mean retest",
+           "sd_pooled": "SD (pooled)", "icc2": "ICC(2,1)", "icc2_low": "ICC(2,1) low",
+           "icc2_high": "ICC(2,1) high", "icc3": "ICC(3,1)", "icc3_low": "ICC(3,1) low",
+           "icc3_high": "ICC(3,1) high", "sem": "SEM", "sdc": "SDC", "Skala": "Scale", "items": "Items", "revise": "To revise",
+           "review": "To review", "items_to_revise": "Items to revise"},
+}
+_LEVEL_WORDS = {"sv": {"category": "kategori", "dimension": "dimension", "total": "totalt"},
+                "en": {"category": "category", "dimension": "dimension", "total": "total"}}
+
+
+def _lang(language: str) -> str:
+    if language not in _TXT:
+        raise ValueError(f"language must be 'sv' or 'en' (got {language!r}).")
+    return language
+
+
+def _fmt(x: Any, language: str, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+        return "–"
+    s = f"{float(x):.{digits}f}"
+    return s.replace(".", ",") if language == "sv" else s
+
+
+def _pct(x: float, language: str) -> str:
+    if x is None or not np.isfinite(x):
+        return "–"
+    s = f"{100 * x:.0f}"
+    return f"{s} %"
+
+
+def landis_koch(kappa: float, language: str = "sv") -> str:
+    """Landis & Koch's (1977) words for a kappa value.
+
+    >>> landis_koch(0.65, "en")
+    'substantial'
+    """
+    words = _TXT[_lang(language)]["landis"]
+    if kappa is None or not np.isfinite(kappa):
+        return "–"
+    for bound, word in zip([0.0, 0.2, 0.4, 0.6, 0.8], words, strict=False):
+        if kappa < bound:
+            return word
+    return words[5] if kappa > 0.8 else words[4]
+
+
+def load_crosswalk(path: str | Any = None) -> dict:
+    """Read ``instruments/crosswalk.yaml`` (or another crosswalk) and validate it.
+
+    The file is checked against ``crosswalk.schema.json`` in the same folder
+    (or in the kit's ``instruments/``) when that schema exists.
+
+    >>> cw = load_crosswalk()
+    >>> sorted(cw["thresholds"])
+    ['convergent_min_r', 'discriminant_max_r']
+    """
+    from pathlib import Path
+
+    import yaml
+
+    from .instruments import INSTRUMENT_DIR
+
+    p = Path(path) if path not in (None, "") else INSTRUMENT_DIR / "crosswalk.yaml"
+    if not p.exists():
+        raise ValueError(f"Crosswalk file {str(p)!r} does not exist.")
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"Crosswalk {str(p)!r} is not valid YAML: {exc}") from None
+    schema_path = p.parent / "crosswalk.schema.json"
+    if not schema_path.exists():
+        schema_path = INSTRUMENT_DIR / "crosswalk.schema.json"
+    if schema_path.exists():
+        import json
+
+        import jsonschema
+
+        try:
+            jsonschema.validate(doc, json.loads(schema_path.read_text(encoding="utf-8")))
+        except jsonschema.ValidationError as exc:
+            where = "/".join(str(x) for x in exc.absolute_path) or "(top level)"
+            raise ValueError(f"Crosswalk {str(p)!r} at {where}: {exc.message}") from None
+    doc.setdefault("thresholds", {})
+    doc["thresholds"].setdefault("convergent_min_r", 0.5)
+    doc["thresholds"].setdefault("discriminant_max_r", 0.3)
+    doc.setdefault("discriminant", [])
+    return doc
+
+
+def _member_score(member: Mapping[str, Any], inst: Any) -> str:
+    dim = member["dimension"]
+    if dim not in inst.dimension_items():
+        raise ValueError(
+            f"The crosswalk names dimension {dim!r} of {inst.id!r}, which has "
+            f"{list(inst.dimension_items())}."
+        )
+    cat = member.get("category")
+    if cat is None:
+        return dim
+    if cat not in inst.dimension_categories()[dim]:
+        raise ValueError(
+            f"The crosswalk names category {cat!r} of {inst.id!r}/{dim}, which has "
+            f"{inst.dimension_categories()[dim]}."
+        )
+    return cat
+
+
+def crosswalk_hypotheses(crosswalk: Mapping[str, Any], instrument_a: Any, instrument_b: Any) -> pd.DataFrame:
+    """Hypotheses (a, b, expected, thresholds) for one pair of instruments.
+
+    Every pair of members of a crosswalk construct, one from each instrument,
+    becomes a convergent hypothesis (``min_r`` = ``convergent_min_r``); every
+    ``discriminant`` pair with one member in each becomes a discriminant one
+    (``max_r`` = ``discriminant_max_r``). ``a``/``b`` are score ids (the
+    category when the member names one, else the dimension).
+
+    >>> from evaluation.instruments import load_instrument
+    >>> h = crosswalk_hypotheses(load_crosswalk(), load_instrument("dual_maturity"),
+    ...                          load_instrument("public_dma"))
+    >>> h[["a", "b", "expected"]].head(2).values.tolist()
+    [['capture', 'strategy_investment', 'convergent'], ['information', 'data_security', 'convergent']]
+    """
+    cols = ["a", "b", "expected", "min_r", "max_r", "construct"]
+    if instrument_a.id == instrument_b.id:
+        return pd.DataFrame(columns=cols)
+    th = crosswalk.get("thresholds", {})
+    cmin = float(th.get("convergent_min_r", 0.5))
+    dmax = float(th.get("discriminant_max_r", 0.3))
+    rows = []
+    for con in crosswalk.get("constructs", []):
+        ma = [m for m in con["members"] if m["instrument"] == instrument_a.id]
+        mb = [m for m in con["members"] if m["instrument"] == instrument_b.id]
+        for x in ma:
+            for y in mb:
+                rows.append({"a": _member_score(x, instrument_a), "b": _member_score(y, instrument_b),
+                             "expected": "convergent", "min_r": cmin, "max_r": math.nan,
+                             "construct": con["id"]})
+    for x, y in crosswalk.get("discriminant", []):
+        if x["instrument"] == instrument_b.id and y["instrument"] == instrument_a.id:
+            x, y = y, x
+        if x["instrument"] == instrument_a.id and y["instrument"] == instrument_b.id:
+            rows.append({"a": _member_score(x, instrument_a), "b": _member_score(y, instrument_b),
+                         "expected": "discriminant", "min_r": math.nan, "max_r": dmax,
+                         "construct": ""})
+    return pd.DataFrame(rows, columns=cols).drop_duplicates(["a", "b", "expected"]).reset_index(drop=True)
+
+
+def link_responses(rs_a: Any, rs_b: Any, *, link: str = "respondent_id") -> pd.DataFrame:
+    """Pair the rows of two ResponseSets on a linking column.
+
+    Returns a DataFrame with the link value and the row labels ``row_a`` and
+    ``row_b`` of the people present in both (in A's order). Empty ids are
+    ignored; a duplicated id raises ``ValueError`` (a person must answer once).
+    """
+    out = []
+    for name, rs in (("A", rs_a), ("B", rs_b)):
+        if link not in rs.meta.columns:
+            raise ValueError(
+                f"The {name} responses ({rs.source}) have no column {link!r}; the linking column must "
+                f"be in both files. Columns found: {list(rs.meta.columns)}."
+            )
+        ids = rs.meta[link].astype("string").str.strip()
+        ids = ids[ids.notna() & (ids != "")]
+        dup = ids[ids.duplicated()]
+        if len(dup):
+            raise ValueError(
+                f"The {name} responses ({rs.source}) have duplicated {link!r} values "
+                f"{sorted(set(dup))[:5]}; each person must appear once."
+            )
+        out.append(pd.DataFrame({link: ids.to_numpy(), f"row_{name.lower()}": ids.index}))
+    return out[0].merge(out[1], on=link, how="inner").reset_index(drop=True)
+
+
+def _safe(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs), ""
+    except Exception as exc:  # noqa: BLE001 - a failing optional analysis becomes a note
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _classes(scores: pd.DataFrame, inst: Any) -> tuple[pd.Series, list[str]]:
+    from .scoring import classify
+
+    cls = inst.classification
+    if not cls:
+        return pd.Series(np.nan, index=scores.index, dtype=object), []
+    if cls["type"] == "quadrant":
+        order = [q["id"] for q in cls["quadrants"]]
+        vals = [classify(x, y, instrument=inst).id if np.isfinite(x) and np.isfinite(y) else np.nan
+                for x, y in zip(scores[cls["x"]], scores[cls["y"]], strict=True)]
+    else:
+        order = [lv["id"] for lv in cls["levels"]]
+        vals = [classify(s, instrument=inst).id if np.isfinite(s) else np.nan for s in scores["overall"]]
+    return pd.Series(vals, index=scores.index, dtype=object), order
+
+
+@dataclass(frozen=True, eq=False)
+class InstrumentComparison:
+    """Everything the comparison report shows (see :func:`compare_instruments`)."""
+
+    instrument_a: Any
+    instrument_b: Any
+    language: str
+    min_group_size: int
+    n_a: int
+    n_b: int
+    n_linked: int
+    link: str
+    reliability: pd.DataFrame
+    structure: pd.DataFrame
+    validity: ConvergentValidity
+    agreement: dict
+    classes: pd.DataFrame | None
+    classes_hidden: pd.DataFrame | None
+    retest: dict
+    alpha_test: AlphaComparison | None
+    comprehension: pd.DataFrame
+    burden: pd.DataFrame
+    cosmin: dict
+    summary: list
+    results: dict
+    notes: list = field(default_factory=list)
+
+    # ---------------------------------------------------------------- helpers
+    @property
+    def headings(self) -> dict:
+        """Section headings in the report language."""
+        return _TXT[self.language]
+
+    def name(self, side: str) -> str:
+        """Title of instrument ``"A"`` or ``"B"``."""
+        from .instruments import text
+
+        inst = self.instrument_a if side == "A" else self.instrument_b
+        return text(inst.title, self.language) or inst.id
+
+    def summary_markdown(self) -> str:
+        """The summary in words as a Markdown list."""
+        return "\n".join(f"- {s}" for s in self.summary)
+
+    def table(self, what: str) -> pd.DataFrame:
+        """A display table (rounded, headers in the report language); see :meth:`_table`."""
+        t = self._table(what)
+        cols = _COLUMNS.get(self.language, {})
+        t = t.rename(columns=cols)
+        for c in ("note", "Anmärkning", "Note"):
+            if c in t.columns and not t[c].astype(str).str.strip().any():
+                t = t.drop(columns=c)
+        for c in ("Nivå", "Level"):
+            if c in t.columns:
+                t[c] = t[c].map(lambda v: _LEVEL_WORDS[self.language].get(v, v))
+        return t
+
+    def _table(self, what: str) -> pd.DataFrame:
+        """A display table (rounded) for section ``what``.
+
+        One of ``reliability``, ``structure``, ``hypotheses``, ``mtmm``,
+        ``agreement``, ``classes``, ``retest``, ``comprehension``, ``burden``,
+        ``cosmin``.
+        """
+        L = self.language
+        sv = L == "sv"
+        ia, ib = self.instrument_a, self.instrument_b
+
+        def nm(side, sid):
+            inst = ia if side == "A" else ib
+            return inst.name_of(sid, L) if sid != "overall" else ("Totalt" if sv else "Overall")
+
+        if what == "reliability":
+            t = self.reliability.copy()
+            t["score"] = [nm(s, x) for s, x in zip(t["instrument"], t["score"], strict=True)]
+            t["instrument"] = t["instrument"].map({"A": self.name("A"), "B": self.name("B")})
+            return t.round(2).rename(columns={"instrument": "Instrument", "score": "Skala" if sv else "Scale",
+                                              "level": "Nivå" if sv else "Level",
+                                              "k": "Frågor" if sv else "Items"})
+        if what == "structure":
+            t = self.structure.copy()
+            t["instrument"] = t["instrument"].map({"A": self.name("A"), "B": self.name("B")})
+            return t.round(3)
+        if what == "hypotheses":
+            h = self.validity.hypotheses
+            if h is None or not len(h):
+                return pd.DataFrame()
+            c = self.validity.correlations.set_index(["a", "b"])
+            rows = []
+            for r in h.to_dict("records"):
+                cr = c.loc[(r["a"], r["b"])]
+                rows.append({
+                    self.name("A"): nm("A", r["a"]), self.name("B"): nm("B", r["b"]),
+                    ("Förväntat" if sv else "Expected"): _TXT[L][r["expected"]],
+                    "r": round(float(cr["r"]), 2),
+                    ("95 % KI" if sv else "95 % CI"): f"{_fmt(cr['ci_low'], L)} – {_fmt(cr['ci_high'], L)}",
+                    ("r korrigerad" if sv else "r corrected"): round(float(cr["r_disattenuated"]), 2),
+                    ("Bekräftad" if sv else "Confirmed"): _TXT[L]["yes"] if r["confirmed"] else _TXT[L]["no"],
+                })
+            return pd.DataFrame(rows)
+        if what == "mtmm":
+            m = self.validity.mtmm.copy()
+            labels = [f"{'A' if i == 'A' else 'B'}: {nm(i, s)}" for i, s in m.index]
+            m.index, m.columns = labels, labels
+            return m.round(2)
+        if what == "agreement":
+            rows = []
+            for key, ag in self.agreement.items():
+                rows.append({"": key, "kappa": round(ag.kappa, 2),
+                             ("95 % KI" if sv else "95 % CI"): f"{_fmt(ag.ci_low, L)} – {_fmt(ag.ci_high, L)}",
+                             ("Andel lika (%)" if sv else "Agreement (%)"): round(ag.percent_agreement, 1),
+                             "n": ag.n, ("Vikter" if sv else "Weights"): ag.weights or "–"})
+            return pd.DataFrame(rows)
+        if what == "classes":
+            if self.classes is None:
+                return pd.DataFrame()
+            shown = self.classes.astype(object).where(~self.classes_hidden, f"<{self.min_group_size}")
+            shown.index = [ia.name_of(i, L) for i in shown.index]
+            shown.columns = [ib.name_of(i, L) for i in shown.columns]
+            shown.index.name, shown.columns.name = self.name("A"), self.name("B")
+            return shown
+        if what == "retest":
+            frames = []
+            for side, rt in self.retest.items():
+                t = rt["table"].copy()
+                t.insert(0, "instrument", self.name(side))
+                t["score"] = [nm(side, s) for s in t["score"]]
+                frames.append(t)
+            return pd.concat(frames, ignore_index=True).round(2) if frames else pd.DataFrame()
+        if what == "comprehension":
+            t = self.comprehension.copy()
+            t["instrument"] = t["instrument"].map({"A": self.name("A"), "B": self.name("B")})
+            return t
+        if what == "burden":
+            t = self.burden.copy().astype(object)
+            for i, key in enumerate(t.index):
+                for c in t.columns:
+                    v = self.burden.loc[key, c]
+                    t.loc[key, c] = (str(int(v)) if i < 3 else _fmt(v, L, 1) if i == 3 else _pct(v, L)) \
+                        if np.isfinite(v) else "–"
+            t.columns = [self.name("A"), self.name("B")]
+            return t
+        if what == "cosmin":
+            a, b = self.cosmin["A"], self.cosmin["B"]
+
+            def vals(d):
+                return "; ".join(f"{k} = {_fmt(v, L, 3) if isinstance(v, float) else v}" for k, v in d.items())
+
+            return pd.DataFrame({
+                ("Egenskap" if sv else "Property"): a["label"],
+                self.name("A"): a["rating"], f"{self.name('A')} – {'värden' if sv else 'values'}": a["values"].map(vals),
+                self.name("B"): b["rating"], f"{self.name('B')} – {'värden' if sv else 'values'}": b["values"].map(vals),
+                ("Kriterium" if sv else "Criterion"): a["criterion"],
+            }).reset_index(drop=True)
+        raise ValueError(f"Unknown table {what!r}.")
+
+    def show(self, what: str):
+        """:meth:`table` as a pandas Styler: two decimals, decimal comma in Swedish, no index."""
+        t = self.table(what)
+        keep_index = what in ("mtmm", "classes", "burden")
+        st = t.style.format(precision=2, decimal="," if self.language == "sv" else ".", na_rep="–")
+        return st if keep_index else st.hide(axis="index")
+
+    def validity_figure(self):
+        """Dot plot of the hypothesised correlations with CIs and thresholds."""
+        import matplotlib.pyplot as plt
+
+        h = self.validity.hypotheses
+        L = self.language
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(h) if h is not None else 1, 3) + 1.2))
+        if h is None or not len(h):
+            ax.text(0.5, 0.5, _TXT[L]["hyp_none"], ha="center", va="center", wrap=True)
+            ax.axis("off")
+            return fig
+        c = self.validity.correlations.set_index(["a", "b"])
+        d = h.assign(lo=[c.loc[(a, b), "ci_low"] for a, b in zip(h.a, h.b, strict=True)],
+                     hi=[c.loc[(a, b), "ci_high"] for a, b in zip(h.a, h.b, strict=True)])
+        d = d.sort_values(["expected", "r"]).reset_index(drop=True)
+        colors = {"convergent": "#1f5f8b", "discriminant": "#c0692b"}
+        for i, r in d.iterrows():
+            ax.plot([r.lo, r.hi], [i, i], color=colors[r.expected], lw=2, alpha=0.7)
+            ax.plot(r.r, i, "o", color=colors[r.expected], mfc="white" if not r.confirmed else colors[r.expected])
+        ax.set_yticks(range(len(d)))
+        ax.set_yticklabels([f"{self.instrument_a.name_of(a, L)} × {self.instrument_b.name_of(b, L)}"
+                            for a, b in zip(d.a, d.b, strict=True)], fontsize=8)
+        for thr in sorted(set(d["min_r"].dropna()) | set(d["max_r"].dropna())):
+            ax.axvline(thr, color="#888888", ls=":", lw=1)
+        ax.axvline(0, color="#bbbbbb", lw=0.8)
+        ax.set_xlim(-0.2, 1)
+        ax.set_xlabel("r (95 % KI)" if L == "sv" else "r (95 % CI)")
+        from matplotlib.lines import Line2D
+
+        ax.legend(handles=[Line2D([], [], color=colors[k], marker="o", lw=2, label=_TXT[L][k]) for k in colors],
+                  frameon=False, loc="lower right", fontsize=8)
+        fig.tight_layout()
+        return fig
+
+
+def _alpha_row(items: pd.DataFrame, side: str, score: str, level: str) -> dict:
+    row = {"instrument": side, "score": score, "level": level, "k": items.shape[1],
+           "alpha": math.nan, "ci_low": math.nan, "ci_high": math.nan, "note": ""}
+    if items.shape[1] < 2:
+        row["note"] = "1 item"
+        return row
+    try:
+        from .reliability import cronbach_alpha
+    except ImportError:  # pragma: no cover - reliability ships with the kit
+        import pingouin as pg
+
+        a, (lo, hi) = pg.cronbach_alpha(items)
+        row.update(alpha=float(a), ci_low=float(lo), ci_high=float(hi))
+        return row
+    res, note = _safe(cronbach_alpha, items)
+    if res is not None:
+        row.update(alpha=res.estimate, ci_low=res.ci_low, ci_high=res.ci_high)
+    row["note"] = note
+    return row
+
+
+def compare_instruments(
+    rs_a: Any,
+    rs_b: Any,
+    *,
+    link: str = "respondent_id",
+    crosswalk: Any = None,
+    retest_a: Any = None,
+    retest_b: Any = None,
+    language: str = "sv",
+    min_group_size: int = 5,
+    mic: float | None = None,
+    structure: bool = True,
+    comprehension: bool = True,
+) -> InstrumentComparison:
+    """Compare two instruments answered by the same people, side by side.
+
+    Steps (each a function of this module or of the kit):
+
+    1. link the two ResponseSets on ``link`` (:func:`link_responses`);
+    2. score respondents (:func:`evaluation.scoring.respondent_scores`);
+    3. internal consistency per category, dimension and total
+       (:func:`evaluation.reliability.cronbach_alpha`), and Feldt's
+       dependent-samples test of the two total scales (:func:`compare_alphas`);
+    4. structural validity: CFA of each instrument's own categories
+       (:func:`evaluation.structure.instrument_structure`);
+    5. convergent/discriminant correlations against the crosswalk's
+       hypotheses (:func:`crosswalk_hypotheses`, :func:`convergent_validity`,
+       disattenuated with the alphas), share confirmed, Terwee's 75 % rule;
+    6. agreement of classifications (:func:`agreement`): high/low overall
+       maturity (≥ 50 % of max), sample tertiles of the overall score
+       (quadratic weights), and the instruments' own classes when both use
+       the same number of levels; the cross-table of own classes with
+       small-cell suppression;
+    7. test--retest per dimension and total (:func:`test_retest`) and
+       Bland--Altman of the total (:func:`bland_altman`, retest − test);
+    8. items that seem hard to understand
+       (:func:`evaluation.comprehension.comprehension_report`);
+    9. burden: items, median minutes (when item timings exist), don't-know
+       and skip rates;
+    10. a COSMIN table per instrument (:func:`cosmin_summary`) and a summary
+        in words.
+
+    Parameters
+    ----------
+    rs_a, rs_b : ResponseSet
+        The two instruments' responses (from
+        :func:`evaluation.responses.read_responses`).
+    link : str
+        Metadata column identifying the same person in both files.
+    crosswalk : path, mapping or None
+        None reads ``instruments/crosswalk.yaml``.
+    retest_a, retest_b : ResponseSet, optional
+        Second answers of (some of) the same people, linked on ``link``.
+    language : "sv" or "en"
+    min_group_size : int
+        No table describes fewer people; the comparison needs at least this
+        many linked people.
+    mic : float, optional
+        Minimal important change in percentage points for measurement error.
+    structure, comprehension : bool
+        Skip the slower CFA / comprehension steps when False.
+
+    Returns
+    -------
+    InstrumentComparison
+    """
+    from .privacy import check_min_group_size, suppression_mask
+    from .scoring import respondent_scores
+
+    L = _lang(language)
+    T = _TXT[L]
+    k_min = check_min_group_size(min_group_size)
+    ia, ib = rs_a.instrument, rs_b.instrument
+    notes: list[str] = []
+    pairs = link_responses(rs_a, rs_b, link=link)
+    n_linked = len(pairs)
+    if n_linked < max(k_min, 4):
+        raise ValueError(
+            f"Only {n_linked} people answered both {ia.id!r} and {ib.id!r} (linked on {link!r}); the "
+            f"comparison needs at least {max(k_min, 4)}. Check that the linking column holds the same "
+            "ids in both files."
+        )
+    sc_a = respondent_scores(rs_a).loc[pairs["row_a"]].reset_index(drop=True)
+    sc_b = respondent_scores(rs_b).loc[pairs["row_b"]].reset_index(drop=True)
+    it_a = rs_a.scored().loc[pairs["row_a"]].reset_index(drop=True)
+    it_b = rs_b.scored().loc[pairs["row_b"]].reset_index(drop=True)
+
+    # -- reliability ----------------------------------------------------------
+    rel_rows = []
+    for side, inst, items in (("A", ia, it_a), ("B", ib, it_b)):
+        for cat, ids in inst.category_items().items():
+            rel_rows.append(_alpha_row(items[ids], side, cat, "category"))
+        for dim, ids in inst.dimension_items().items():
+            if len(inst.dimension_categories()[dim]) == 1:
+                continue  # same items as its only category: shown once, as the category
+            rel_rows.append(_alpha_row(items[ids], side, dim, "dimension"))
+        rel_rows.append(_alpha_row(items[inst.item_ids], side, "overall", "total"))
+    reliability = pd.DataFrame(rel_rows).drop_duplicates(["instrument", "score"])
+    rel_map = []
+    for side, inst in (("A", ia), ("B", ib)):
+        g = reliability[reliability.instrument == side]
+        m = dict(zip(g["score"], g["alpha"], strict=True))
+        for dim, cats in inst.dimension_categories().items():
+            if len(cats) == 1 and cats[0] in m:
+                m.setdefault(dim, m[cats[0]])
+        rel_map.append({k: float(v) for k, v in m.items() if np.isfinite(v) and 0 < v <= 1})
+
+    ra = reliability.set_index(["instrument", "score"])["alpha"]
+    alpha_test = None
+    tot_r = float(np.corrcoef(*sc_a[["overall"]].join(sc_b[["overall"]], rsuffix="_b").dropna().to_numpy().T)[0, 1])
+    if np.isfinite(ra.get(("A", "overall"), np.nan)) and np.isfinite(ra.get(("B", "overall"), np.nan)):
+        alpha_test, note = _safe(compare_alphas, float(ra[("A", "overall")]), float(ra[("B", "overall")]),
+                                 n_1=n_linked, r=tot_r)
+        if note:
+            notes.append(note)
+
+    # -- structure --------------------------------------------------------------
+    st_rows = []
+    for side, rs in (("A", rs_a), ("B", rs_b)):
+        row = {"instrument": side, "cfi": math.nan, "tli": math.nan, "rmsea": math.nan, "srmr": math.nan,
+               "n": math.nan, "converged": False, "note": ""}
+        if structure:
+            try:
+                from .structure import instrument_structure
+            except ImportError:  # pragma: no cover
+                instrument_structure = None
+                row["note"] = "structure module missing"
+            if instrument_structure is not None:
+                sub = rs.subset(rs.answers.index.isin(pairs[f"row_{side.lower()}"]))
+                res, note = _safe(instrument_structure, sub, level="category")
+                if res is not None:
+                    row.update(cfi=res.cfi, tli=res.tli, rmsea=res.rmsea, srmr=res.srmr, n=res.n,
+                               converged=bool(res.converged))
+                row["note"] = note
+        st_rows.append(row)
+    structure_t = pd.DataFrame(st_rows)
+
+    # -- validity ------------------------------------------------------------------
+    cw = crosswalk if isinstance(crosswalk, Mapping) else load_crosswalk(crosswalk)
+    hyp = crosswalk_hypotheses(cw, ia, ib)
+    dims_a, dims_b = list(ia.dimension_items()), list(ib.dimension_items())
+    cols_a = list(dict.fromkeys(dims_a + hyp["a"].tolist()))
+    cols_b = list(dict.fromkeys(dims_b + hyp["b"].tolist()))
+    validity = convergent_validity(
+        sc_a[cols_a], sc_b[cols_b], reliabilities=tuple(rel_map), names=("A", "B"),
+        hypotheses=hyp if len(hyp) else None,
+        convergent_min=float(cw["thresholds"]["convergent_min_r"]),
+        discriminant_max=float(cw["thresholds"]["discriminant_max_r"]),
+    )
+
+    # -- agreement ------------------------------------------------------------------
+    agree: dict[str, Agreement] = {}
+    hl = ("låg", "hög") if L == "sv" else ("low", "high")
+    oa, ob = sc_a["overall"], sc_b["overall"]
+    lev_a = oa.map(lambda v: np.nan if not np.isfinite(v) else hl[int(v >= 50)])
+    lev_b = ob.map(lambda v: np.nan if not np.isfinite(v) else hl[int(v >= 50)])
+    key_hl = "Hög/låg (≥ 50 %)" if L == "sv" else "High/low (≥ 50 %)"
+    key_t = "Tertiler av totalpoängen" if L == "sv" else "Tertiles of the overall score"
+    res, note = _safe(agreement, lev_a, lev_b, levels=list(hl))
+    if res is not None:
+        agree[key_hl] = res
+    ok = oa.notna() & ob.notna()
+    if ok.sum() >= 6:
+        ta = pd.qcut(oa[ok].rank(method="first"), 3, labels=[1, 2, 3]).astype(int)
+        tb = pd.qcut(ob[ok].rank(method="first"), 3, labels=[1, 2, 3]).astype(int)
+        res, note = _safe(agreement, ta, tb, weights="quadratic", levels=[1, 2, 3])
+        if res is not None:
+            agree[key_t] = res
+    cls_a, order_a = _classes(sc_a, ia)
+    cls_b, order_b = _classes(sc_b, ib)
+    classes = hidden = None
+    if order_a and order_b:
+        okc = cls_a.notna() & cls_b.notna()
+        classes = pd.crosstab(pd.Categorical(cls_a[okc], categories=order_a),
+                              pd.Categorical(cls_b[okc], categories=order_b), dropna=False)
+        classes.index.name, classes.columns.name = None, None
+        hidden = suppression_mask(classes, min_group_size=k_min) | suppression_mask(
+            classes.T, min_group_size=k_min).T
+        if (ia.classification["type"] == ib.classification["type"] == "levels"
+                and len(order_a) == len(order_b)):
+            ra_ = cls_a[okc].map({c: i for i, c in enumerate(order_a)})
+            rb_ = cls_b[okc].map({c: i for i, c in enumerate(order_b)})
+            res, note = _safe(agreement, ra_, rb_, weights="quadratic", levels=list(range(len(order_a))))
+            if res is not None:
+                agree["Egna nivåer" if L == "sv" else "Own levels"] = res
+
+    # -- retest ---------------------------------------------------------------------
+    retest: dict[str, dict] = {}
+    for side, rs, rt in (("A", rs_a, retest_a), ("B", rs_b, retest_b)):
+        if rt is None:
+            continue
+        if rt.instrument.id != rs.instrument.id:
+            raise ValueError(
+                f"The retest file for {side} was read with instrument {rt.instrument.id!r}, "
+                f"not {rs.instrument.id!r}."
+            )
+        pr = link_responses(rs, rt, link=link)
+        if len(pr) < max(k_min, 3):
+            notes.append(f"retest {side}: only {len(pr)} linked people; not analysed")
+            continue
+        inst = rs.instrument
+        cols = list(inst.dimension_items()) + ["overall"]
+        t1 = respondent_scores(rs).loc[pr["row_a"], cols].reset_index(drop=True)
+        t2 = respondent_scores(rt).loc[pr["row_b"], cols].reset_index(drop=True)
+        tr = test_retest(t1, t2)
+        ba = bland_altman(t2["overall"], t1["overall"])
+        retest[side] = {"table": tr.table, "bland_altman": ba, "n": len(pr)}
+
+    # -- comprehension ------------------------------------------------------------
+    comp_rows = []
+    for side, rs in (("A", rs_a), ("B", rs_b)):
+        row = {"instrument": side, "items": len(rs.instrument.item_ids), "revise": math.nan,
+               "review": math.nan, "items_to_revise": ""}
+        if comprehension:
+            try:
+                from .comprehension import comprehension_report
+            except ImportError:  # pragma: no cover
+                comprehension_report = None
+            if comprehension_report is not None:
+                rep, note = _safe(comprehension_report, rs, language=L)
+                if rep is not None:
+                    row["revise"] = int((rep["flag"] == "revise").sum())
+                    row["review"] = int((rep["flag"] == "review").sum())
+                    row["items_to_revise"] = ", ".join(rep.loc[rep["flag"] == "revise", "item"].head(5))
+                elif note:
+                    notes.append(f"comprehension {side}: {note}")
+        comp_rows.append(row)
+    comp = pd.DataFrame(comp_rows)
+    if L == "sv":
+        comp = comp.rename(columns={"items": "frågor", "revise": "bör omarbetas", "review": "bör ses över",
+                                    "items_to_revise": "frågor att omarbeta"})
+
+    # -- burden -------------------------------------------------------------------
+    def minutes(rs):
+        if rs.timings is None or rs.timings.empty:
+            return math.nan
+        return float(rs.timings.sum(axis=1, min_count=1).median() / 60)
+
+    def rate(mask, rs):
+        return float(mask.to_numpy().mean()) if mask.size else math.nan
+
+    bl = {
+        ("Frågor" if L == "sv" else "Items"): [len(ia.item_ids), len(ib.item_ids)],
+        ("Dimensioner" if L == "sv" else "Dimensions"): [len(ia.dimensions), len(ib.dimensions)],
+        ("Kategorier" if L == "sv" else "Categories"): [len(ia.category_items()), len(ib.category_items())],
+        ("Mediantid (min)" if L == "sv" else "Median time (min)"): [minutes(rs_a), minutes(rs_b)],
+        ("Andel vet ej" if L == "sv" else "Share don't know"): [rate(rs_a.dont_know, rs_a), rate(rs_b.dont_know, rs_b)],
+        ("Andel obesvarade" if L == "sv" else "Share skipped"): [rate(rs_a.skipped, rs_a), rate(rs_b.skipped, rs_b)],
+    }
+    burden = pd.DataFrame(bl, index=["A", "B"]).T
+
+    # -- COSMIN ---------------------------------------------------------------------
+    cosmin = {}
+    for side, inst in (("A", ia), ("B", ib)):
+        st = structure_t.set_index("instrument").loc[side]
+        cats = reliability[(reliability.instrument == side) & (reliability.level == "category")]
+        cats = cats[cats["alpha"].notna()]
+        rt = retest.get(side)
+        tot = rt["table"].set_index("score").loc["overall"] if rt else None
+        cosmin[side] = cosmin_summary(
+            cfi=st["cfi"], rmsea=st["rmsea"], srmr=st["srmr"],
+            alphas=dict(zip(cats["score"], cats["alpha"], strict=True)) or None,
+            icc=None if tot is None else tot["icc2"], sdc=None if tot is None else tot["sdc"], mic=mic,
+            hypotheses_share=validity.share_confirmed,
+            n_hypotheses=None if validity.hypotheses is None else len(validity.hypotheses),
+            language=L,
+        )
+
+    # -- summary in words ------------------------------------------------------------
+    from .instruments import text as _text
+
+    name_a, name_b = _text(ia.title, L) or ia.id, _text(ib.title, L) or ib.id
+    summary = [T["n_line"].format(na=rs_a.n_accepted, a=name_a, nb=rs_b.n_accepted, b=name_b,
+                                  nl=n_linked, link=link)]
+    if validity.hypotheses is not None and len(validity.hypotheses):
+        h = validity.hypotheses
+        summary.append(T["hyp_line"].format(k=int(h.confirmed.sum()), m=len(h), p=_pct(validity.share_confirmed, L),
+                                            v=T["verdict"][validity.verdict]))
+    else:
+        summary.append(T["hyp_none"])
+    med = reliability[reliability.level == "category"].groupby("instrument")["alpha"].median()
+    ma, mb = med.get("A", np.nan), med.get("B", np.nan)
+    if np.isfinite(ma) and np.isfinite(mb):
+        if abs(ma - mb) < 0.02:
+            s = T["rel_same"].format(x=_fmt(ma, L), y=_fmt(mb, L))
+        else:
+            w, x, y = (name_a, ma, mb) if ma > mb else (name_b, mb, ma)
+            s = T["rel_better"].format(w=w, x=_fmt(x, L), y=_fmt(y, L))
+        if alpha_test is not None:
+            s += " " + T["feldt"].format(t=_fmt(alpha_test.statistic, L), p=_fmt(alpha_test.p_value, L, 3))
+        summary.append(s)
+    sa_, sb_ = structure_t.set_index("instrument").loc["A"], structure_t.set_index("instrument").loc["B"]
+    if np.isfinite(sa_.cfi) and np.isfinite(sb_.cfi):
+        if abs(sa_.cfi - sb_.cfi) < 0.01:
+            summary.append(T["fit_same"].format(x=_fmt(sa_.cfi, L), y=_fmt(sb_.cfi, L)))
+        else:
+            (w, x, y, rx, ry) = ((name_a, sa_.cfi, sb_.cfi, sa_.rmsea, sb_.rmsea) if sa_.cfi > sb_.cfi
+                                 else (name_b, sb_.cfi, sa_.cfi, sb_.rmsea, sa_.rmsea))
+            summary.append(T["fit_better"].format(w=w, x=_fmt(x, L), y=_fmt(y, L), rx=_fmt(rx, L, 3),
+                                                  ry=_fmt(ry, L, 3)))
+    elif structure:
+        summary.append(T["fit_missing"])
+    if key_hl in agree:
+        ag = agree[key_hl]
+        summary.append(T["kappa_line"].format(pa=_pct(ag.percent_agreement / 100, L), k=_fmt(ag.kappa, L),
+                                              lab=landis_koch(ag.kappa, L)))
+    if retest:
+        tot = {s: r["table"].set_index("score").loc["overall"] for s, r in retest.items()}
+        if len(tot) == 2:
+            A_, B_ = tot["A"], tot["B"]
+            overlap = not (A_.icc2_low > B_.icc2_high or B_.icc2_low > A_.icc2_high)
+            if overlap:
+                summary.append(T["icc_same"].format(x=_fmt(A_.icc2, L), y=_fmt(B_.icc2, L)))
+            else:
+                w, x, y = (name_a, A_.icc2, B_.icc2) if A_.icc2 > B_.icc2 else (name_b, B_.icc2, A_.icc2)
+                summary.append(T["icc_better"].format(w=w, x=_fmt(x, L), y=_fmt(y, L)))
+        else:
+            (s, r), = tot.items()
+            summary.append(T["icc_one"].format(w=name_a if s == "A" else name_b, x=_fmt(r.icc2, L)))
+    else:
+        summary.append(T["none_retest"])
+    na_, nb_ = len(ia.item_ids), len(ib.item_ids)
+    if na_ == nb_:
+        s = T["burden_same"].format(x=na_)
+    else:
+        w, x, y = (name_a, na_, nb_) if na_ < nb_ else (name_b, nb_, na_)
+        s = T["burden_line"].format(w=w, x=x, y=y)
+    ma_t, mb_t = burden.iloc[3]["A"], burden.iloc[3]["B"]
+    if np.isfinite(ma_t) and np.isfinite(mb_t):
+        s += T["time_line"].format(x=_fmt(ma_t, L, 1), y=_fmt(mb_t, L, 1))
+    summary.append(s)
+    if comprehension and comp.iloc[:, 2].notna().all():
+        fa = int(comp.iloc[0, 2] + comp.iloc[0, 3])
+        fb = int(comp.iloc[1, 2] + comp.iloc[1, 3])
+        if fa == fb:
+            summary.append(T["compr_same"].format(x=fa))
+        else:
+            w, x, y = (name_a, fa, fb) if fa < fb else (name_b, fb, fa)
+            summary.append(T["compr_line"].format(w=w, x=x, y=y))
+
+    # -- results.json ----------------------------------------------------------------
+    results = {
+        "instrument_a": ia.id, "instrument_b": ib.id, "language": L, "link": link,
+        "n_a": rs_a.n_accepted, "n_b": rs_b.n_accepted, "n_linked": n_linked,
+        "min_group_size": k_min,
+        "reliability": reliability,
+        "structure": structure_t,
+        "correlations": validity.correlations,
+        "hypotheses": validity.hypotheses if validity.hypotheses is not None else [],
+        "share_confirmed": validity.share_confirmed,
+        "terwee_verdict": validity.verdict,
+        "agreement": {k: v.to_frame().iloc[0].to_dict() for k, v in agree.items()},
+        "alpha_test": None if alpha_test is None else alpha_test.to_frame().iloc[0].to_dict(),
+        "retest": {s: {"n": r["n"], "table": r["table"],
+                       "bland_altman": r["bland_altman"].to_frame().reset_index()} for s, r in retest.items()},
+        "burden": {c: burden[c].to_dict() for c in burden.columns},
+        "cosmin": {s: t[["rating", "values"]].to_dict(orient="index") for s, t in cosmin.items()},
+        "summary": summary,
+        "notes": notes,
+    }
+    return InstrumentComparison(
+        instrument_a=ia, instrument_b=ib, language=L, min_group_size=k_min, n_a=rs_a.n_accepted,
+        n_b=rs_b.n_accepted, n_linked=n_linked, link=link, reliability=reliability,
+        structure=structure_t, validity=validity, agreement=agree, classes=classes,
+        classes_hidden=hidden, retest=retest, alpha_test=alpha_test, comprehension=comp,
+        burden=burden, cosmin=cosmin, summary=summary, results=results, notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonParameters:
+    """Validated parameters of ``notebooks/instrument_comparison.ipynb``."""
+
+    responses_a: str
+    instrument_a: str
+    responses_b: str
+    instrument_b: str
+    link_column: str
+    retest_a: str | None
+    retest_b: str | None
+    crosswalk: str | None
+    language: str
+    output_dir: str
+    min_group_size: int
+
+
+def validate_comparison_parameters(
+    *,
+    responses_a: str,
+    instrument_a: str,
+    responses_b: str,
+    instrument_b: str,
+    link_column: str = "respondent_id",
+    retest_a: str = "",
+    retest_b: str = "",
+    crosswalk: str = "",
+    language: str = "sv",
+    output_dir: str = "reports/comparison",
+    min_group_size: int = 5,
+) -> ComparisonParameters:
+    """Check the comparison report's parameters; raise ``ValueError`` with a plain sentence.
+
+    >>> validate_comparison_parameters(responses_a="", instrument_a="dual_maturity",
+    ...     responses_b="b.csv", instrument_b="public_dma")
+    Traceback (most recent call last):
+    ...
+    ValueError: responses_a is empty: give the survey export of the first instrument (CSV/XLSX/SAV).
+    """
+    from pathlib import Path
+
+    from .instruments import load_instrument
+    from .privacy import check_min_group_size
+
+    for name, value, what in (("responses_a", responses_a, "first"), ("responses_b", responses_b, "second")):
+        if not value:
+            raise ValueError(f"{name} is empty: give the survey export of the {what} instrument (CSV/XLSX/SAV).")
+        if not Path(value).exists():
+            raise ValueError(f"{name}: the file {value!r} does not exist.")
+    for name, value in (("retest_a", retest_a), ("retest_b", retest_b), ("crosswalk", crosswalk)):
+        if value and not Path(value).exists():
+            raise ValueError(f"{name}: the file {value!r} does not exist (leave it empty if there is none).")
+    for name, value in (("instrument_a", instrument_a), ("instrument_b", instrument_b)):
+        if not value:
+            raise ValueError(f"{name} is empty: give an instrument id (dmkit instruments) or a YAML path.")
+        load_instrument(value)
+    if not link_column:
+        raise ValueError("link_column is empty: name the column that identifies the same person in both files.")
+    _lang(language)
+    k = check_min_group_size(min_group_size)
+    return ComparisonParameters(
+        responses_a=str(responses_a), instrument_a=str(instrument_a), responses_b=str(responses_b),
+        instrument_b=str(instrument_b), link_column=str(link_column), retest_a=retest_a or None,
+        retest_b=retest_b or None, crosswalk=crosswalk or None, language=language,
+        output_dir=str(output_dir), min_group_size=k,
+    )
+
+
+def run_comparison(params: ComparisonParameters, **kwargs: Any) -> InstrumentComparison:
+    """Read the files named in ``params`` and call :func:`compare_instruments`."""
+    from .responses import read_responses
+
+    rs_a = read_responses(params.responses_a, params.instrument_a)
+    rs_b = read_responses(params.responses_b, params.instrument_b)
+    rt_a = read_responses(params.retest_a, params.instrument_a) if params.retest_a else None
+    rt_b = read_responses(params.retest_b, params.instrument_b) if params.retest_b else None
+    return compare_instruments(rs_a, rs_b, link=params.link_column, crosswalk=params.crosswalk,
+                               retest_a=rt_a, retest_b=rt_b, language=params.language,
+                               min_group_size=params.min_group_size, **kwargs)

@@ -124,7 +124,7 @@ def simulate_pairs(
     *,
     n: int = 300,
     seed: int = 0,
-    level: str = "dimension",
+    level: str | tuple[str, str] = "dimension",
     cross: Mapping[tuple[str, str], float] | None = None,
     cross_default: float = 0.2,
     within_a: float = 0.4,
@@ -149,7 +149,7 @@ def simulate_pairs(
         Respondents (all answer both instruments and both occasions).
     seed : int
         Seed for everything.
-    level : "dimension" or "category"
+    level : "dimension", "category", or a pair (level of A, level of B)
     cross : {(construct of A, construct of B): r}, optional
         True correlations between constructs of the two instruments.
     cross_default : float
@@ -185,8 +185,9 @@ def simulate_pairs(
     lo_l, hi_l = loadings
     if not (0 < lo_l <= hi_l < 1):
         raise ValueError(f"loadings must satisfy 0 < low <= high < 1 (got {loadings!r}).")
-    spec_a, sc_a, rev_a, id_a = _spec(instrument_a, level, DEFAULT_SPEC_A, scale_a, (1, 6))
-    spec_b, sc_b, rev_b, id_b = _spec(instrument_b, level, DEFAULT_SPEC_B, scale_b, (1, 5))
+    level_a, level_b = (level, level) if isinstance(level, str) else tuple(level)
+    spec_a, sc_a, rev_a, id_a = _spec(instrument_a, level_a, DEFAULT_SPEC_A, scale_a, (1, 6))
+    spec_b, sc_b, rev_b, id_b = _spec(instrument_b, level_b, DEFAULT_SPEC_B, scale_b, (1, 5))
     ca, cb = list(spec_a), list(spec_b)
     p, q = len(ca), len(cb)
     phi = np.eye(p + q)
