@@ -159,6 +159,10 @@ def _as_items(items: Any, *, min_items: int = 2) -> pd.DataFrame:
     return x
 
 
+def _pct(ci: float) -> str:
+    return f"{100 * ci:g}%"
+
+
 def _check_ci(ci: float | None) -> None:
     if ci is not None and not (0 < ci < 1):
         raise ValueError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95), not {ci!r}.")
@@ -387,7 +391,7 @@ def cronbach_alpha(items: Any, *, ci: float | None = 0.95, ci_method: str = "fel
             raise ValueError("Some pairs of items were never answered together by two respondents; "
                              "alpha cannot be computed from pairwise covariances.")
         est = float(_alpha_from_cov(c))
-    label = f"alpha; {'polychoric' if ordinal else nan_policy}"
+    label = f"alpha; {nan_policy}{'; polychoric' if ordinal else ''}"
     if ci is None:
         return ReliabilityResult(est, float("nan"), float("nan"), n, k, label)
     if ci_method == "feldt":
@@ -395,7 +399,7 @@ def cronbach_alpha(items: Any, *, ci: float | None = 0.95, ci_method: str = "fel
         lo = 1 - (1 - est) * stats.f.ppf(1 - p / 2, n - 1, (n - 1) * (k - 1))
         hi = 1 - (1 - est) * stats.f.ppf(p / 2, n - 1, (n - 1) * (k - 1))
         return ReliabilityResult(est, float(lo), float(hi), n, k,
-                                 f"{label}; feldt {ci:.0%} CI")
+                                 f"{label}; feldt {_pct(ci)} CI")
     rng = np.random.default_rng(seed)
     if ordinal:
         boots = np.empty(n_boot)
@@ -411,7 +415,7 @@ def cronbach_alpha(items: Any, *, ci: float | None = 0.95, ci_method: str = "fel
         boots = _boot_alpha(x, _boot_counts(rng, n, n_boot))
     lo, hi = _percentile_ci(boots, ci)
     return ReliabilityResult(est, lo, hi, n, k,
-                             f"{label}; bootstrap {ci:.0%} CI ({n_boot} resamples)")
+                             f"{label}; bootstrap {_pct(ci)} CI ({n_boot} resamples)")
 
 
 def alpha_summary(items: Any) -> pd.DataFrame:
@@ -948,7 +952,7 @@ def mcdonald_omega(items: Any, *, ci: float | None = 0.95, ci_method: str = "boo
         sb = (w @ xx).reshape(-1, k, k) / n - mb[:, :, None] * mb[:, None, :]
     boots = _bootstrap_omegas(sb, lam, th)
     lo, hi = _percentile_ci(boots, ci)
-    return ReliabilityResult(est, lo, hi, n, k, f"{label}; bootstrap {ci:.0%} CI ({n_boot} resamples)")
+    return ReliabilityResult(est, lo, hi, n, k, f"{label}; bootstrap {_pct(ci)} CI ({n_boot} resamples)")
 
 
 def _bootstrap_omegas(sb: np.ndarray, lam: np.ndarray, th: np.ndarray) -> np.ndarray:
