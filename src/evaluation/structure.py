@@ -504,21 +504,72 @@ def _partable(spec: _Spec, n_groups: int, meanstructure: bool, equal: tuple[str,
     return pars
 
 
-class _MLModel:
-    """ML fit function, gradient and expected information for the model."""
+@dataclass
+class _GroupData:
+    """Sample information of one group.
 
-    def __init__(self, pars, n_obs, covs, means, p, m, meanstructure):
+    ``S``/``mean`` are the sample moments (divided by N) for complete data, or
+    the EM (unrestricted ML) moments with missing data; ``blocks`` holds one
+    entry per missing-data pattern: (n_b, observed column indices or None
+    for all, S_b, mean_b); ``h1`` is sum_b n_b [log|S1_oo| + tr(S_b S1_oo^-1)
+    + d' S1_oo^-1 d] at the unrestricted moments (the saturated model's -2 log
+    L without the 2 pi term); ``base`` the same for the independence model.
+    """
+
+    n: int
+    S: np.ndarray
+    mean: np.ndarray
+    blocks: list
+    h1: float
+    base: float
+    n_values: int  # observed cells, for the 2 pi term of the log-likelihood
+
+
+def _block_terms(sigma, mu, S_b, mean_b, meanstructure):
+    try:
+        chol = linalg.cho_factor(sigma, lower=True)
+    except linalg.LinAlgError:
+        return None
+    logdet = 2.0 * np.sum(np.log(np.diag(chol[0])))
+    inv = linalg.cho_solve(chol, np.eye(sigma.shape[0]))
+    d = mean_b - mu if meanstructure else np.zeros(sigma.shape[0])
+    return logdet, inv, d
+
+
+class _MLModel:
+    """ML fit function, gradient and information for the (multi-group) model.
+
+    ``F(theta) = sum_g sum_b (n_b / N) [log|Sigma_oo| + tr(S_b Sigma_oo^-1) +
+    d_b' Sigma_oo^-1 d_b] - F_H1`` over groups g and missing-data patterns b
+    (one pattern of all items for complete data), so that ``chisq = N F``.
+    """
+
+    def __init__(self, pars, groups: list[_GroupData], p, m, meanstructure):
         self.pars = pars
-        self.n_groups = len(n_obs)
-        self.n_obs = np.asarray(n_obs, dtype=float)
+        self.groups = groups
+        self.n_groups = len(groups)
+        self.n_obs = np.array([gd.n for gd in groups], dtype=float)
         self.n_total = float(self.n_obs.sum())
         self.weights = self.n_obs / self.n_total
-        self.S = covs
-        self.means = means
+        self.S = [gd.S for gd in groups]
+        self.means = [gd.mean for gd in groups]
         self.p, self.m = p, m
         self.meanstructure = meanstructure
+        self.const = sum(gd.h1 for gd in groups) / self.n_total
+        self.complete = all(len(gd.blocks) == 1 and gd.blocks[0][1] is None for gd in groups)
         self.npar = 1 + max((q.idx for q in pars), default=-1)
-        self.logdet_S = [np.linalg.slogdet(S)[1] for S in covs]
+        # missing-data patterns stacked by their number of observed items
+        self.classes = []
+        for gd in groups:
+            by_size: dict[int, list] = {}
+            for n_b, idx, S_b, mean_b in gd.blocks:
+                idx = np.arange(p) if idx is None else np.asarray(idx)
+                by_size.setdefault(len(idx), []).append((n_b, idx, S_b, mean_b))
+            self.classes.append([
+                (np.stack([b[1] for b in bl]), np.array([b[0] for b in bl], float) / self.n_total,
+                 np.stack([b[2] for b in bl]), np.stack([b[3] for b in bl]))
+                for bl in by_size.values()
+            ])
         # per group, per matrix: fixed base values and free positions
         shapes = {"L": (p, m), "P": (m, m), "T": (p, p), "nu": (p, 1), "a": (m, 1)}
         self.base = []
@@ -561,46 +612,61 @@ class _MLModel:
         mu = (M["nu"] + L @ M["a"]).ravel()
         return M, sigma, mu
 
-    # -- fit function  F = sum_g w_g [log|Sigma| + tr(S Sigma^-1) - log|S| - p + d' Sigma^-1 d]
-    def _group_terms(self, theta, g):
-        M, sigma, mu = self.implied(theta, g)
-        try:
-            chol = linalg.cho_factor(sigma, lower=True)
-        except linalg.LinAlgError:
-            return None
-        logdet = 2.0 * np.sum(np.log(np.diag(chol[0])))
-        inv = linalg.cho_solve(chol, np.eye(self.p))
-        d = self.means[g] - mu if self.meanstructure else np.zeros(self.p)
-        return M, sigma, inv, logdet, d
+    def _class_terms(self, theta, g):
+        """Per pattern class (patterns with the same number of observed items,
+        stacked): weights, index arrays, S_b, log|Sigma_oo|, Sigma_oo^-1, d.
+        None when an implied covariance is not positive definite."""
+        _, sigma, mu = self.implied(theta, g)
+        out = []
+        for idx, w, Sb, mb in self.classes[g]:
+            sub = sigma[idx[:, :, None], idx[:, None, :]]
+            try:
+                chol = np.linalg.cholesky(sub)
+            except np.linalg.LinAlgError:
+                return None
+            logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+            inv = np.linalg.inv(sub)
+            d = mb - mu[idx] if self.meanstructure else np.zeros_like(mb)
+            out.append((idx, w, Sb, logdet, inv, d))
+        return out
 
     def objective(self, theta):
         total = 0.0
         for g in range(self.n_groups):
-            t = self._group_terms(theta, g)
-            if t is None:
+            terms = self._class_terms(theta, g)
+            if terms is None:
                 return np.inf
-            _, _, inv, logdet, d = t
-            fg = logdet + np.sum(self.S[g] * inv) - self.logdet_S[g] - self.p + d @ inv @ d
-            total += self.weights[g] * fg
-        return float(total)
-
-    def group_discrepancies(self, theta):
-        out = []
-        for g in range(self.n_groups):
-            _, _, inv, logdet, d = self._group_terms(theta, g)
-            out.append(logdet + np.sum(self.S[g] * inv) - self.logdet_S[g] - self.p + d @ inv @ d)
-        return np.array(out)
+            for _, w, Sb, logdet, inv, d in terms:
+                quad = np.einsum("ki,kij,kj->k", d, inv, d)
+                total += np.sum(w * (logdet + np.einsum("kij,kji->k", Sb, inv) + quad))
+        return float(total - self.const)
 
     def gradient(self, theta):
         grad = np.zeros(self.npar)
+        p = self.p
         for g in range(self.n_groups):
-            t = self._group_terms(theta, g)
-            if t is None:
+            terms = self._class_terms(theta, g)
+            if terms is None:
                 return np.full(self.npar, np.nan)
-            M, _, inv, _, d = t
+            G = np.zeros((p, p))
+            gmu = np.zeros(p)
+            for idx, w, Sb, _, inv, d in terms:
+                inner = Sb + d[:, :, None] * d[:, None, :]
+                Gb = w[:, None, None] * (inv - inv @ inner @ inv)
+                gm = -2.0 * w[:, None] * np.einsum("kij,kj->ki", inv, d)
+                if idx.shape[1] == p:  # complete pattern(s): idx is 0..p-1
+                    G += Gb.sum(axis=0)
+                    gmu += gm.sum(axis=0)
+                    continue
+                k = np.arange(len(idx))
+                full = np.zeros((len(idx), p, p))
+                full[k[:, None, None], idx[:, :, None], idx[:, None, :]] = Gb
+                G += full.sum(axis=0)
+                fm = np.zeros((len(idx), p))
+                fm[k[:, None], idx] = gm
+                gmu += fm.sum(axis=0)
+            M = self.matrices(theta, g)
             L, P = M["L"], M["P"]
-            G = inv - inv @ (self.S[g] + np.outer(d, d)) @ inv
-            gmu = -2.0 * inv @ d
             parts = {
                 "L": 2.0 * G @ L @ P + np.outer(gmu, M["a"].ravel()),
                 "P": L.T @ G @ L,
@@ -608,7 +674,6 @@ class _MLModel:
                 "nu": gmu[:, None],
                 "a": (L.T @ gmu)[:, None],
             }
-            w = self.weights[g]
             for k, D in parts.items():
                 r, c, ix = self.free[g][k]
                 if not len(ix):
@@ -616,7 +681,7 @@ class _MLModel:
                 vals = D[r, c]
                 if k in ("P", "T"):
                     vals = np.where(r != c, 2.0 * vals, vals)
-                np.add.at(grad, ix, w * vals)
+                np.add.at(grad, ix, vals)
         return grad
 
     def jacobians(self, theta, g):
@@ -651,19 +716,38 @@ class _MLModel:
         return dS, dm
 
     def information(self, theta):
-        """Expected Hessian of F: sum_g w_g [tr(S^-1 dS_a S^-1 dS_b) + 2 dmu_a' S^-1 dmu_b]."""
+        """Expected Hessian of F for complete data:
+        sum_g w_g [tr(Sigma^-1 dS_a Sigma^-1 dS_b) + 2 dmu_a' Sigma^-1 dmu_b].
+
+        With missing data it is the scoring metric of the optimiser only."""
         H = np.zeros((self.npar, self.npar))
         for g in range(self.n_groups):
-            t = self._group_terms(theta, g)
-            if t is None:
+            _, sigma, _ = self.implied(theta, g)
+            try:
+                inv = linalg.cho_solve(linalg.cho_factor(sigma, lower=True), np.eye(self.p))
+            except linalg.LinAlgError:
                 return None
-            inv = t[2]
             dS, dm = self.jacobians(theta, g)
             A = inv @ dS @ inv
             Hg = A.reshape(self.npar, -1) @ dS.reshape(self.npar, -1).T
             if self.meanstructure:
                 Hg += 2.0 * dm @ inv @ dm.T
             H += self.weights[g] * Hg
+        return 0.5 * (H + H.T)
+
+    def observed_information(self, theta):
+        """Hessian of F by forward differences of the analytic gradient
+        (lavaan's default "observed" information when data are missing).
+
+        Step 1e-6 (relative): truncation error ~1e-6 of H, far below what the
+        standard errors need; symmetrised."""
+        H = np.zeros((self.npar, self.npar))
+        g0 = self.gradient(theta)
+        for j in range(self.npar):
+            h = 1e-6 * max(1.0, abs(theta[j]))
+            e = np.zeros(self.npar)
+            e[j] = h
+            H[:, j] = (self.gradient(theta + e) - g0) / h
         return 0.5 * (H + H.T)
 
 
@@ -832,57 +916,140 @@ def _rmsea_ci(chisq: float, df: int, n: float, n_groups: int, level: float = 0.9
     return float(low), float(high)
 
 
-def _prepare(frame: pd.DataFrame, spec: _Spec, group: pd.Series | None):
+def _em_moments(x: np.ndarray, *, tol: float = 1e-9, max_iter: int = 10000):
+    """Unrestricted ML mean and covariance with missing values (EM)."""
+    n, p = x.shape
+    obs = ~np.isnan(x)
+    mu = np.nanmean(x, axis=0)
+    sigma = np.diag(np.nanvar(x, axis=0))
+    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
+    pats = [(keys[k], x[inverse.ravel() == k]) for k in range(len(keys))]
+    for _ in range(max_iter):
+        t1 = np.zeros(p)
+        t2 = np.zeros((p, p))
+        for o, rows in pats:
+            xo = rows[:, o]
+            if o.all():
+                t1 += xo.sum(axis=0)
+                t2 += xo.T @ xo
+                continue
+            mi = ~o
+            s_oo = sigma[np.ix_(o, o)]
+            s_mo = sigma[np.ix_(mi, o)]
+            B = linalg.solve(s_oo, s_mo.T, assume_a="pos").T
+            full = np.empty((rows.shape[0], p))
+            full[:, o] = xo
+            full[:, mi] = mu[mi] + (xo - mu[o]) @ B.T
+            t1 += full.sum(axis=0)
+            t2 += full.T @ full
+            t2[np.ix_(mi, mi)] += rows.shape[0] * (sigma[np.ix_(mi, mi)] - B @ s_mo.T)
+        mu_new = t1 / n
+        sigma_new = t2 / n - np.outer(mu_new, mu_new)
+        change = max(np.max(np.abs(mu_new - mu)), np.max(np.abs(sigma_new - sigma)))
+        mu, sigma = mu_new, sigma_new
+        if change < tol:
+            break
+    return mu, sigma
+
+
+def _group_data(x: np.ndarray, cols: list[str], where: str, missing: str) -> _GroupData:
+    n, p = x.shape
+    if missing == "listwise":
+        if n <= p:
+            raise ValueError(
+                f"Only {n} respondents{where} answered all {p} items of the model; "
+                f"a covariance model of {p} items needs more than {p} complete answers. "
+                'missing="ml" uses the incomplete answers too.'
+            )
+        mean = x.mean(axis=0)
+        xc = x - mean
+        S = xc.T @ xc / n  # divided by N (lavaan's normal likelihood)
+    else:
+        if n <= p:
+            raise ValueError(
+                f"Only {n} respondents{where} answered any of the {p} items of the model; "
+                f"a covariance model of {p} items needs more than {p}."
+            )
+        counts = (~np.isnan(x)).sum(axis=0)
+        if counts.min() < 2:
+            empty = [cols[i] for i in np.where(counts < 2)[0]]
+            raise ValueError(f"Item(s) {empty} have fewer than 2 answers{where}; drop them.")
+        mean, S = _em_moments(x)
+    sd = np.sqrt(np.diag(S))
+    if np.any(sd <= 1e-12):
+        flat = [cols[i] for i in np.where(sd <= 1e-12)[0]]
+        raise ValueError(f"Item(s) {flat} have no variance{where}; drop them from the model.")
+    if np.linalg.eigvalsh(S / np.outer(sd, sd)).min() < 1e-10:
+        raise ValueError(
+            f"The item covariance matrix{where} is singular (some items are exact linear "
+            "combinations of others, e.g. duplicates); drop the redundant items."
+        )
+    if missing == "listwise":
+        h1 = n * (np.linalg.slogdet(S)[1] + p)
+        base = n * (np.sum(np.log(np.diag(S))) + p)
+        return _GroupData(n, S, mean, [(n, None, S, mean)], float(h1), float(base), n * p)
+    obs = ~np.isnan(x)
+    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
+    blocks = []
+    h1 = 0.0
+    for k in range(len(keys)):
+        o = np.where(keys[k])[0]
+        rows = x[inverse.ravel() == k][:, o]
+        nb = rows.shape[0]
+        mb = rows.mean(axis=0)
+        rc = rows - mb
+        Sb = rc.T @ rc / nb
+        idx = None if len(o) == p else o
+        blocks.append((nb, idx, Sb, mb))
+        logdet, inv, d = _block_terms(S[np.ix_(o, o)], mean[o], Sb, mb, True)
+        h1 += nb * (logdet + np.sum(Sb * inv) + d @ inv @ d)
+    var = np.nanvar(x, axis=0)
+    base = float(np.sum(counts * (np.log(var) + 1.0)))
+    return _GroupData(n, S, mean, blocks, float(h1), base, int(obs.sum()))
+
+
+def _prepare(frame: pd.DataFrame, spec: _Spec, group: pd.Series | None, missing: str):
     cols = list(spec.observed)
     data = _numeric_columns(frame, cols, "model")
     if group is not None:
         data = data.assign(__group__=group.values)
         data = data[data["__group__"].notna()]
-    data = data.dropna()  # listwise deletion, as lavaan's default for ML
+    if missing == "listwise":
+        data = data.dropna()  # listwise deletion, as lavaan's default for ML
+    else:
+        data = data[data[cols].notna().any(axis=1)]  # rows with no answer carry nothing
     if group is None:
         blocks = [("all", data[cols].to_numpy())]
     else:
         labels = pd.unique(data["__group__"])
         blocks = [(lab, data.loc[data["__group__"] == lab, cols].to_numpy()) for lab in labels]
-    p = len(cols)
-    covs, means, nobs = [], [], []
-    for lab, x in blocks:
-        where = "" if group is None else f" in group {lab!r}"
-        if x.shape[0] <= p:
-            raise ValueError(
-                f"Only {x.shape[0]} respondents{where} answered all {p} items of the model; "
-                f"a covariance model of {p} items needs more than {p} complete answers."
-            )
-        mean = x.mean(axis=0)
-        xc = x - mean
-        S = xc.T @ xc / x.shape[0]  # divided by N (lavaan's normal likelihood)
-        sd = np.sqrt(np.diag(S))
-        if np.any(sd == 0):
-            flat = [cols[i] for i in np.where(sd == 0)[0]]
-            raise ValueError(f"Item(s) {flat} have no variance{where}; drop them from the model.")
-        if np.linalg.eigvalsh(S / np.outer(sd, sd)).min() < 1e-10:
-            raise ValueError(
-                f"The item covariance matrix{where} is singular (some items are exact linear "
-                "combinations of others, e.g. duplicates); drop the redundant items."
-            )
-        covs.append(S)
-        means.append(mean)
-        nobs.append(x.shape[0])
-    return [b[0] for b in blocks], nobs, covs, means
+    groups = [
+        _group_data(x, cols, "" if group is None else f" in group {lab!r}", missing)
+        for lab, x in blocks
+    ]
+    return [b[0] for b in blocks], groups
 
 
-def _fit_model(frame, spec, *, group=None, equal=()) -> _Fit:
+_MISSING = {"listwise": "listwise", "ml": "ml", "fiml": "ml"}
+
+
+def _fit_model(frame, spec, *, group=None, equal=(), missing="listwise") -> _Fit:
+    if missing not in _MISSING:
+        raise ValueError(
+            f'missing must be "listwise" (lavaan\'s default) or "ml" (full-information ML, '
+            f'lavaan\'s missing="ml"); got {missing!r}.'
+        )
     with _threadpool_limits(limits=1):
-        return _fit_model_inner(frame, spec, group=group, equal=equal)
+        return _fit_model_inner(frame, spec, group=group, equal=equal, missing=_MISSING[missing])
 
 
-def _fit_model_inner(frame, spec, *, group=None, equal=()) -> _Fit:
-    labels, nobs, covs, means = _prepare(frame, spec, group)
-    meanstructure = group is not None
-    G = len(nobs)
+def _fit_model_inner(frame, spec, *, group, equal, missing) -> _Fit:
+    labels, groups = _prepare(frame, spec, group, missing)
+    meanstructure = group is not None or missing == "ml"
+    G = len(groups)
     pars = _partable(spec, G, meanstructure, tuple(equal))
     p, m = len(spec.observed), len(spec.latent)
-    model = _MLModel(pars, nobs, covs, means, p, m, meanstructure)
+    model = _MLModel(pars, groups, p, m, meanstructure)
     n_moments = G * (p * (p + 1) // 2 + (p if meanstructure else 0))
     df = n_moments - model.npar
     if df < 0:
@@ -895,7 +1062,7 @@ def _fit_model_inner(frame, spec, *, group=None, equal=()) -> _Fit:
     if not np.isfinite(model.objective(theta0)):
         for q in pars:  # a safer start: diagonal residuals only
             if q.idx >= 0 and q.mat == "T" and q.row == q.col:
-                theta0[q.idx] = covs[q.group][q.row, q.row]
+                theta0[q.idx] = model.S[q.group][q.row, q.row]
     theta, converged, iterations = _optimise(model, theta0)
     N = model.n_total
     fmin = model.objective(theta)
@@ -903,8 +1070,7 @@ def _fit_model_inner(frame, spec, *, group=None, equal=()) -> _Fit:
     if abs(chisq) < 1e-10:
         chisq = 0.0
     pvalue = float(stats.chi2.sf(chisq, df)) if df > 0 else np.nan
-    base = float(sum(n * (np.sum(np.log(np.diag(S))) - ld)
-                     for n, S, ld in zip(nobs, covs, model.logdet_S)))
+    base = float(sum(gd.base - gd.h1 for gd in groups))
     base_df = G * p * (p - 1) // 2
     t1 = max(chisq - df, 0.0)
     t2 = max(chisq - df, base - base_df, 0.0)
@@ -917,41 +1083,36 @@ def _fit_model_inner(frame, spec, *, group=None, equal=()) -> _Fit:
     lo, hi = _rmsea_ci(chisq, df, N, G)
     # SRMR (Bentler): residuals of covariances (and means) scaled by the
     # observed standard deviations, root mean square per group, N-weighted.
+    # With missing data the "observed" moments are the EM estimates (lavaan).
     srmr_g = []
-    loglik = 0.0
     for g in range(G):
         _, sigma, mu = model.implied(theta, g)
-        S = covs[g]
+        S = model.S[g]
         sd = np.sqrt(np.diag(S))
         res = (S - sigma) / np.outer(sd, sd)
         tri = res[np.tril_indices(p)]
         ssq, count = np.sum(tri**2), tri.size
         if meanstructure:
-            mres = (means[g] - mu) / sd
+            mres = (model.means[g] - mu) / sd
             ssq += np.sum(mres**2)
             count += p
         srmr_g.append(np.sqrt(ssq / count))
-        sign, logdet = np.linalg.slogdet(sigma)
-        inv = np.linalg.inv(sigma)
-        d = means[g] - mu if meanstructure else np.zeros(p)
-        loglik += -0.5 * nobs[g] * (p * np.log(2 * np.pi) + logdet + np.sum(S * inv) + d @ inv @ d)
-    srmr = float(np.sum(np.array(srmr_g) * np.array(nobs)) / N)
-    H = model.information(theta)
+    srmr = float(np.sum(np.array(srmr_g) * model.n_obs) / N)
+    n_values = sum(gd.n_values for gd in groups)
+    loglik = float(-0.5 * (N * (fmin + model.const) + n_values * np.log(2 * np.pi)))
+    H = model.information(theta) if model.complete else model.observed_information(theta)
     cov_theta = None
-    if H is not None:
-        try:
-            cond = np.linalg.cond(H)
-            if cond < 1e12:
-                cov_theta = 2.0 / N * linalg.inv(H)
-            else:
-                warnings.warn(
-                    "The information matrix is singular: the model may not be identified; "
-                    "standard errors are not available.", RuntimeWarning, stacklevel=3)
-        except linalg.LinAlgError:
-            pass
+    if H is not None and np.all(np.isfinite(H)):
+        cond = np.linalg.cond(H)
+        if cond < 1e12:
+            cov_theta = 2.0 / N * linalg.inv(H)
+        else:
+            warnings.warn(
+                "The information matrix is singular: the model may not be identified; "
+                "standard errors are not available.", RuntimeWarning, stacklevel=3)
     return _Fit(spec, model, theta, converged, iterations, tuple(labels), chisq, int(df),
                 pvalue, base, int(base_df), float(cfi), float(tli), float(rmsea), lo, hi, srmr,
-                float(loglik), cov_theta)
+                loglik, cov_theta)
 
 
 def _parameter_table(fit: _Fit) -> pd.DataFrame:
@@ -1060,7 +1221,7 @@ def _check_estimator(estimator: str) -> None:
         )
 
 
-def cfa(data: Any, model: str, *, estimator: str = "ML") -> CFAResult:
+def cfa(data: Any, model: str, *, estimator: str = "ML", missing: str = "listwise") -> CFAResult:
     """Confirmatory factor analysis with lavaan's defaults.
 
     The model is written in lavaan syntax: ``f =~ a + b + c`` defines a
@@ -1089,6 +1250,14 @@ def cfa(data: Any, model: str, *, estimator: str = "ML") -> CFAResult:
         lavaan model syntax (``=~`` and ``~~`` lines; ``#`` comments).
     estimator : {"ML"}
         Maximum likelihood (the only one available).
+    missing : {"listwise", "ml"}
+        ``"listwise"`` (lavaan's default) drops every respondent with a
+        missing item. ``"ml"`` (lavaan's ``missing="ml"``, "FIML") uses every
+        answer: the likelihood is summed over missing-data patterns, the
+        saturated model is the EM estimate, a mean structure is added, and
+        standard errors come from the observed information. Survey data with
+        "don't know" answers usually lose many rows listwise; ``"ml"`` keeps
+        them under the missing-at-random assumption.
 
     Returns
     -------
@@ -1120,7 +1289,7 @@ def cfa(data: Any, model: str, *, estimator: str = "ML") -> CFAResult:
     _check_estimator(estimator)
     frame = _as_frame(data)
     spec = _parse_model(model)
-    fit = _fit_model(frame, spec)
+    fit = _fit_model(frame, spec, missing=missing)
     return _cfa_result(fit, model, n_rows=len(frame))
 
 
@@ -1168,6 +1337,7 @@ def measurement_invariance(
     *,
     rule: str = "chen2007",
     estimator: str = "ML",
+    missing: str = "listwise",
 ) -> pd.DataFrame:
     """Configural, metric and scalar invariance of a CFA model across groups.
 
@@ -1209,6 +1379,8 @@ def measurement_invariance(
     rule : {"chen2007", "cheung_rensvold2002"}
         Decision rule for the change in fit.
     estimator : {"ML"}
+    missing : {"listwise", "ml"}
+        As in :func:`cfa`.
 
     Returns
     -------
@@ -1268,9 +1440,10 @@ def measurement_invariance(
             f"Measurement invariance needs at least two groups; the group column has {n_groups}."
         )
     fits = {
-        "configural": _fit_model(frame, spec, group=labels, equal=()),
-        "metric": _fit_model(frame, spec, group=labels, equal=("loadings",)),
-        "scalar": _fit_model(frame, spec, group=labels, equal=("loadings", "intercepts")),
+        "configural": _fit_model(frame, spec, group=labels, equal=(), missing=missing),
+        "metric": _fit_model(frame, spec, group=labels, equal=("loadings",), missing=missing),
+        "scalar": _fit_model(frame, spec, group=labels, equal=("loadings", "intercepts"),
+                             missing=missing),
     }
     rows = []
     prev = None
@@ -1351,6 +1524,7 @@ def instrument_structure(
     instrument: Any = None,
     *,
     level: str = "category",
+    missing: str = "listwise",
 ) -> CFAResult:
     """Fit the CFA implied by the instrument's own structure.
 
@@ -1374,6 +1548,9 @@ def instrument_structure(
         Anything with ``category_items()`` and ``dimension_items()``
         returning ``{id: [item ids]}``.
     level : {"category", "dimension"}
+    missing : {"listwise", "ml"}
+        As in :func:`cfa`; with many "don't know" answers ``"ml"`` keeps the
+        respondents that listwise deletion would drop.
 
     Returns
     -------
@@ -1420,10 +1597,10 @@ def instrument_structure(
             "with category_items() and dimension_items()."
         )
     model, items = _instrument_model(instrument, level)
-    missing = [i for i in items if i not in frame.columns]
-    if missing:
+    absent = [i for i in items if i not in frame.columns]
+    if absent:
         raise ValueError(
-            f"The responses lack the instrument's item column(s) {missing[:10]}"
-            f"{' ...' if len(missing) > 10 else ''}; were they read with the same instrument?"
+            f"The responses lack the instrument's item column(s) {absent[:10]}"
+            f"{' ...' if len(absent) > 10 else ''}; were they read with the same instrument?"
         )
-    return cfa(frame[items], model)
+    return cfa(frame[items], model, missing=missing)

@@ -15,7 +15,9 @@
 #                          invariance should fail while metric holds).
 # Fixtures written:
 #   structure_cfa.json         fitMeasures + loadings (parameterEstimates with
-#                              standardized solution) for several models
+#                              standardized solution) for several models, with
+#                              lavaan's default listwise deletion and, for the
+#                              Likert data, also missing = "ml" (FIML)
 #   structure_invariance.json  configural / metric / scalar fits per dataset
 #   structure_parallel.json    psych::fa.parallel observed eigenvalues and
 #                              suggested numbers of factors/components
@@ -81,14 +83,19 @@ models <- list(
     "x7 ~~ x8", sep = "\n")),
   hs_1f = list(data = "hs", model = "g =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9"),
   likert_2f = list(data = "likert",
-                   model = "fa =~ a1 + a2 + a3 + a4 + a5\nfb =~ b1 + b2 + b3 + b4")
+                   model = "fa =~ a1 + a2 + a3 + a4 + a5\nfb =~ b1 + b2 + b3 + b4"),
+  # full-information ML on the incomplete rows (missing = "ml")
+  likert_2f_fiml = list(data = "likert", missing = "ml",
+                        model = "fa =~ a1 + a2 + a3 + a4 + a5\nfb =~ b1 + b2 + b3 + b4")
 )
 datasets <- list(hs = hs, likert = lik)
 cfa_out <- list()
 for (nm in names(models)) {
   m <- models[[nm]]
-  fit <- cfa(m$model, data = datasets[[m$data]])
-  cfa_out[[nm]] <- c(list(data = m$data, model = m$model), fit_record(fit))
+  miss <- if (is.null(m$missing)) "listwise" else m$missing
+  fit <- cfa(m$model, data = datasets[[m$data]], missing = miss)
+  cfa_out[[nm]] <- c(list(data = m$data, model = m$model, missing = miss),
+                     fit_record(fit))
 }
 write_json(cfa_out, file.path(out, "structure_cfa.json"), digits = NA,
            auto_unbox = TRUE, pretty = TRUE)
@@ -97,6 +104,8 @@ write_json(cfa_out, file.path(out, "structure_cfa.json"), digits = NA,
 inv_specs <- list(
   hs_school = list(data = "hs", model = hs_model, group = "school"),
   likert_group = list(data = "likert", group = "group",
+                      model = "fa =~ a1 + a2 + a3 + a4 + a5\nfb =~ b1 + b2 + b3 + b4"),
+  likert_group_fiml = list(data = "likert", group = "group", missing = "ml",
                       model = "fa =~ a1 + a2 + a3 + a4 + a5\nfb =~ b1 + b2 + b3 + b4")
 )
 inv_names <- c("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr",
@@ -105,10 +114,12 @@ inv_out <- list()
 for (nm in names(inv_specs)) {
   s <- inv_specs[[nm]]
   d <- datasets[[s$data]]
-  conf <- cfa(s$model, data = d, group = s$group)
-  metr <- cfa(s$model, data = d, group = s$group, group.equal = "loadings")
+  miss <- if (is.null(s$missing)) "listwise" else s$missing
+  conf <- cfa(s$model, data = d, group = s$group, missing = miss)
+  metr <- cfa(s$model, data = d, group = s$group, group.equal = "loadings",
+              missing = miss)
   scal <- cfa(s$model, data = d, group = s$group,
-              group.equal = c("loadings", "intercepts"))
+              group.equal = c("loadings", "intercepts"), missing = miss)
   rows <- list()
   for (lev in c("configural", "metric", "scalar")) {
     f <- switch(lev, configural = conf, metric = metr, scalar = scal)
@@ -124,6 +135,7 @@ for (nm in names(inv_specs)) {
   rows$scalar$delta_df <- lrt2[2, "Df diff"]
   rows$scalar$delta_pvalue <- lrt2[2, "Pr(>Chisq)"]
   inv_out[[nm]] <- list(data = s$data, model = s$model, group = s$group,
+                        missing = miss,
                         groups = lavInspect(conf, "group.label"),
                         rows = rows,
                         scalar_params = parameterEstimates(scal)[,
