@@ -91,7 +91,8 @@ def test_report_html_is_swedish_and_private(report, files):
     assert html.count("<img") >= 2  # validity dot plot and the Bland–Altman plot
 
 
-def test_notebook_outputs_are_stripped_in_git(root):
+def test_notebook_outputs_are_stripped_in_git():
+    root = Path(__file__).resolve().parents[1]
     nb = json.loads((root / "notebooks" / "instrument_comparison.ipynb").read_text(encoding="utf-8"))
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     assert "parameters" in nb["cells"][0]["metadata"]["tags"]

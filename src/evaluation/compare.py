@@ -1554,13 +1554,19 @@ class InstrumentComparison:
         st = t.style.format(precision=2, decimal="," if self.language == "sv" else ".", na_rep="–")
         return st if keep_index else st.hide(axis="index")
 
+    def retest_figure(self, side: str):
+        """Bland–Altman plot of the overall score, retest − test, for instrument ``side``."""
+        if side not in self.retest:
+            raise ValueError(f"No retest for instrument {side!r}; retests exist for {sorted(self.retest)}.")
+        return _retest_figure(self, side)
+
     def validity_figure(self):
         """Dot plot of the hypothesised correlations with CIs and thresholds."""
         import matplotlib.pyplot as plt
 
         h = self.validity.hypotheses
         L = self.language
-        fig, ax = plt.subplots(figsize=(7.5, 0.45 * max(len(h) if h is not None else 1, 3) + 1.2))
+        fig, ax = plt.subplots(figsize=(8.5, 0.6 * max(len(h) if h is not None else 1, 3) + 1.6))
         if h is None or not len(h):
             ax.text(0.5, 0.5, _TXT[L]["hyp_none"], ha="center", va="center", wrap=True)
             ax.axis("off")
@@ -1574,19 +1580,33 @@ class InstrumentComparison:
             ax.plot([r.lo, r.hi], [i, i], color=colors[r.expected], lw=2, alpha=0.7)
             ax.plot(r.r, i, "o", color=colors[r.expected], mfc="white" if not r.confirmed else colors[r.expected])
         ax.set_yticks(range(len(d)))
-        ax.set_yticklabels([f"{self.instrument_a.name_of(a, L)} × {self.instrument_b.name_of(b, L)}"
+        ax.set_yticklabels([f"{self.instrument_a.name_of(a, L)} ×\n{self.instrument_b.name_of(b, L)}"
                             for a, b in zip(d.a, d.b, strict=True)], fontsize=8)
         for thr in sorted(set(d["min_r"].dropna()) | set(d["max_r"].dropna())):
             ax.axvline(thr, color="#888888", ls=":", lw=1)
         ax.axvline(0, color="#bbbbbb", lw=0.8)
         ax.set_xlim(-0.2, 1)
+        ax.set_ylim(-0.6, len(d) - 0.4)
         ax.set_xlabel("r (95 % KI)" if L == "sv" else "r (95 % CI)")
         from matplotlib.lines import Line2D
 
-        ax.legend(handles=[Line2D([], [], color=colors[k], marker="o", lw=2, label=_TXT[L][k]) for k in colors],
-                  frameon=False, loc="lower right", fontsize=8)
+        handles = [Line2D([], [], color=colors[k], marker="o", lw=2, label=_TXT[L][k]) for k in colors]
+        handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", lw=0,
+                              label="ej bekräftad" if L == "sv" else "not confirmed"))
+        ax.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                  ncol=3, fontsize=8)
         fig.tight_layout()
         return fig
+
+
+def _retest_figure(comparison: "InstrumentComparison", side: str):
+    ba = comparison.retest[side]["bland_altman"]
+    sv = comparison.language == "sv"
+    fig = ba.figure(language=comparison.language,
+                    xlabel="Medelvärde av test och retest (totalpoäng)" if sv else "Mean of test and retest (overall)",
+                    ylabel="Retest − test (procentenheter)" if sv else "Retest − test (percentage points)")
+    fig.axes[0].set_title(comparison.name(side), fontsize=10)
+    return fig
 
 
 def _alpha_row(items: pd.DataFrame, side: str, score: str, level: str) -> dict:
