@@ -12,13 +12,11 @@ import textwrap
 from typing import Mapping
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .instruments import Instrument, text  # noqa: E402
+from .instruments import Instrument, text
 
 __all__ = [
     "quadrant_plot",
@@ -38,6 +36,11 @@ _T = {
            "org": "Whole organisation", "diff": "Change (percentage points)", "pct": "Percentile among compared organisations",
            "disagree": "← disagree", "agree": "agree →", "share": "Share of respondents"},
 }
+
+
+def _short(s: str, width: int) -> str:
+    s = str(s)
+    return s if len(s) <= width else s[: width - 1].rstrip() + "…"
 
 
 def _wrap(s: str, width: int = 38) -> str:
@@ -146,7 +149,7 @@ def likert_plot(dist: pd.DataFrame, *, instrument: Instrument, language: str = "
     d = dist.copy()
     labels = item_labels or {i: i for i in d.index}
     n_items = len(d)
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 0.32 * n_items + 2.2), sharey=True,
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 0.36 * n_items + 2.4), sharey=True,
                                   gridspec_kw={"width_ratios": [4, 1]})
     yy = np.arange(n_items)[::-1]
     half = K / 2
@@ -167,7 +170,7 @@ def likert_plot(dist: pd.DataFrame, *, instrument: Instrument, language: str = "
         left = left + s
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_yticks(yy)
-    ax.set_yticklabels([_wrap(labels.get(i, i), 60) for i in d.index], fontsize=7)
+    ax.set_yticklabels([_short(labels.get(i, i), 75) for i in d.index], fontsize=7)
     ax.set_xlim(-1, 1)
     ax.set_xticks([-1, -0.5, 0, 0.5, 1])
     ax.set_xticklabels(["100 %", "50 %", "0", "50 %", "100 %"])

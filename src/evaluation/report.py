@@ -131,6 +131,8 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     if title:
         nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
+    # self-contained: no script from a CDN (MathJax, require.js) — reports are read offline too
+    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     out = Path(html_path) if html_path else nb_path.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
     return out
@@ -142,7 +144,7 @@ def _step_of(nb: Any, index: int) -> str:
     if step:
         return str(step)
     for c in reversed(nb.cells[:index]):
-        if c.cell_type == "markdown":
+        if c.cell_type == "markdown" and "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", []):
             m = re.search(r"^#+\s*(.+)$", c.source, flags=re.M)
             if m:
                 return m.group(1).strip()
@@ -204,7 +206,8 @@ def run_notebook(
                             kernel_name=kernel_name, cwd=str(Path.cwd()), log_output=False)
     except pm.PapermillExecutionError as exc:
         nb = nbformat.read(str(nb_out), as_version=4)
-        step = _step_of(nb, exc.cell_index) if exc.cell_index < len(nb.cells) else f"cell {exc.cell_index}"
+        failed = [i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
+        step = _step_of(nb, failed[0]) if failed else f"cell {exc.cell_index}"
         msg = f"The step '{step}' failed: {_plain_error(exc.evalue)} (details: {nb_out})"
         raise ReportError(msg, step=step, notebook=str(nb_out)) from None
     t_exec = time.perf_counter() - t0
