@@ -288,8 +288,35 @@ def test_gradient_adjusted_for_role():
     dk["q0"] = rng.random(300) < 1 / (1 + np.exp(1 + 1.2 * theta))
     g = comprehension_gradient(df.mask(dk), dont_know=dk, adjust_for=role)
     assert g.loc["q0", "odds_ratio"] > 2 and g.loc["q0", "p_adj"] < 1e-4
+    # no role difference at equal maturity was planted
+    assert g.loc["q0", "group_p"] > 0.001
     with pytest.raises(ValueError, match="respondents"):
         comprehension_gradient(df, adjust_for=role.iloc[:10])
+
+
+def test_group_difference_in_dont_know_at_equal_maturity():
+    df, theta, rng = likert(n=400, k=5, seed=17)
+    role = pd.Series(np.where(rng.random(400) < 0.5, "Chef", "Strateg"), name="roll")
+    role.iloc[:8] = "Politiker"  # a group of 8: left out of the group fits
+    dk = no_dk(df)
+    dk["q1"] = rng.random(400) < np.where(role == "Chef", 0.30, 0.04)  # unrelated to theta
+    g = comprehension_gradient(df.mask(dk), dont_know=dk, adjust_for=role)
+    assert g.loc["q1", "n"] == 392
+    assert g.loc["q1", "group_p_adj"] < 1e-6 and g.loc["q1", "group_highest"] == "Chef"
+    assert g.loc["q1", "group_highest_rate"] == pytest.approx(dk.loc[role == "Chef", "q1"].mean(), abs=1e-12)
+    # LR statistic by hand from two statsmodels fits
+    import statsmodels.api as sm
+    keep = role != "Politiker"
+    rest = df.drop(columns="q1").mean(axis=1)[keep]
+    z = -(rest - rest.mean()) / rest.std(ddof=0)
+    y = dk.loc[keep, "q1"].astype(float)
+    X0 = sm.add_constant(z.rename("lower"))
+    X1 = X0.assign(g=(role[keep] == "Strateg").astype(float))
+    lr = 2 * (sm.Logit(y, X1).fit(disp=0).llf - sm.Logit(y, X0).fit(disp=0).llf)
+    assert g.loc["q1", "group_chi2"] == pytest.approx(lr, rel=1e-6)  # same model, same optimiser
+    rep = comprehension_report(df.mask(dk), dont_know=dk, group=role).set_index("item")
+    assert "högst bland Chef" in rep.loc["q1", "reasons"]
+    assert "Politiker" not in " ".join(rep["reasons"])
 
 
 # ---------------------------------------------------------------- DIF

@@ -1031,10 +1031,33 @@ def _separated(x: np.ndarray, y: np.ndarray) -> bool:
     return bool(x1.max() <= x0.min() or x1.min() >= x0.max())
 
 
+def _logit_fit(sm, y, X) -> dict:
+    """Logit fit of y on X; the ``lower_maturity`` coefficient, or why there is none."""
+    res = {"ok": False, "llf": None, "b": np.nan, "se": np.nan, "p": np.nan, "note": ""}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit = sm.Logit(y, X).fit(disp=0, maxiter=100)
+    except (np.linalg.LinAlgError, ValueError) as exc:  # singular design etc.
+        res["note"] = f"model could not be fitted ({exc.__class__.__name__})"
+        return res
+    res["llf"] = float(fit.llf) if np.isfinite(fit.llf) else None
+    converged = bool(fit.mle_retvals.get("converged", True))
+    bad_warn = any("separation" in str(w.message).lower() for w in caught)
+    b = float(fit.params["lower_maturity"])
+    se = float(fit.bse["lower_maturity"])
+    big = bool(np.any(np.abs(np.asarray(fit.params)) > 15))
+    if not converged or bad_warn or not np.isfinite(se) or big:
+        res["note"] = "model did not converge (likely separation)"
+        return res
+    res.update(ok=True, b=b, se=se, p=float(fit.pvalues["lower_maturity"]))
+    return res
+
+
 def comprehension_gradient(responses, instrument=None, *, dont_know=None, skipped=None,
                            outcome: str = "dk_or_skip", adjust_for=None,
                            method: str = "holm", confidence: float = 0.95,
-                           min_events: int = 5) -> pd.DataFrame:
+                           min_events: int = 5, min_group_n: int = 20) -> pd.DataFrame:
     """Do lower-maturity respondents answer "don't know" or skip an item more?
 
     For each item a logistic regression (statsmodels ``Logit``)
@@ -1064,7 +1087,14 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
     outcome : {"dk_or_skip", "dk", "skip"}
         Which non-answer counts as the event.
     adjust_for : str or Series, optional
-        A metadata column ("role", "unit") or a Series of groups to adjust for.
+        A metadata column ("role", "unit") or a Series of groups.  The odds
+        ratio is then adjusted for group, and a likelihood-ratio test of the
+        group dummies (do some roles answer don't know more often, at equal
+        maturity?) is added: ``group_chi2``, ``group_p``, ``group_p_adj``,
+        and the group with the highest event rate (``group_highest``,
+        ``group_highest_rate``).  Respondents in groups with fewer than
+        ``min_group_n`` members are left out of these fits (too few to
+        estimate a group effect; also keeps small groups unreported).
     method : str
         Any ``multipletests`` method: "holm" (default, family-wise) or
         "fdr_bh" (Benjamini-Hochberg).
@@ -1077,7 +1107,8 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
     -------
     DataFrame
         Index item id; columns ``n``, ``events``, ``odds_ratio``, ``ci_low``,
-        ``ci_high``, ``p``, ``p_adj``, ``note`` ("" when fitted).
+        ``ci_high``, ``p``, ``p_adj``, ``note`` ("" when fitted), and the
+        group-test columns when ``adjust_for`` is given.
 
     References
     ----------
@@ -1124,6 +1155,8 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
         ok = r.notna()
         if groups is not None:
             ok &= groups.notna()
+            sizes = groups[ok].astype(str).value_counts()
+            ok &= groups.astype(str).isin(sizes[sizes >= min_group_n].index)
         x = r[ok]
         y = event.loc[ok, c].astype(float).to_numpy()
         row["n"] = int(ok.sum())
@@ -1143,33 +1176,46 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
             rows.append(row)
             continue
         X = pd.DataFrame({"const": 1.0, "lower_maturity": z})
+        base = _logit_fit(sm, y, X)
+        fit = base
         if groups is not None:
-            dummies = pd.get_dummies(groups[ok].astype(str), prefix="g", drop_first=True, dtype=float)
-            X = pd.concat([X, dummies.reset_index(drop=True)], axis=1)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                fit = sm.Logit(y, X).fit(disp=0, maxiter=100)
-            converged = bool(fit.mle_retvals.get("converged", True))
-            bad_warn = any("separation" in str(w.message).lower() for w in caught)
-            b = float(fit.params["lower_maturity"])
-            se = float(fit.bse["lower_maturity"])
-            if not converged or bad_warn or not np.isfinite(se) or abs(b) > 15:
-                row["note"] = "model did not converge (likely separation)"
-            else:
-                row["odds_ratio"] = math.exp(b)
-                row["ci_low"] = math.exp(b - zcrit * se)
-                row["ci_high"] = math.exp(b + zcrit * se)
-                row["p"] = float(fit.pvalues["lower_maturity"])
-        except (np.linalg.LinAlgError, ValueError) as exc:  # singular design etc.
-            row["note"] = f"model could not be fitted ({exc.__class__.__name__})"
+            g_ok = groups[ok].astype(str).reset_index(drop=True)
+            dummies = pd.get_dummies(g_ok, prefix="g", drop_first=True, dtype=float)
+            full = _logit_fit(sm, y, pd.concat([X, dummies], axis=1))
+            if full["llf"] is not None and base["llf"] is not None:
+                lr = max(0.0, 2 * (full["llf"] - base["llf"]))
+                row["group_chi2"] = lr
+                row["group_p"] = float(stats.chi2.sf(lr, dummies.shape[1]))
+                rates = pd.Series(y).groupby(g_ok).mean()
+                row["group_highest"] = str(rates.idxmax())
+                row["group_highest_rate"] = float(rates.max())
+            if full["ok"]:
+                fit = full
+            elif base["ok"]:
+                row["note"] = "not adjusted for group: a group has no or only events"
+        if fit["ok"]:
+            b, se = fit["b"], fit["se"]
+            row["odds_ratio"] = math.exp(b)
+            row["ci_low"] = math.exp(b - zcrit * se)
+            row["ci_high"] = math.exp(b + zcrit * se)
+            row["p"] = fit["p"]
+        else:
+            row["note"] = fit["note"]
         rows.append(row)
     out = pd.DataFrame(rows).set_index("item")
-    out["p_adj"] = np.nan
-    finite = out["p"].notna()
-    if finite.any():
-        out.loc[finite, "p_adj"] = multipletests(out.loc[finite, "p"].to_numpy(), method=method)[1]
-    return out[["n", "events", "odds_ratio", "ci_low", "ci_high", "p", "p_adj", "note"]]
+    for col in ("p", "group_p"):
+        out[f"{col}_adj"] = np.nan
+        if col in out.columns:
+            finite = out[col].notna()
+            if finite.any():
+                out.loc[finite, f"{col}_adj"] = multipletests(out.loc[finite, col].to_numpy(), method=method)[1]
+    cols = ["n", "events", "odds_ratio", "ci_low", "ci_high", "p", "p_adj", "note"]
+    if groups is not None:
+        for col in ("group_chi2", "group_p", "group_highest", "group_highest_rate"):
+            if col not in out.columns:
+                out[col] = np.nan
+        cols += ["group_chi2", "group_p", "group_p_adj", "group_highest", "group_highest_rate"]
+    return out[cols]
 
 
 # --------------------------------------------------------------------------
@@ -1241,11 +1287,19 @@ def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criter
         ll0 = _null_loglik(y)
         lls = []
         try:
+            start = None
             for X in (X1, X2, X3):
+                model = OrderedModel(endog, X, distr="logit")
+                if start is not None:
+                    # warm start: previous slopes, zeros for the added terms, previous thresholds
+                    k_prev = len(start) - (len(levels) - 1)
+                    start = np.concatenate([start[:k_prev], np.zeros(X.shape[1] - k_prev),
+                                            start[k_prev:]])
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    fit = OrderedModel(endog, X, distr="logit").fit(method="bfgs", disp=0, maxiter=2000)
+                    fit = model.fit(start_params=start, method="bfgs", disp=0, maxiter=2000)
                 lls.append(float(fit.llf))
+                start = np.asarray(fit.params)
         except (np.linalg.LinAlgError, ValueError) as exc:
             row["note"] = f"model could not be fitted ({exc.__class__.__name__})"
             rows.append(row)
@@ -1414,6 +1468,8 @@ _T = {
                       "en": "answered much lower than the other items of its category (z = {z})"},
     "time": {"sv": "lång svarstid: {t} s per ord, {x} gånger mediafrågans",
              "en": "slow to answer: {t} s per word, {x} times the median item"},
+    "group_dk": {"sv": "'vet ej'/överhoppat skiljer sig mellan grupperna ({g}) vid samma mognad: högst bland {h} ({r}), justerat p {p}",
+                 "en": "'don't know'/skipped differs between groups ({g}) at equal maturity: highest among {h} ({r}), adjusted p {p}"},
     "dif": {"sv": "fungerar olika mellan grupperna ({g}): ΔR² = {d}, p {p}",
             "en": "works differently between groups ({g}): ΔR² = {d}, p {p}"},
     "lix": {"sv": "svårläst text: LIX {v} ({b})", "en": "hard-to-read text: LIX {v} ({b})"},
@@ -1449,7 +1505,8 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
     * ``empirical_flag``: ``review`` when any empirical rule fires (high
       don't-know or skip rate, significant comprehension gradient, r_drop <
       ``r_drop_review``, break-off, floor/ceiling, deviant difficulty, slow
-      reading, DIF); ``revise`` when r_drop < ``r_drop_revise``, when a high
+      reading, DIF, group differences in don't know at equal maturity);
+      ``revise`` when r_drop < ``r_drop_revise``, when a high
       don't-know/skip rate comes with a significant gradient, or when at least
       ``revise_min_empirical`` empirical rules fire.
     * ``text_flag``: ``review`` when any text rule fires (LIX, length,
@@ -1468,7 +1525,9 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
     language : {"sv", "en"}
         Language of the reasons and of the item texts analysed.
     group : str or Series, optional
-        Metadata column ("role", "unit") for DIF; None skips DIF.
+        Metadata column ("role", "unit"): the gradient is then adjusted for
+        group and tested for group differences in don't know/skipping, and
+        DIF between the groups is tested.  None skips both.
     thresholds : Thresholds, optional
     text_signals : bool
         Include the text rules (default).  Set False to judge the data only,
@@ -1482,8 +1541,10 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
         One row per item, worst first: ``item``, ``dimension``, ``category``,
         ``text``, every signal column (see :func:`item_signals`), gradient
         columns ``gradient_or``, ``gradient_ci_low``, ``gradient_ci_high``,
-        ``gradient_p``, ``gradient_p_adj``, ``gradient_note``, DIF columns
-        ``dif_r2_change``, ``dif_p``, ``dif`` (when ``group``), text columns
+        ``gradient_p``, ``gradient_p_adj``, ``gradient_note``; when
+        ``group``: ``gradient_group_p``, ``gradient_group_p_adj``,
+        ``gradient_group_highest``, ``gradient_group_highest_rate`` and DIF
+        columns ``dif_r2_change``, ``dif_p``, ``dif``, ``dif_note``; text columns
         (``lix``, ``lix_band``, ``flesch``, ``n_words``, ``words_per_sentence``,
         ``mean_word_length``, ``double_barrelled``, ``negations``,
         ``double_negation``, ``jargon_terms``, ``glossary_terms``,
@@ -1512,7 +1573,9 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
         raise TypeError("thresholds must be a Thresholds instance (evaluation.comprehension.Thresholds).")
     data = _prepare(responses, instrument, dont_know=dont_know, skipped=skipped)
     sig = item_signals(data)
-    grad = comprehension_gradient(data, method=method, min_events=th.min_events)
+    gser = _group_series(data, group)
+    grad = comprehension_gradient(data, method=method, min_events=th.min_events,
+                                  adjust_for=gser, min_group_n=th.dif_min_group_n)
     rep = sig.copy()
     rep["gradient_events"] = grad["events"]
     rep["gradient_or"] = grad["odds_ratio"]
@@ -1522,14 +1585,16 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
     rep["gradient_p_adj"] = grad["p_adj"]
     rep["gradient_note"] = grad["note"]
     if group is not None:
-        gser = _group_series(data, group)
+        for col in ("group_p", "group_p_adj", "group_highest", "group_highest_rate"):
+            rep[f"gradient_{col}"] = grad[col]
         dif = dif_ordinal(data, gser, min_group_n=th.dif_min_group_n,
                           criterion_r2=th.dif_r2_change, alpha=th.dif_alpha)
         rep["dif_r2_change"] = dif["r2_change_13"]
         rep["dif_p"] = dif["p_13"]
         rep["dif"] = dif["dif"]
         rep["dif_note"] = dif["note"]
-        group_name = group if isinstance(group, str) else (getattr(group, "name", None) or "grupp")
+        group_name = group if isinstance(group, str) else (getattr(group, "name", None)
+                                                         or ("grupp" if language == "sv" else "group"))
     inst = data.instrument
     text_cols = ["lix", "lix_band", "flesch", "n_words_text", "words_per_sentence",
                  "mean_word_length", "double_barrelled", "negations", "double_negation",
@@ -1586,6 +1651,11 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
         if "time_ratio" in rep.columns and np.isfinite(r["time_ratio"]) and r["time_ratio"] > th.time_ratio:
             emp.append((1, _tr("time", language, t=_num(r["time_per_word"], language, 1),
                                x=_num(r["time_ratio"], language, 1))))
+        if (group is not None and np.isfinite(r["gradient_group_p_adj"])
+                and r["gradient_group_p_adj"] < th.gradient_alpha):
+            emp.append((1, _tr("group_dk", language, g=group_name, h=r["gradient_group_highest"],
+                               r=_pct(r["gradient_group_highest_rate"], language),
+                               p=_pval(r["gradient_group_p_adj"], language))))
         if group is not None and bool(r["dif"]):
             emp.append((1, _tr("dif", language, g=group_name, d=_num(r["dif_r2_change"], language, 3),
                                p=_pval(r["dif_p"], language))))
