@@ -135,6 +135,32 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Modules that add their own subcommands with ``add_cli(subparsers)`` (kept in their own
+#: module so each concept owns its command; this file only lists them).
+PLUGINS = (
+    "evaluation.effects",
+    "evaluation.compare",
+    "evaluation.structure",
+    "evaluation.templates",
+    "evaluation.batch",
+    "evaluation.benchmark",
+    "evaluation.initiatives",
+)
+
+
+def _register_plugins(sub) -> None:
+    import importlib
+
+    for name in PLUGINS:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        add = getattr(mod, "add_cli", None)
+        if add is not None:
+            add(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dmkit", description="Digital-maturity evaluation kit (open instruments, "
                                 "survey import, psychometrics, reports).")
@@ -172,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
+    _register_plugins(sub)
     return p
 
 
