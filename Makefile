@@ -21,8 +21,8 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(VENV)/bin/dmkit round data_samples/solvik_2025.csv --instrument dual_maturity \
 		--municipality "Solvik kommun" --round-label 2025 \
-		--previous data_samples/solvik_2024.csv --population-size 320 \
-		--output-dir reports/solvik_2025
+		--previous data_samples/solvik_2024.csv --benchmark data_samples/benchmark_2025.csv \
+		--population-size 320 --output-dir reports/solvik_2025
 
 test: $(STAMP)
 	$(PY) -m pytest
