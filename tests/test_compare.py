@@ -236,6 +236,10 @@ def test_cosmin_summary_ratings():
     assert empty.loc["reliability", "label"] == "Reliabilitet"  # Swedish default
     inv = cmp.cosmin_summary(invariance=True, loa=4.0, mic=5.0)
     assert inv.loc["cross_group_invariance", "rating"] == "+"
+    # the DIF verdict (R² and p together) decides over a large but non-significant R²
+    assert cmp.cosmin_summary(invariance=True, max_dif_r2=0.03).loc[
+        "cross_group_invariance", "rating"] == "+"
+    assert cmp.cosmin_summary(invariance=False).loc["cross_group_invariance", "rating"] == cmp.MINUS
     assert inv.loc["measurement_error", "rating"] == "+"
     with pytest.raises(ValueError, match="language"):
         cmp.cosmin_summary(language="de")

@@ -153,3 +153,26 @@ def test_link_errors(files):
     with pytest.raises(ValueError, match="does not exist"):
         cmp.load_crosswalk("/nonexistent/crosswalk.yaml")
     assert np.isfinite(hyp["min_r"].dropna()).all()
+
+
+def test_dif_group_feeds_cosmin_invariance(files, monkeypatch):
+    """Wiring only: the real DIF (comprehension.dif_ordinal) takes ~30 s, so a stub stands in."""
+    import evaluation.comprehension as comp
+
+    calls = []
+
+    def fake_dif(rs, group, **kw):
+        calls.append((rs.instrument.id, group))
+        flagged = rs.instrument.id == "public_dma"
+        return pd.DataFrame({"r2_change_13": [0.01, 0.05 if flagged else 0.015],
+                             "dif": [False, flagged]}, index=["i1", "i2"])
+
+    monkeypatch.setattr(comp, "dif_ordinal", fake_dif)
+    sim = files["sim"]
+    rs_a = read_responses(sim.data_a.assign(role="Chef"), "dual_maturity")
+    rs_b = read_responses(sim.data_b.assign(role="Chef"), "public_dma")
+    res = cmp.compare_instruments(rs_a, rs_b, structure=False, comprehension=False, dif_group="role")
+    assert calls == [("dual_maturity", "role"), ("public_dma", "role")]
+    assert res.cosmin["A"].loc["cross_group_invariance", "rating"] == "+"
+    assert res.cosmin["B"].loc["cross_group_invariance", "rating"] == cmp.MINUS
+    assert res.cosmin["B"].loc["cross_group_invariance", "values"]["max_dif_r2"] == 0.05

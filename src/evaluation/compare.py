@@ -6,6 +6,12 @@ hypotheses), reliability (test--retest ICC, agreement of classifications),
 measurement error (SEM, smallest detectable change, Bland--Altman limits of
 agreement) and internal consistency (alpha, compared with Feldt's tests).
 
+The report side, :func:`compare_instruments` (used by
+``notebooks/instrument_comparison.ipynb``), links two survey files on a
+respondent id, tests the crosswalk's convergent/discriminant hypotheses
+(``instruments/crosswalk.yaml``) and lays the instruments' measurement
+properties side by side with a summary in words.
+
 Functions take pandas Series/DataFrames or numpy arrays. Rows of two inputs
 are paired **by position**: link the two response files first (for example on
 ``respondent_id``) so that row *i* of both inputs is the same respondent.
@@ -993,8 +999,9 @@ def cosmin_summary(
     * measurement error: SDC (or the half-width of the limits of agreement,
       ``loa``) < MIC; "?" without MIC;
     * hypotheses testing: ≥ 75 % of the hypotheses confirmed;
-    * cross-group invariance: ``invariance=True`` or ``max_dif_r2`` < 0.02
-      gives "+"; ``invariance=False`` or ``max_dif_r2`` ≥ 0.02 gives "−".
+    * cross-group invariance: ``invariance`` (True: invariance holds / no
+      important DIF) decides when given; otherwise ``max_dif_r2`` (largest
+      McFadden R² change over items) < 0.02 gives "+", ≥ 0.02 gives "−".
 
     Any input left as None makes its property "?". Inputs are plain numbers
     so that this works without the structure or reliability modules.
@@ -1076,10 +1083,10 @@ def cosmin_summary(
         iv["invariance"] = bool(invariance)
     if r2 is not None:
         iv["max_dif_r2"] = r2
-    if invariance is False or (r2 is not None and r2 >= 0.02):
-        inv = MINUS
-    elif invariance is True or (r2 is not None and r2 < 0.02):
-        inv = "+"
+    if invariance is not None:  # a verdict from an invariance/DIF analysis decides
+        inv = "+" if invariance else MINUS
+    elif r2 is not None:
+        inv = "+" if r2 < 0.02 else MINUS
     else:
         inv = "?"
     out["cross_group_invariance"] = (inv, iv)
@@ -1643,6 +1650,7 @@ def compare_instruments(
     mic: float | None = None,
     structure: bool = True,
     comprehension: bool = True,
+    dif_group: str | None = None,
 ) -> InstrumentComparison:
     """Compare two instruments answered by the same people, side by side.
 
@@ -1691,6 +1699,11 @@ def compare_instruments(
         Minimal important change in percentage points for measurement error.
     structure, comprehension : bool
         Skip the slower CFA / comprehension steps when False.
+    dif_group : str, optional
+        Metadata column (e.g. ``"role"``) for cross-group invariance: ordinal
+        logistic-regression DIF per item
+        (:func:`evaluation.comprehension.dif_ordinal`, McFadden R² change ≥
+        0.02 with p < 0.01 is important DIF). None leaves that COSMIN row "?".
 
     Returns
     -------
@@ -1881,6 +1894,23 @@ def compare_instruments(
     }
     burden = pd.DataFrame(bl, index=["A", "B"]).T
 
+    # -- cross-group invariance (DIF) ---------------------------------------------------
+    dif: dict[str, tuple[bool | None, float | None]] = {"A": (None, None), "B": (None, None)}
+    if dif_group:
+        try:
+            from .comprehension import dif_ordinal
+        except ImportError:  # pragma: no cover
+            dif_ordinal = None
+        for side, rs in (("A", rs_a), ("B", rs_b)):
+            if dif_ordinal is None or dif_group not in rs.meta.columns:
+                notes.append(f"DIF {side}: no column {dif_group!r}")
+                continue
+            tab, note = _safe(dif_ordinal, rs, dif_group, min_group_n=max(20, k_min))
+            if tab is None or tab["r2_change_13"].notna().sum() == 0:
+                notes.append(f"DIF {side}: {note or 'too few people per group'}")
+                continue
+            dif[side] = (not bool(tab["dif"].fillna(False).any()), float(tab["r2_change_13"].max()))
+
     # -- COSMIN ---------------------------------------------------------------------
     cosmin = {}
     for side, inst in (("A", ia), ("B", ib)):
@@ -1895,6 +1925,7 @@ def compare_instruments(
             icc=None if tot is None else tot["icc2"], sdc=None if tot is None else tot["sdc"], mic=mic,
             hypotheses_share=validity.share_confirmed,
             n_hypotheses=None if validity.hypotheses is None else len(validity.hypotheses),
+            invariance=dif[side][0], max_dif_r2=dif[side][1],
             language=L,
         )
 
