@@ -472,8 +472,10 @@ def _flagged(quality: Mapping[str, Any]) -> list[dict]:
     if comp is None or not len(comp):
         return []
     flagged = comp[comp["flag"] != "ok"]
-    cols = [c for c in ("flag", "reasons") if c in flagged.columns]
-    return flagged[cols].reset_index(names="item").to_dict(orient="records")
+    if "item" not in flagged.columns:
+        flagged = flagged.reset_index(names="item")
+    cols = [c for c in ("item", "flag", "reasons") if c in flagged.columns]
+    return flagged[cols].to_dict(orient="records")
 
 
 # -- words for the report -----------------------------------------------------------
@@ -682,6 +684,8 @@ def quality_tables(res: RoundAnalysis) -> list[tuple[str, pd.DataFrame]]:
     if comp is not None and len(comp):
         flagged = comp[comp["flag"] != "ok"]
         if len(flagged):
+            if "item" in flagged.columns:
+                flagged = flagged.set_index("item")
             cols = [c for c in ("flag", "reasons") if c in flagged.columns]
             out.append((H["flag"], flagged[cols]))
     return out
