@@ -69,6 +69,27 @@ __all__ = [
     "power",
     "minimum_detectable_effect",
     "workshop_effects",
+    "WORKSHOP_DESIGNS",
+    "WorkshopParameters",
+    "WorkshopAnalysis",
+    "DesignChoice",
+    "validate_workshop_parameters",
+    "choose_design",
+    "retrospective_answers",
+    "reaction_summary",
+    "analyse_workshop",
+    "workshop_headings",
+    "design_markdown",
+    "effects_table",
+    "forest_table",
+    "main_comparison",
+    "mde_markdown",
+    "planning_table",
+    "reaction_markdown",
+    "reaction_table",
+    "conclusion_markdown",
+    "before_after_plot",
+    "invariance_across_rounds",
 ]
 
 _DESIGNS = ("paired", "independent", "partially_paired")
@@ -144,10 +165,19 @@ def _group_indicator(values: pd.Series, *, column: str) -> np.ndarray:
             f"{_first_row(miss)}); every row must say whether the respondent took part "
             "(1/True) or belongs to the comparison group (0/False)."
         )
-    numeric = pd.to_numeric(values.map(lambda v: int(v) if isinstance(v, (bool, np.bool_)) else v),
-                            errors="coerce")
+    words = {"true": 1, "false": 0, "ja": 1, "nej": 0, "yes": 1, "no": 0}
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, (bool, np.bool_)):
+            return int(v)
+        if isinstance(v, str):
+            return words.get(v.strip().lower(), v.strip())
+        return v
+
+    numeric = pd.to_numeric(values.map(norm), errors="coerce")
     if numeric.isna().any() or not set(numeric.unique()) <= {0, 1}:
-        bad = [v for v in pd.unique(values) if str(v) not in {"0", "1", "True", "False", "0.0", "1.0"}]
+        bad = [v for v in pd.unique(values) if pd.isna(pd.to_numeric(pd.Series([norm(v)]), errors="coerce")[0])
+               or pd.to_numeric(pd.Series([norm(v)]), errors="coerce")[0] not in (0, 1)]
         shown = ", ".join(_show(v) for v in bad[:5])
         raise ValueError(
             f"Column '{column}' must hold 1/True for those who took part and 0/False for the "
@@ -813,14 +843,21 @@ def _reml_random_intercepts(X: np.ndarray, y: np.ndarray, factors: list[np.ndarr
     best = None
     for start in (np.ones(k), np.full(k, 0.3)):
         res = optimize.minimize(deviance, start, method="L-BFGS-B", bounds=[(0, None)] * k,
-                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+                                options={"ftol": 1e-12, "gtol": 1e-8, "maxiter": 500})
         if best is None or res.fun < best.fun:
             best = res
     # polish (Nelder-Mead does not stall on the flat, bounded directions)
     pol = optimize.minimize(lambda t: deviance(np.abs(t)), best.x, method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 4000})
+                            options={"xatol": 1e-9, "fatol": 1e-10, "maxiter": 1000})
     theta = np.abs(pol.x) if pol.fun <= best.fun else best.x
     dev = min(pol.fun, best.fun)
+    for i in range(k):  # snap a boundary estimate to exactly zero, as lme4 reports it
+        if 0 < theta[i] < 1e-4:
+            trial = theta.copy()
+            trial[i] = 0.0
+            d0 = deviance(trial)
+            if d0 <= dev + 1e-9:
+                theta, dev = trial, d0
     _, P = parts(theta)
     XtHX, XtHy, yHy = P[:p, :p], P[:p, p], P[p, p]
     XtHXi = np.linalg.inv(XtHX)
@@ -829,7 +866,7 @@ def _reml_random_intercepts(X: np.ndarray, y: np.ndarray, factors: list[np.ndarr
     comps = {name: sigma2 * float(t) ** 2 for name, t in zip(factor_names, theta)}
     comps["residual"] = sigma2
     msgs = tuple(f"The {name} variance is estimated at zero (boundary); the model reduces to fewer "
-                 "random effects." for name, t in zip(factor_names, theta) if t < 1e-6)
+                 "random effects." for name, t in zip(factor_names, theta) if t == 0)
     return REMLFit(
         fe_params=pd.Series(beta, index=list(names)),
         cov_params=pd.DataFrame(sigma2 * XtHXi, index=list(names), columns=list(names)),
@@ -1272,8 +1309,1090 @@ def minimum_detectable_effect(
 
 
 # --------------------------------------------------------------------------
-# workshop notebook helper
+# the workshop evaluation (used by notebooks/workshop_effect.ipynb)
 # --------------------------------------------------------------------------
-def workshop_effects(*args: Any, **kwargs: Any) -> pd.DataFrame:  # pragma: no cover - placeholder
-    """Per-dimension and per-category effects for the workshop notebook (see below)."""
-    raise NotImplementedError("workshop_effects is added with the workshop notebook.")
+WORKSHOP_DESIGNS = ("auto", "paired", "independent", "then_test", "did")
+RETRO_SUFFIXES = ("_then", "_retro", "_fore")
+_BEFORE, _AFTER = "before", "after"
+
+_W = {
+    "sv": {
+        "title": "Gav workshoppen någon effekt?",
+        "design": "Vilken design medger data?",
+        "effects": "Förändring per dimension och kategori",
+        "individual": "Enskilda svarandes förändring",
+        "mde": "Vilken effekt hade vi kunnat upptäcka?",
+        "reaction": "Deltagarnas reaktion (nivå 1) bredvid förändringen i mognad (nivå 3)",
+        "invariance": "Mätte enkäten samma sak före och efter?",
+        "conclusion": "Slutsats",
+        "effects_note": ("Förändring i procentenheter (poäng i % av max) med 95 % konfidensintervall. Eftersom "
+                         "många mått prövas samtidigt visas även p-värden korrigerade med Holm (skyddar mot "
+                         "att något enda fynd är falskt) och Benjamini–Hochberg (håller andelen falska fynd "
+                         "nere), inom kategorier respektive dimensioner. Dolda rader (–) har för få svar."),
+        "comparisons": {"post_pre": "efter − före", "then_pre": "retrospektiv före − före (responsförskjutning)",
+                        "post_then": "efter − retrospektiv före", "did": "deltagare − jämförelsegrupp (skillnad i skillnader)"},
+        "designs": {"paired": "parad", "independent": "oberoende grupper", "partially_paired": "delvis parad",
+                    "then_test": "retrospektiv förmätning (then-test)", "did": "skillnad i skillnader"},
+        "levels": {"overall": "total", "dimension": "dimension", "category": "kategori"},
+    },
+    "en": {
+        "title": "Did the workshop change anything?",
+        "design": "What design do the data allow?",
+        "effects": "Change per dimension and category",
+        "individual": "Individual respondents' change",
+        "mde": "What effect could we have detected?",
+        "reaction": "Participants' reaction (level 1) beside the change in maturity (level 3)",
+        "invariance": "Did the survey measure the same thing before and after?",
+        "conclusion": "Conclusion",
+        "effects_note": ("Change in percentage points (scores in % of max) with 95 % confidence intervals. As many "
+                         "scores are tested at once, p-values corrected by Holm (guards against any single false "
+                         "finding) and Benjamini–Hochberg (keeps the share of false findings low) are shown too, "
+                         "within categories and within dimensions. Hidden rows (–) have too few answers."),
+        "comparisons": {"post_pre": "after − before", "then_pre": "retrospective before − before (response shift)",
+                        "post_then": "after − retrospective before",
+                        "did": "participants − comparison group (difference in differences)"},
+        "designs": {"paired": "paired", "independent": "independent groups", "partially_paired": "partially paired",
+                    "then_test": "retrospective pretest (then-test)", "did": "difference in differences"},
+        "levels": {"overall": "overall", "dimension": "dimension", "category": "category"},
+    },
+}
+
+
+def workshop_headings(language: str = "sv") -> dict:
+    """Section headings and labels of the workshop report in ``language`` ("sv" or "en")."""
+    _check_language(language)
+    return dict(_W[language])
+
+
+def _check_language(language: str) -> None:
+    if language not in ("sv", "en"):
+        raise ValueError(f"language must be 'sv' or 'en', got {language!r}.")
+
+
+def _num(x: float, language: str, digits: int = 1) -> str:
+    """Format a number for the report (decimal comma and minus sign in Swedish)."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    out = f"{x:.{digits}f}"
+    return out.replace(".", ",").replace("-", "−") if language == "sv" else out
+
+
+@dataclass(frozen=True)
+class WorkshopParameters:
+    """Checked parameters of the workshop notebook (see :func:`validate_workshop_parameters`)."""
+
+    before: str
+    after: str
+    instrument: str
+    design: str
+    subject_column: str
+    group_column: str
+    cluster_column: str
+    feedback: str
+    min_group_size: int
+    language: str
+    output_dir: str
+    ci: float = 0.95
+
+
+def validate_workshop_parameters(
+    *,
+    before: str,
+    after: str,
+    instrument: str,
+    design: str = "auto",
+    subject_column: str = "respondent_id",
+    group_column: str = "",
+    cluster_column: str = "",
+    feedback: str = "",
+    min_group_size: int = 5,
+    language: str = "sv",
+    output_dir: str = "reports/workshop",
+    ci: float = 0.95,
+) -> WorkshopParameters:
+    """Check the notebook parameters before any work starts; a plain ``ValueError`` otherwise.
+
+    Empty strings mean "not given" for ``group_column``, ``cluster_column``
+    and ``feedback``.
+
+    Examples
+    --------
+    >>> validate_workshop_parameters(before="x.csv", after="y.csv", instrument="dual_maturity",
+    ...                              design="sometimes")
+    Traceback (most recent call last):
+    ...
+    ValueError: design must be one of auto, paired, independent, then_test, did; got 'sometimes'.
+    """
+    from pathlib import Path
+
+    from .instruments import load_instrument
+    from .privacy import check_min_group_size
+
+    if design not in WORKSHOP_DESIGNS:
+        raise ValueError(f"design must be one of {', '.join(WORKSHOP_DESIGNS)}; got {design!r}.")
+    _check_language(language)
+    _check_ci(ci)
+    k = check_min_group_size(min_group_size)
+    for name, path in (("before", before), ("after", after), ("feedback", feedback)):
+        if name == "feedback" and not path:
+            continue
+        if not path or not Path(path).exists():
+            raise ValueError(f"The {name} file {path!r} does not exist; give the path to the survey export.")
+    load_instrument(instrument)
+    if design == "did" and not group_column:
+        raise ValueError("design='did' needs group_column: the column saying who took part (1) and who "
+                         "belongs to the comparison group (0).")
+    return WorkshopParameters(before=str(before), after=str(after), instrument=str(instrument), design=design,
+                              subject_column=subject_column or "", group_column=group_column or "",
+                              cluster_column=cluster_column or "", feedback=feedback or "",
+                              min_group_size=k, language=language, output_dir=str(output_dir), ci=float(ci))
+
+
+@dataclass(frozen=True)
+class DesignChoice:
+    """Which design the before/after data allow, and why (``reason`` in sv and en)."""
+
+    design: str
+    requested: str
+    reason: dict
+    n_before: int
+    n_after: int
+    n_linked: int
+    has_comparison_group: bool
+    has_retrospective: bool
+
+
+def retrospective_answers(rs: Any, *, suffixes: Sequence[str] = RETRO_SUFFIXES) -> pd.DataFrame | None:
+    """The retrospective ("before the workshop I ...") answers of an after-round file.
+
+    A then-test export has, beside each item column, a column ``<item id>_then``
+    (or ``_retro`` / ``_fore``) with the retrospective answer; the reader keeps
+    those in ``rs.meta``. Returns raw codes (float; don't know and anything
+    off the scale as NaN) with the item ids as columns, or None when the file
+    has no such columns. Items without a retrospective column are NaN.
+    """
+    inst = rs.instrument
+    found = {}
+    for it in inst.item_ids:
+        for suf in suffixes:
+            if f"{it}{suf}" in rs.meta.columns:
+                found[it] = f"{it}{suf}"
+                break
+    if not found:
+        return None
+    out = pd.DataFrame(index=rs.meta.index, columns=inst.item_ids, dtype=float)
+    lo, hi = inst.scale.min, inst.scale.max
+    for it, col in found.items():
+        v = pd.to_numeric(rs.meta[col].astype(str).str.strip().str.replace(",", "."), errors="coerce")
+        out[it] = v.where((v >= lo) & (v <= hi))
+    return out
+
+
+def _codes(meta: pd.DataFrame, column: str) -> pd.Series | None:
+    if not column or column not in meta.columns:
+        return None
+    v = meta[column].astype(object)
+    v = v.map(lambda x: np.nan if x is None or (isinstance(x, float) and np.isnan(x)) or str(x).strip() == ""
+              else str(x).strip())
+    return v
+
+
+def _check_codes_unique(codes: pd.Series | None, *, column: str, file: str) -> None:
+    if codes is None:
+        return
+    c = codes.dropna()
+    dup = c[c.duplicated(keep=False)]
+    if len(dup):
+        code = dup.iloc[0]
+        rows = list(dup.index[dup == code])
+        raise ValueError(
+            f"Respondent code {code!r} (column '{column}') is used {len(rows)} times in the {file} file "
+            f"(rows {', '.join(map(str, rows[:5]))}); each respondent may answer once per round. "
+            "Remove or merge the duplicates before the analysis."
+        )
+
+
+def choose_design(before: Any, after: Any, *, design: str = "auto", subject_column: str = "respondent_id",
+                  group_column: str = "", cluster_column: str = "") -> DesignChoice:
+    """Decide the design the two rounds allow (``design="auto"``) or check the one asked for.
+
+    Rules for ``auto``, strongest first: a ``group_column`` present in both
+    rounds -> ``did``; retrospective columns in the after file ->
+    ``then_test``; respondent codes shared by the rounds -> ``paired`` (all
+    linked) or ``partially_paired``; otherwise ``independent``.
+    """
+    if design not in WORKSHOP_DESIGNS:
+        raise ValueError(f"design must be one of {', '.join(WORKSHOP_DESIGNS)}; got {design!r}.")
+    cb, ca = _codes(before.meta, subject_column), _codes(after.meta, subject_column)
+    _check_codes_unique(cb, column=subject_column, file="before")
+    _check_codes_unique(ca, column=subject_column, file="after")
+    nb, na = len(before.answers), len(after.answers)
+    linked = 0 if cb is None or ca is None else len(set(cb.dropna()) & set(ca.dropna()))
+    has_group = bool(group_column) and group_column in before.meta.columns and group_column in after.meta.columns
+    retro = retrospective_answers(after)
+    has_retro = retro is not None
+    if bool(group_column) and not has_group:
+        miss = [f for f, rs in (("before", before), ("after", after)) if group_column not in rs.meta.columns]
+        raise ValueError(f"Column '{group_column}' (group_column) is missing in the {' and '.join(miss)} file; "
+                         "every row needs 1 (took part) or 0 (comparison group).")
+    if cluster_column and any(cluster_column not in rs.meta.columns for rs in (before, after)):
+        raise ValueError(f"Column '{cluster_column}' (cluster_column) is missing in one of the files.")
+
+    if design == "auto":
+        if has_group:
+            chosen = "did"
+        elif has_retro:
+            chosen = "then_test"
+        elif linked >= 3:
+            chosen = "paired" if linked == nb == na else "partially_paired"
+        else:
+            chosen = "independent"
+    elif design == "paired":
+        if linked < 2:
+            raise ValueError(
+                f"design='paired' needs respondents who answered both rounds with the same code in column "
+                f"'{subject_column}', but {linked} code(s) appear in both files. Use design='independent' "
+                "or 'auto'.")
+        chosen = "paired"
+    elif design == "then_test":
+        if not has_retro:
+            raise ValueError(
+                "design='then_test' needs retrospective answers in the after file: a column "
+                f"'<item id>_then' beside each item (for example '{after.instrument.item_ids[0]}_then').")
+        chosen = "then_test"
+    elif design == "did":
+        if not group_column:
+            raise ValueError("design='did' needs group_column (1 = took part, 0 = comparison group).")
+        chosen = "did"
+    else:
+        chosen = "independent"
+
+    n_a_only, n_b_only = nb - linked, na - linked
+    sv = {
+        "did": (f"Båda omgångarna har kolumnen '{group_column}' som skiljer deltagare från en jämförelsegrupp. "
+                "Då jämförs deltagarnas förändring med jämförelsegruppens under samma tid (skillnad i "
+                "skillnader). Det är den starkaste designen här, eftersom den räknar bort det som hände "
+                "alla under perioden; den förutsätter att grupperna hade utvecklats lika utan workshoppen."),
+        "then_test": ("Eftersvaren innehåller retrospektiva svar (\"före workshoppen …\", kolumner som slutar "
+                      "på _then). Vi jämför deltagarnas bild i efterhand av läget före med vad de faktiskt "
+                      "svarade före (responsförskjutning) och skattar effekten på båda sätten."),
+        "paired": (f"{linked} svarande finns med i båda omgångarna med samma svarskod. Vi jämför varje "
+                   "persons svar före och efter (parad design), vilket ger säkrare skattningar än två grupper."),
+        "partially_paired": (f"{linked} svarande finns med i båda omgångarna, {n_a_only} bara före och {n_b_only} "
+                             "bara efter. Vi använder ett t-test för delvis överlappande stickprov (Derrick m.fl. "
+                             "2017) som tar vara på både de parade och de oparade svaren."),
+        "independent": ("Svaren kan inte kopplas ihop mellan omgångarna (ingen svarskod finns i båda). Vi jämför "
+                        "därför två grupper (Welchs t-test). Det är osäkrare än en parad jämförelse och förutsätter "
+                        "att likartade personer svarade båda gångerna."),
+    }
+    en = {
+        "did": (f"Both rounds have the column '{group_column}' separating participants from a comparison group. "
+                "The participants' change is compared with the comparison group's change over the same period "
+                "(difference in differences). This is the strongest design here, because it removes what happened "
+                "to everyone meanwhile; it assumes both groups would have developed alike without the workshop."),
+        "then_test": ("The after file holds retrospective answers (\"before the workshop I …\", columns ending in "
+                      "_then). We compare the participants' hindsight view of the starting point with what they "
+                      "actually answered before (response shift) and estimate the effect both ways."),
+        "paired": (f"{linked} respondents answered both rounds with the same code. Each person's before and after "
+                   "answers are compared (paired design), which is more precise than comparing two groups."),
+        "partially_paired": (f"{linked} respondents answered both rounds, {n_a_only} only before and {n_b_only} only "
+                             "after. A t-test for partially overlapping samples (Derrick et al. 2017) uses both the "
+                             "paired and the unpaired answers."),
+        "independent": ("The answers cannot be linked between the rounds (no respondent code appears in both). We "
+                        "therefore compare two groups (Welch's t-test). This is less precise than a paired comparison "
+                        "and assumes that similar people answered both times."),
+    }
+    reason = {"sv": sv[chosen], "en": en[chosen]}
+    if design == "independent" and linked >= 2:
+        reason["sv"] += (f" Obs: designen valdes som oberoende fast {linked} svarande går att koppla ihop; "
+                         "det ger oftast bredare intervall än nödvändigt.")
+        reason["en"] += (f" Note: the independent design was asked for although {linked} respondents can be "
+                         "linked; this usually gives wider intervals than necessary.")
+    if design == "paired" and (n_a_only or n_b_only):
+        reason["sv"] += (f" Bara de {linked} som svarade båda gångerna ingår; {n_a_only} svar före och {n_b_only} "
+                         "efter utan par lämnas utanför.")
+        reason["en"] += (f" Only the {linked} who answered twice are analysed; {n_a_only} before and {n_b_only} "
+                         "after answers without a pair are left out.")
+    if chosen in ("paired", "partially_paired", "independent", "then_test"):
+        reason["sv"] += (" Utan jämförelsegrupp går det inte att skilja workshoppens effekt från annat som "
+                         "hände under samma tid.")
+        reason["en"] += (" Without a comparison group the workshop's effect cannot be told apart from other "
+                         "things that happened during the same period.")
+    return DesignChoice(design=chosen, requested=design, reason=reason, n_before=nb, n_after=na,
+                        n_linked=linked, has_comparison_group=has_group, has_retrospective=has_retro)
+
+
+def _score_ids(inst: Any) -> list[tuple[str, str, str]]:
+    cat_dim = inst.category_dimension()
+    return ([(c, "category", cat_dim[c]) for c in inst.category_items()]
+            + [(d, "dimension", d) for d in inst.dimension_categories()] + [("overall", "overall", "")])
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm (1979) step-down adjusted p-values: max_{j<=i} min(1, (m - j + 1) p_(j)).
+
+    Same values as statsmodels ``multipletests(method="holm")`` (tested), which
+    is not called here because it runs ``gc.collect()`` on every call.
+    """
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    adj = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = adj
+    return out
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg (1995) adjusted p-values (scipy ``false_discovery_control``)."""
+    return stats.false_discovery_control(np.asarray(p, dtype=float), method="bh")
+
+
+def _mde_from_se(se: float, df: float, *, alpha: float = 0.05, power_: float = 0.8) -> float:
+    """Minimum detectable effect from a standard error (Bloom 1995): (t_{1-a/2} + t_{power}) SE."""
+    if not np.isfinite(se):
+        return np.nan
+    if not np.isfinite(df):
+        return float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power_)) * se)
+    return float((stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power_, df)) * se)
+
+
+def _row_from_prepost(res: PrePostResult) -> dict:
+    es = res.effect_sizes
+    name = "d_z" if "d_z" in es.index else ("hedges_g" if "hedges_g" in es.index else "d_av")
+    return {"design": res.design, "test": res.test, "n_pre": res.n_pre, "n_post": res.n_post,
+            "n_pairs": res.n_pairs, "mean_pre": res.mean_pre, "mean_post": res.mean_post, "diff": res.diff,
+            "se": res.se, "df": res.df, "ci_low": res.ci_low, "ci_high": res.ci_high, "pvalue": res.pvalue,
+            "nonparametric_pvalue": res.nonparametric_pvalue, "nonparametric_test": res.nonparametric_test,
+            "es_name": name, "es": es.loc[name, "estimate"], "es_ci_low": es.loc[name, "ci_low"],
+            "es_ci_high": es.loc[name, "ci_high"], "es_ci_method": es.loc[name, "ci_method"],
+            "mde": _mde_from_se(res.se, res.df, alpha=1 - res.ci)}
+
+
+def workshop_effects(
+    before: Any,
+    after: Any,
+    *,
+    design: str = "auto",
+    subject_column: str = "respondent_id",
+    group_column: str = "",
+    cluster_column: str = "",
+    min_group_size: int = 5,
+    ci: float = 0.95,
+    did_method: str = "auto",
+    n_boot: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Effect of the workshop per category, dimension and overall score: a tidy table.
+
+    The design is chosen by :func:`choose_design` (or forced); each score
+    (percent of max, :func:`evaluation.scoring.respondent_scores`) is then
+    analysed with :func:`prepost`, :func:`then_test` or
+    :func:`difference_in_differences`. Multiple-testing corrections (Holm and
+    Benjamini-Hochberg, statsmodels ``multipletests``) are applied within each
+    comparison and level (the categories are one family, the dimensions
+    another), because a dimension score is the mean of its categories. The
+    ``mde`` column is the change the design could detect with 80 % power,
+    :math:`(t_{1-\\alpha/2} + t_{0.8})\\,SE` (Bloom 1995). A score with fewer
+    than ``min_group_size`` answers in a round (or group x round cell) is
+    kept as a row with ``suppressed=True`` and no numbers.
+
+    Parameters
+    ----------
+    before, after : ResponseSet
+        The two rounds, read with the same instrument.
+    design : {"auto", "paired", "independent", "then_test", "did"}
+    subject_column, group_column, cluster_column : str
+        Metadata columns (empty string = not used).
+    min_group_size : int
+    ci : float
+    did_method : {"auto", "mixed", "ols"}
+        ``auto``: mixed model when respondents link or clusters are given, else OLS.
+    n_boot, seed
+        Wild cluster bootstrap settings for ``ols`` with few clusters.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id, level, dimension, comparison, design, test, n_pre, n_post,
+        n_pairs, mean_pre, mean_post, diff, se, df, ci_low, ci_high, pvalue,
+        p_holm, p_bh, nonparametric_pvalue, es_name, es, es_ci_low,
+        es_ci_high, es_ci_method, mde, suppressed``; ``attrs["design"]`` holds
+        the :class:`DesignChoice`.
+
+    Examples
+    --------
+    >>> from evaluation.simulate import simulate_round
+    >>> from evaluation.responses import read_responses
+    >>> b = read_responses(simulate_round("dual_maturity", n=60, seed=1).data, "dual_maturity")
+    >>> a = read_responses(simulate_round("dual_maturity", n=60, seed=2, level=0.5).data, "dual_maturity")
+    >>> tab = workshop_effects(b, a)
+    >>> tab.attrs["design"].design
+    'paired'
+    >>> tab.loc[tab.id == "overall", ["comparison", "test"]].values.tolist()
+    [['post_pre', 'paired t']]
+    """
+    from .privacy import check_min_group_size
+    from .scoring import respondent_scores
+
+    k = check_min_group_size(min_group_size)
+    _check_ci(ci)
+    if before.instrument.id != after.instrument.id:
+        raise ValueError(f"The before file was read with instrument '{before.instrument.id}' and the after file "
+                         f"with '{after.instrument.id}'; both rounds must use the same instrument.")
+    inst = after.instrument
+    choice = choose_design(before, after, design=design, subject_column=subject_column,
+                           group_column=group_column, cluster_column=cluster_column)
+    for name, rs in (("before", before), ("after", after)):
+        if len(rs.answers) < k:
+            raise ValueError(f"The {name} file has {len(rs.answers)} accepted respondent(s), fewer than "
+                             f"min_group_size={k}; results for so few are neither reliable nor anonymous.")
+    sb, sa = respondent_scores(before), respondent_scores(after)
+    ids = _score_ids(inst)
+    common = [t for t in ids if sb[t[0]].notna().any() and sa[t[0]].notna().any()]
+    dims = [t for t in common if t[1] == "dimension"]
+    if not dims:
+        empty_b = [t[0] for t in ids if t[1] == "dimension" and not sb[t[0]].notna().any()]
+        empty_a = [t[0] for t in ids if t[1] == "dimension" and not sa[t[0]].notna().any()]
+        raise ValueError(
+            "The before and after files share no dimension with answers: "
+            f"no scores before for {', '.join(empty_b) or '-'}; none after for {', '.join(empty_a) or '-'}. "
+            "Check that both files are exports of the same questionnaire.")
+    cb, ca = _codes(before.meta, subject_column), _codes(after.meta, subject_column)
+    subj_b = cb if cb is not None else pd.Series(np.nan, index=sb.index, dtype=object)
+    subj_a = ca if ca is not None else pd.Series(np.nan, index=sa.index, dtype=object)
+    linked = choice.n_linked >= 2 and choice.design != "independent"
+    if choice.design == "paired" and choice.requested == "paired":
+        keep = set(subj_b.dropna()) & set(subj_a.dropna())
+        mb, ma = subj_b.isin(keep).to_numpy(), subj_a.isin(keep).to_numpy()
+        sb, sa, subj_b, subj_a = sb[mb], sa[ma], subj_b[mb], subj_a[ma]
+    rows: list[dict] = []
+
+    def suppressed_row(sid: str, level: str, dim: str, comparison: str, n_pre: int, n_post: int) -> dict:
+        return {"id": sid, "level": level, "dimension": dim, "comparison": comparison, "design": choice.design,
+                "n_pre": n_pre, "n_post": n_post, "suppressed": True}
+
+    if choice.design in ("paired", "partially_paired", "independent"):
+        for sid, level, dim in common:
+            x_b, x_a = sb[sid], sa[sid]
+            n1, n2 = int(x_b.notna().sum()), int(x_a.notna().sum())
+            if min(n1, n2) < k:
+                rows.append(suppressed_row(sid, level, dim, "post_pre", n1, n2))
+                continue
+            long = pd.DataFrame({
+                "subject": pd.concat([subj_b, subj_a], ignore_index=True) if linked else np.nan,
+                "round": [_BEFORE] * len(x_b) + [_AFTER] * len(x_a),
+                "score": pd.concat([x_b, x_a], ignore_index=True)})
+            res = prepost(long, score="score", time="round", subject="subject" if linked else None,
+                          pre=_BEFORE, post=_AFTER, ci=ci, min_group_size=k)
+            rows.append({"id": sid, "level": level, "dimension": dim, "comparison": "post_pre",
+                         **_row_from_prepost(res), "suppressed": False})
+    elif choice.design == "then_test":
+        from .scoring import respondent_scores as _rs
+
+        retro = retrospective_answers(after)
+        st = _rs(retro, inst)
+        for sid, level, dim in common:
+            x_b, x_t, x_a = sb[sid], st[sid], sa[sid]
+            n1, n2, nt = int(x_b.notna().sum()), int(x_a.notna().sum()), int(x_t.notna().sum())
+            if min(n1, n2, nt) < k:
+                for comp in ("then_pre", "post_pre", "post_then"):
+                    rows.append(suppressed_row(sid, level, dim, comp, n1, n2))
+                continue
+            long = pd.DataFrame({
+                "subject": pd.concat([subj_b, subj_a], ignore_index=True),
+                "round": [_BEFORE] * len(x_b) + [_AFTER] * len(x_a),
+                "pre": pd.concat([x_b, pd.Series(np.nan, index=x_a.index)], ignore_index=True),
+                "then": pd.concat([pd.Series(np.nan, index=x_b.index), x_t], ignore_index=True),
+                "post": pd.concat([pd.Series(np.nan, index=x_b.index), x_a], ignore_index=True)})
+            tt = then_test(long, score_then="then", score_pre="pre", score_post="post", time="round",
+                           subject="subject" if choice.n_linked >= 2 else None, pre=_BEFORE, post=_AFTER,
+                           ci=ci, min_group_size=k)
+            for comp, res in (("then_pre", tt.shift), ("post_pre", tt.effect_conventional),
+                              ("post_then", tt.effect_retrospective)):
+                rows.append({"id": sid, "level": level, "dimension": dim, "comparison": comp,
+                             **_row_from_prepost(res), "suppressed": False})
+    else:  # did
+        gb = _group_indicator(before.meta[group_column], column=group_column)
+        ga = _group_indicator(after.meta[group_column], column=group_column)
+        clus = None
+        if cluster_column:
+            clus = pd.concat([_codes(before.meta, cluster_column), _codes(after.meta, cluster_column)],
+                             ignore_index=True)
+        use_subject = choice.n_linked >= 2
+        method = did_method
+        if method == "auto":
+            method = "mixed" if (use_subject or clus is not None) else "ols"
+        for sid, level, dim in common:
+            y = pd.concat([sb[sid], sa[sid]], ignore_index=True)
+            long = pd.DataFrame({"score": y, "round": [_BEFORE] * len(sb) + [_AFTER] * len(sa),
+                                 "took_part": np.concatenate([gb, ga]).astype(int)})
+            if use_subject:
+                long["subject"] = pd.concat([subj_b, subj_a], ignore_index=True)
+                # unlinked respondents get their own code, so nobody is dropped
+                miss = long["subject"].isna()
+                long.loc[miss, "subject"] = [f"_unlinked_{i}" for i in np.flatnonzero(miss)]
+            if clus is not None:
+                long["cluster"] = clus
+            ok = long["score"].notna()
+            cells = long[ok].groupby(["took_part", "round"]).size()
+            n_pre = int(cells.xs(_BEFORE, level="round").sum()) if _BEFORE in cells.index.get_level_values(1) else 0
+            n_post = int(cells.xs(_AFTER, level="round").sum()) if _AFTER in cells.index.get_level_values(1) else 0
+            if len(cells) < 4 or cells.min() < k:
+                rows.append(suppressed_row(sid, level, dim, "did", n_pre, n_post))
+                continue
+            res = difference_in_differences(
+                long, score="score", time="round", group="took_part", pre=_BEFORE, post=_AFTER,
+                cluster="cluster" if clus is not None else None,
+                subject="subject" if use_subject else None,
+                method=method, ci=ci, min_group_size=k, n_boot=n_boot, seed=seed)
+            sd_pre = float(long.loc[ok & (long["round"] == _BEFORE), "score"].std(ddof=1))
+            cm = res.cell_means.set_index(["group", "round"])["mean"]
+            rows.append({
+                "id": sid, "level": level, "dimension": dim, "comparison": "did", "design": "did",
+                "test": f"difference in differences ({res.method}; {res.ci_method})",
+                "n_pre": n_pre, "n_post": n_post, "n_pairs": choice.n_linked,
+                "mean_pre": cm[("treated", "pre")], "mean_post": cm[("treated", "post")],
+                "change_comparison": cm[("comparison", "post")] - cm[("comparison", "pre")],
+                "diff": res.estimate, "se": res.se, "df": res.df, "ci_low": res.ci_low, "ci_high": res.ci_high,
+                "pvalue": res.pvalue, "nonparametric_pvalue": np.nan, "nonparametric_test": "",
+                "es_name": "d_did", "es": res.estimate / sd_pre, "es_ci_low": res.ci_low / sd_pre,
+                "es_ci_high": res.ci_high / sd_pre, "es_ci_method": "interval / SD before (SD treated as known)",
+                "mde": _mde_from_se(res.se, res.df, alpha=1 - ci), "suppressed": False})
+
+    cols = ["id", "level", "dimension", "comparison", "design", "test", "n_pre", "n_post", "n_pairs",
+            "mean_pre", "mean_post", "diff", "se", "df", "ci_low", "ci_high", "pvalue", "p_holm", "p_bh",
+            "nonparametric_pvalue", "nonparametric_test", "es_name", "es", "es_ci_low", "es_ci_high",
+            "es_ci_method", "mde", "suppressed"]
+    out = pd.DataFrame(rows)
+    for c in cols:
+        if c not in out.columns:
+            out[c] = np.nan
+    extra = [c for c in out.columns if c not in cols]
+    out = out[cols + extra]
+    out["suppressed"] = out["suppressed"].astype(bool)
+    for (comp, level), idx in out.groupby(["comparison", "level"]).groups.items():
+        sub = out.loc[idx]
+        ok = ~sub["suppressed"] & sub["pvalue"].notna()
+        if ok.any():
+            p = sub.loc[ok, "pvalue"].to_numpy(dtype=float)
+            out.loc[sub.index[ok], "p_holm"] = _holm(p)
+            out.loc[sub.index[ok], "p_bh"] = _bh(p)
+    out.attrs["design"] = choice
+    return out
+
+
+def reaction_summary(feedback: Any, *, min_group_size: int = 5, ci: float = 0.95) -> pd.DataFrame:
+    """Kirkpatrick level 1: the workshop-reaction items, one row per item, category and overall.
+
+    Items: ``n`` answers, ``mean`` and t interval on the answer scale, and
+    ``share_agree`` (share of answers in the top two scale steps). Categories
+    and overall: mean respondent score in percent of max with a t interval
+    (:func:`evaluation.scoring.group_scores`). Rows with fewer than
+    ``min_group_size`` answers are suppressed (numbers NaN).
+    """
+    from .privacy import check_min_group_size
+    from .scoring import group_scores, mean_ci
+
+    k = check_min_group_size(min_group_size)
+    inst = feedback.instrument
+    top = inst.scale.max - 1
+    rows = []
+    cat_of = {it.id: it.category for it in inst.items}
+    for it in inst.item_ids:
+        x = feedback.answers[it].dropna()
+        r = mean_ci(x, ci=ci)
+        sup = r["n"] < k
+        rows.append({"level": "item", "id": it, "category": cat_of[it], "n": r["n"],
+                     "mean": np.nan if sup else r["mean"], "ci_low": np.nan if sup else r["ci_low"],
+                     "ci_high": np.nan if sup else r["ci_high"],
+                     "share_agree": np.nan if sup else float((x >= top).mean()),
+                     "scale": f"{inst.scale.min}-{inst.scale.max}", "suppressed": sup})
+    g = group_scores(feedback, by=None, min_group_size=k, ci=ci)
+    for r in g.itertuples():
+        rows.append({"level": r.level, "id": r.id, "category": r.id if r.level == "category" else "",
+                     "n": r.n, "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high, "share_agree": np.nan,
+                     "scale": "0-100", "suppressed": bool(r.suppressed)})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True, eq=False)
+class WorkshopAnalysis:
+    """Everything the workshop notebook shows (see :func:`analyse_workshop`)."""
+
+    params: WorkshopParameters
+    choice: DesignChoice
+    table: pd.DataFrame
+    before: Any
+    after: Any
+    feedback: Any
+    reaction: pd.DataFrame | None
+    reaction_change: dict | None
+    planning: pd.DataFrame
+    invariance: pd.DataFrame | None = None
+    invariance_text: str = ""
+
+    @property
+    def instrument(self) -> Any:
+        return self.after.instrument
+
+    @property
+    def results(self) -> dict:
+        """Key figures for results.json (no respondent codes, no free text)."""
+        files = {name: rs.summary() for name, rs in (("before", self.before), ("after", self.after),
+                                                      ("feedback", self.feedback)) if rs is not None}
+        return {
+            "report": "workshop_effect",
+            "instrument": self.instrument.id,
+            "instrument_version": self.instrument.version,
+            "language": self.params.language,
+            "min_group_size": self.params.min_group_size,
+            "ci": self.params.ci,
+            "design": {"chosen": self.choice.design, "requested": self.choice.requested,
+                       "reason": self.choice.reason[self.params.language], "n_before": self.choice.n_before,
+                       "n_after": self.choice.n_after, "n_linked": self.choice.n_linked,
+                       "comparison_group": self.choice.has_comparison_group,
+                       "retrospective": self.choice.has_retrospective},
+            "files": files,
+            "effects": self.table,
+            "reaction": self.reaction,
+            "reaction_change": self.reaction_change,
+            "planning": self.planning,
+            "invariance": (None if self.invariance is None else
+                           self.invariance.reset_index()[["model", "cfi", "rmsea", "srmr", "verdict"]]),
+            "invariance_text": self.invariance_text,
+            "conclusion": conclusion_markdown(self),
+        }
+
+
+def _paired_change(an_before: Any, an_after: Any, subject_column: str) -> pd.Series | None:
+    from .scoring import respondent_scores
+
+    cb, ca = _codes(an_before.meta, subject_column), _codes(an_after.meta, subject_column)
+    if cb is None or ca is None:
+        return None
+    sb = respondent_scores(an_before)["overall"].set_axis(cb.to_numpy())
+    sa = respondent_scores(an_after)["overall"].set_axis(ca.to_numpy())
+    sb, sa = sb[sb.index.notna()], sa[sa.index.notna()]
+    common = sb.index.intersection(sa.index)
+    return (sa[common] - sb[common]).dropna()
+
+
+def analyse_workshop(params: WorkshopParameters, *, n_boot: int = 9999, seed: int = 0) -> WorkshopAnalysis:
+    """Read the files and compute every number of the workshop report.
+
+    Steps: read before/after (and feedback) with
+    :func:`evaluation.responses.read_responses`; :func:`choose_design`;
+    :func:`workshop_effects`; :func:`reaction_summary`; the Spearman
+    correlation between a participant's reaction and their own overall change
+    (when the feedback file links by respondent code and at least
+    ``max(min_group_size, 10)`` respondents link); and a planning table of
+    :func:`minimum_detectable_effect` for the next round.
+    """
+    from .responses import read_responses
+    from .scoring import respondent_scores
+
+    before = read_responses(params.before, params.instrument)
+    after = read_responses(params.after, params.instrument)
+    table = workshop_effects(before, after, design=params.design, subject_column=params.subject_column,
+                             group_column=params.group_column, cluster_column=params.cluster_column,
+                             min_group_size=params.min_group_size, ci=params.ci, n_boot=n_boot, seed=seed)
+    choice = table.attrs["design"]
+    feedback = reaction = rc = None
+    if params.feedback:
+        feedback = read_responses(params.feedback, "workshop_reaction")
+        reaction = reaction_summary(feedback, min_group_size=params.min_group_size, ci=params.ci)
+        change = _paired_change(before, after, params.subject_column)
+        cf = _codes(feedback.meta, params.subject_column)
+        if change is not None and cf is not None and len(change):
+            react = respondent_scores(feedback)["overall"].set_axis(cf.to_numpy())
+            react = react[react.index.notna()].dropna()
+            both = change.index.intersection(react.index)
+            n = len(both)
+            if n >= max(params.min_group_size, 10):
+                rho, p = stats.spearmanr(react[both], change[both])
+                z = np.arctanh(rho)
+                h = stats.norm.ppf(0.5 + params.ci / 2) * np.sqrt(1.06 / (n - 3))  # Fieller et al. (1957)
+                rc = {"n": n, "spearman_rho": float(rho), "ci_low": float(np.tanh(z - h)),
+                      "ci_high": float(np.tanh(z + h)), "pvalue": float(p)}
+            else:
+                rc = {"n": n, "spearman_rho": np.nan, "ci_low": np.nan, "ci_high": np.nan, "pvalue": np.nan}
+    # planning the next round: the change detectable with 80 % power for a few sizes
+    sb, sa = respondent_scores(before)["overall"], respondent_scores(after)["overall"]
+    sd = float(np.nanmean([sb.std(ddof=1), sa.std(ddof=1)]))
+    ov = table[(table["id"] == "overall") & ~table["suppressed"]]
+    r_obs = np.nan
+    if choice.n_linked >= 3:
+        cb, ca = _codes(before.meta, params.subject_column), _codes(after.meta, params.subject_column)
+        x = pd.Series(sb.to_numpy(), index=cb.to_numpy())
+        y = pd.Series(sa.to_numpy(), index=ca.to_numpy())
+        x, y = x[x.index.notna()], y[y.index.notna()]
+        com = x.index.intersection(y.index)
+        pair = pd.DataFrame({"x": x[com], "y": y[com]}).dropna()
+        if len(pair) >= 3:
+            r_obs = float(pair["x"].corr(pair["y"]))
+    plan = []
+    for n in (10, 20, 40, 80, 160):
+        row = {"n": n, "sd": sd, "r": r_obs,
+               "mde_independent": minimum_detectable_effect(n=n, design="independent", sd=sd)}
+        row["mde_paired"] = (minimum_detectable_effect(n=n, design="paired", sd=sd, r=float(np.clip(r_obs, -0.99, 0.99)))
+                             if np.isfinite(r_obs) else np.nan)
+        plan.append(row)
+    _ = ov
+    inv, inv_text = invariance_across_rounds(before, after, language=params.language)
+    return WorkshopAnalysis(params=params, choice=choice, table=table, before=before, after=after,
+                            feedback=feedback, reaction=reaction, reaction_change=rc, planning=pd.DataFrame(plan),
+                            invariance=inv, invariance_text=inv_text)
+
+
+# -- text for the report --------------------------------------------------------
+def design_markdown(res: WorkshopAnalysis) -> str:
+    """What design the data allow and why, with the counts."""
+    L = res.params.language
+    c = res.choice
+    H = _W[L]
+    if L == "sv":
+        head = (f"**Design: {H['designs'][c.design]}.** Före: {c.n_before} svarande, efter: {c.n_after}, "
+                f"kopplade via svarskod: {c.n_linked}.")
+    else:
+        head = (f"**Design: {H['designs'][c.design]}.** Before: {c.n_before} respondents, after: {c.n_after}, "
+                f"linked by respondent code: {c.n_linked}.")
+    rej = []
+    for name, rs in (("före" if L == "sv" else "before", res.before), ("efter" if L == "sv" else "after", res.after)):
+        if len(rs.rejected):
+            rej.append(f"{name}: {len(rs.rejected)}")
+    if rej:
+        head += (" Avvisade rader (se valideringen): " if L == "sv" else " Rejected rows (see validation): ") + \
+            ", ".join(rej) + "."
+    return head + "\n\n" + c.reason[L]
+
+
+def effects_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd.DataFrame:
+    """The effects table as shown: rounded, named, suppressed rows marked."""
+    L = res.params.language
+    inst = res.instrument
+    t = res.table if comparison is None else res.table[res.table["comparison"] == comparison]
+    H = _W[L]
+    sv = L == "sv"
+    out = pd.DataFrame({
+        ("Mått" if sv else "Score"): [inst.name_of(i, L) for i in t["id"]],
+        ("Nivå" if sv else "Level"): [H["levels"][x] for x in t["level"]],
+        ("Jämförelse" if sv else "Comparison"): [H["comparisons"][x] for x in t["comparison"]],
+        ("n före" if sv else "n before"): t["n_pre"].astype("Int64"),
+        ("n efter" if sv else "n after"): t["n_post"].astype("Int64"),
+        ("Före" if sv else "Before"): t["mean_pre"].round(1),
+        ("Efter" if sv else "After"): t["mean_post"].round(1),
+        ("Förändring" if sv else "Change"): t["diff"].round(1),
+        ("95 % KI" if sv else "95 % CI"): [("–" if s else f"{_num(lo, L)} – {_num(hi, L)}")
+                                           for s, lo, hi in zip(t["suppressed"], t["ci_low"], t["ci_high"])],
+        "p": t["pvalue"].round(3),
+        "p (Holm)": t["p_holm"].round(3),
+        "p (BH)": t["p_bh"].round(3),
+        ("Effektstorlek" if sv else "Effect size"): [("–" if s else f"{n} = {_num(e, L, 2)}")
+                                                     for s, n, e in zip(t["suppressed"], t["es_name"], t["es"])],
+        ("Minsta upptäckbara" if sv else "Min. detectable"): t["mde"].round(1),
+    })
+    return out.reset_index(drop=True)
+
+
+def forest_table(res: WorkshopAnalysis, comparison: str) -> pd.DataFrame:
+    """Rows for :func:`evaluation.plots.change_plot`: index id, columns diff, ci_low, ci_high (shown rows only)."""
+    t = res.table[(res.table["comparison"] == comparison) & ~res.table["suppressed"]]
+    return t.set_index("id")[["diff", "ci_low", "ci_high"]]
+
+
+def main_comparison(res: WorkshopAnalysis) -> str:
+    """The comparison the conclusion rests on: ``did`` or ``post_pre``."""
+    return "did" if res.choice.design == "did" else "post_pre"
+
+
+def _sentence_for(row: pd.Series, L: str, what: str) -> str:
+    d, lo, hi = row["diff"], row["ci_low"], row["ci_high"]
+    if lo > 0 or hi < 0:
+        if L == "sv":
+            verb = "ökade" if d > 0 else "minskade"
+            return (f"{what} {verb} med {_num(abs(d), L)} procentenheter (95 % konfidensintervall "
+                    f"{_num(lo, L)} till {_num(hi, L)}).")
+        verb = "increased" if d > 0 else "decreased"
+        return f"{what} {verb} by {_num(abs(d), L)} percentage points (95 % confidence interval {_num(lo, L)} to {_num(hi, L)})."
+    if L == "sv":
+        return (f"För {what.lower()} kunde vi inte påvisa någon förändring: skattningen är {_num(d, L)} "
+                f"procentenheter, och data är förenliga med allt från {_num(lo, L)} till {_num(hi, L)}. "
+                f"Förändringar mindre än ungefär {_num(row['mde'], L)} procentenheter hade undersökningen svårt "
+                "att upptäcka. Det betyder inte att workshoppen saknade effekt – bara att en eventuell effekt "
+                "inte går att se med så här många svarande.")
+    return (f"For {what.lower()} we could not show a change: the estimate is {_num(d, L)} percentage points, and the "
+            f"data are compatible with anything from {_num(lo, L)} to {_num(hi, L)}. Changes smaller than about "
+            f"{_num(row['mde'], L)} points were hard to detect with this survey. This does not mean the workshop "
+            "had no effect – only that any effect cannot be seen with this many respondents.")
+
+
+def mde_markdown(res: WorkshopAnalysis) -> str:
+    """The minimum detectable effect of this evaluation and the planning table's message."""
+    L = res.params.language
+    t = res.table[(res.table["comparison"] == main_comparison(res)) & ~res.table["suppressed"]]
+    ov = t[t["id"] == "overall"]
+    dims = t[t["level"] == "dimension"]
+    if not len(ov):
+        return "Underlaget är för litet för att beräkna detta." if L == "sv" else "Too few answers to compute this."
+    m = float(ov["mde"].iloc[0])
+    lo, hi = (dims["mde"].min(), dims["mde"].max()) if len(dims) else (np.nan, np.nan)
+    if L == "sv":
+        txt = (f"Med de här svaren hade en förändring av den totala mognaden på ungefär **{_num(m, L)} "
+               f"procentenheter** upptäckts med 80 % sannolikhet (5 % signifikansnivå); för enskilda "
+               f"dimensioner {_num(lo, L)}–{_num(hi, L)}. Mindre förändringar kan ha skett utan att synas. "
+               "Tabellen visar vad nästa omgång kan upptäcka med olika antal svarande (per omgång), "
+               "med samma spridning som nu"
+               + (" och med den observerade korrelationen mellan före- och eftersvar för en parad design." if
+                  np.isfinite(res.planning["r"].iloc[0]) else "."))
+    else:
+        txt = (f"With these answers a change in overall maturity of about **{_num(m, L)} percentage points** "
+               f"would have been detected with 80 % probability (5 % significance level); for single dimensions "
+               f"{_num(lo, L)}–{_num(hi, L)}. Smaller changes may have happened without showing. The table shows "
+               "what the next round can detect with different numbers of respondents per round, with the same "
+               "spread as now" + (" and the observed before-after correlation for a paired design." if
+                                  np.isfinite(res.planning["r"].iloc[0]) else "."))
+    return txt
+
+
+def planning_table(res: WorkshopAnalysis) -> pd.DataFrame:
+    """The planning table as shown (rounded)."""
+    sv = res.params.language == "sv"
+    p = res.planning
+    out = pd.DataFrame({("Svarande per omgång" if sv else "Respondents per round"): p["n"],
+                        ("Oberoende grupper" if sv else "Independent groups"): p["mde_independent"].round(1)})
+    if p["mde_paired"].notna().any():
+        out["Parad" if sv else "Paired"] = p["mde_paired"].round(1)
+    return out
+
+
+def reaction_markdown(res: WorkshopAnalysis) -> str:
+    """Level 1 (reaction) beside level 3 (change in maturity), and their correlation when linkable."""
+    L = res.params.language
+    sv = L == "sv"
+    if res.reaction is None:
+        return ("Ingen fil med deltagarnas omdömen om workshoppen angavs (parametern feedback)." if sv else
+                "No file with the participants' reactions to the workshop was given (parameter feedback).")
+    ov = res.reaction[res.reaction["level"] == "overall"].iloc[0]
+    main = res.table[(res.table["comparison"] == main_comparison(res)) & (res.table["id"] == "overall")]
+    if ov["suppressed"]:
+        txt = ("För få svar på reaktionsfrågorna för att visa dem." if sv else
+               "Too few answers to the reaction items to show them.")
+    elif sv:
+        txt = (f"Deltagarnas samlade omdöme om workshoppen är {_num(ov['mean'], L)} % av max "
+               f"(95 % KI {_num(ov['ci_low'], L)}–{_num(ov['ci_high'], L)}, n = {int(ov['n'])}). "
+               "Ett gott omdöme (nivå 1 i Kirkpatricks modell) visar att deltagarna uppskattade workshoppen, "
+               "men inte att verksamheten har förändrats (nivå 3).")
+    else:
+        txt = (f"The participants' overall rating of the workshop is {_num(ov['mean'], L)} % of max "
+               f"(95 % CI {_num(ov['ci_low'], L)}–{_num(ov['ci_high'], L)}, n = {int(ov['n'])}). "
+               "A good rating (level 1 in Kirkpatrick's model) shows that the participants valued the workshop, "
+               "not that the organisation has changed (level 3).")
+    if len(main) and not main["suppressed"].iloc[0]:
+        m = main.iloc[0]
+        txt += (f" Förändringen i total mognad: {_num(m['diff'], L)} procentenheter "
+                f"({_num(m['ci_low'], L)} till {_num(m['ci_high'], L)})." if sv else
+                f" Change in overall maturity: {_num(m['diff'], L)} percentage points "
+                f"({_num(m['ci_low'], L)} to {_num(m['ci_high'], L)}).")
+    rc = res.reaction_change
+    if rc is not None:
+        if np.isfinite(rc["spearman_rho"]):
+            txt += (f" Bland de {rc['n']} som kan kopplas är sambandet mellan omdöme och egen förändring "
+                    f"ρ = {_num(rc['spearman_rho'], L, 2)} (95 % KI {_num(rc['ci_low'], L, 2)} till "
+                    f"{_num(rc['ci_high'], L, 2)})." if sv else
+                    f" Among the {rc['n']} who can be linked, the correlation between rating and own change is "
+                    f"ρ = {_num(rc['spearman_rho'], L, 2)} (95 % CI {_num(rc['ci_low'], L, 2)} to "
+                    f"{_num(rc['ci_high'], L, 2)}).")
+        else:
+            txt += (" För få svarande kan kopplas mellan omdöme och förändring för att visa ett samband." if sv else
+                    " Too few respondents link rating and change to show a correlation.")
+    return txt
+
+
+def reaction_table(res: WorkshopAnalysis) -> pd.DataFrame | None:
+    """The reaction items as shown (mean on the answer scale, share agreeing)."""
+    if res.reaction is None or res.feedback is None:
+        return None
+    L = res.params.language
+    sv = L == "sv"
+    inst = res.feedback.instrument
+    t = res.reaction[res.reaction["level"] == "item"]
+    return pd.DataFrame({
+        ("Påstående" if sv else "Statement"): [inst.name_of(i, L) for i in t["id"]],
+        "n": t["n"],
+        ("Medel" if sv else "Mean"): t["mean"].round(2),
+        ("95 % KI" if sv else "95 % CI"): [("–" if s else f"{_num(a, L, 2)} – {_num(b, L, 2)}")
+                                           for s, a, b in zip(t["suppressed"], t["ci_low"], t["ci_high"])],
+        ("Andel som instämmer" if sv else "Share agreeing"): (100 * t["share_agree"]).round(0),
+    }).reset_index(drop=True)
+
+
+def conclusion_markdown(res: WorkshopAnalysis) -> str:
+    """Plain-language conclusion that never over-claims (no effect shown is not an effect of zero)."""
+    L = res.params.language
+    sv = L == "sv"
+    inst = res.instrument
+    comp = main_comparison(res)
+    t = res.table[(res.table["comparison"] == comp) & ~res.table["suppressed"]]
+    ov = t[t["id"] == "overall"]
+    if not len(ov):
+        return ("Underlaget räcker inte för en slutsats: för få svar i någon omgång eller grupp." if sv else
+                "The data do not support a conclusion: too few answers in a round or group.")
+    what = ("Deltagarnas totala mognad jämfört med jämförelsegruppens" if comp == "did" and sv else
+            "Participants' overall maturity relative to the comparison group" if comp == "did" else
+            "Den totala mognaden" if sv else "Overall maturity")
+    parts = [_sentence_for(ov.iloc[0], L, what)]
+    cats = t[t["level"] == "category"]
+    strong = cats[cats["p_holm"] < 0.05]
+    if len(cats):
+        if len(strong):
+            names = ", ".join(f"{inst.name_of(r.id, L)} ({_num(r.diff, L)})" for r in strong.itertuples())
+            parts.append(f"Efter korrektion för att {len(cats)} kategorier prövas samtidigt (Holm) kvarstår en "
+                         f"tydlig förändring i: {names}." if sv else
+                         f"After correcting for testing {len(cats)} categories at once (Holm), a clear change "
+                         f"remains in: {names}.")
+        else:
+            parts.append(f"Efter korrektion för att {len(cats)} kategorier prövas samtidigt (Holm) visar ingen "
+                         "enskild kategori en säkerställd förändring." if sv else
+                         f"After correcting for testing {len(cats)} categories at once (Holm), no single category "
+                         "shows a clear change.")
+    if res.choice.design == "then_test":
+        sh = res.table[(res.table["comparison"] == "then_pre") & (res.table["id"] == "overall") & ~res.table["suppressed"]]
+        rt = res.table[(res.table["comparison"] == "post_then") & (res.table["id"] == "overall") & ~res.table["suppressed"]]
+        if len(sh) and len(rt):
+            s, r = sh.iloc[0], rt.iloc[0]
+            parts.append(
+                f"Mätt mot den retrospektiva förmätningen är förändringen {_num(r['diff'], L)} procentenheter "
+                f"({_num(r['ci_low'], L)} till {_num(r['ci_high'], L)}). Skillnaden mellan hur deltagarna i "
+                f"efterhand bedömer läget före och vad de svarade då är {_num(s['diff'], L)} "
+                f"({_num(s['ci_low'], L)} till {_num(s['ci_high'], L)}); en tydlig skillnad tyder på att "
+                "workshoppen ändrade hur frågorna förstås (responsförskjutning). Retrospektiva svar kan också "
+                "färgas av en önskan att se framsteg, så ingen av de två skattningarna är facit." if sv else
+                f"Measured against the retrospective pretest the change is {_num(r['diff'], L)} points "
+                f"({_num(r['ci_low'], L)} to {_num(r['ci_high'], L)}). The gap between the participants' hindsight "
+                f"view of the starting point and what they answered then is {_num(s['diff'], L)} "
+                f"({_num(s['ci_low'], L)} to {_num(s['ci_high'], L)}); a clear gap suggests the workshop changed how "
+                "the questions are understood (response shift). Retrospective answers can also be coloured by a "
+                "wish to see progress, so neither estimate is the final word.")
+    if comp != "did":
+        parts.append("Eftersom det saknas en jämförelsegrupp visar resultatet förändring under perioden, inte "
+                     "säkert workshoppens effekt: annat kan ha hänt samtidigt." if sv else
+                     "As there is no comparison group, the result shows change over the period, not necessarily "
+                     "the workshop's effect: other things may have happened at the same time.")
+    else:
+        parts.append("Skattningen bygger på antagandet att deltagare och jämförelsegrupp hade utvecklats lika utan "
+                     "workshoppen." if sv else
+                     "The estimate rests on the assumption that participants and comparison group would have "
+                     "developed alike without the workshop.")
+    return " ".join(parts)
+
+
+def before_after_plot(res: WorkshopAnalysis, *, score_id: str = "overall") -> Any:
+    """Slopegraph of linked respondents (paired data) or before/after distributions (otherwise).
+
+    Linked respondents: one thin line per person from before to after, and the
+    mean change bold; shown only when at least ``min_group_size`` link.
+    Otherwise a strip plot with box plots per round (and per group for
+    difference in differences). Returns a matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from .scoring import respondent_scores
+
+    L = res.params.language
+    sv = L == "sv"
+    lab_b, lab_a = ("Före", "Efter") if sv else ("Before", "After")
+    sb, sa = respondent_scores(res.before)[score_id], respondent_scores(res.after)[score_id]
+    ylab = f"{res.instrument.name_of(score_id, L)} ({'% av max' if sv else '% of max'})"
+    change = None
+    if res.choice.n_linked >= res.params.min_group_size and res.choice.design != "did":
+        cb, ca = _codes(res.before.meta, res.params.subject_column), _codes(res.after.meta, res.params.subject_column)
+        x = pd.Series(sb.to_numpy(), index=cb.to_numpy())
+        y = pd.Series(sa.to_numpy(), index=ca.to_numpy())
+        x, y = x[x.index.notna()], y[y.index.notna()]
+        com = x.index.intersection(y.index)
+        change = pd.DataFrame({"b": x[com], "a": y[com]}).dropna()
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    if change is not None and len(change) >= res.params.min_group_size:
+        for b, a in zip(change["b"], change["a"]):
+            ax.plot([0, 1], [b, a], color="0.6", lw=0.8, alpha=0.6)
+        ax.plot([0, 1], [change["b"].mean(), change["a"].mean()], color="#c44e52", lw=3,
+                label="medel" if sv else "mean")
+        ax.set_xticks([0, 1], [lab_b, lab_a])
+        ax.legend(loc="best", frameon=False)
+        ax.set_title((f"{len(change)} svarande som svarade båda gångerna" if sv else
+                      f"{len(change)} respondents who answered both times"), fontsize=10)
+    else:
+        groups = [(lab_b, sb.dropna()), (lab_a, sa.dropna())]
+        if res.choice.design == "did":
+            gcol = res.params.group_column
+            gb = _group_indicator(res.before.meta[gcol], column=gcol)
+            ga = _group_indicator(res.after.meta[gcol], column=gcol)
+            tp, cp = ("deltagare", "jämförelse") if sv else ("participants", "comparison")
+            groups = [(f"{lab_b}\n{cp}", sb[~gb].dropna()), (f"{lab_a}\n{cp}", sa[~ga].dropna()),
+                      (f"{lab_b}\n{tp}", sb[gb].dropna()), (f"{lab_a}\n{tp}", sa[ga].dropna())]
+        groups = [(n, v) for n, v in groups if len(v) >= res.params.min_group_size]
+        rng = np.random.default_rng(0)
+        for i, (_, v) in enumerate(groups):
+            ax.scatter(i + rng.uniform(-0.12, 0.12, len(v)), v, s=10, color="0.5", alpha=0.5)
+        if groups:
+            ax.boxplot([v.to_numpy() for _, v in groups], positions=range(len(groups)), widths=0.45,
+                       showfliers=False)
+            ax.set_xticks(range(len(groups)), [n for n, _ in groups])
+    ax.set_ylabel(ylab)
+    ax.set_ylim(-2, 102)
+    ax.grid(axis="y", color="0.9")
+    fig.tight_layout()
+    return fig
+
+
+def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension", min_n: int = 100,
+                             language: str = "sv") -> tuple[pd.DataFrame | None, str]:
+    """Did the survey measure the same thing before and after? Measurement invariance across the rounds.
+
+    Fits the instrument's CFA (one factor per dimension or category, its items
+    as indicators) in both rounds with :func:`evaluation.structure.measurement_invariance`
+    (configural, metric, scalar; Chen 2007 cut-offs). Scalar invariance is
+    what a comparison of means before/after needs. With fewer than ``min_n``
+    respondents in a round the test is not run (a CFA with that little data
+    says little). When the same people answered both rounds the two groups are
+    not independent; the test is then approximate.
+
+    Returns
+    -------
+    (table or None, text)
+    """
+    from .structure import measurement_invariance
+
+    _check_language(language)
+    sv = language == "sv"
+    nb, na = len(before.answers), len(after.answers)
+    if min(nb, na) < min_n:
+        return None, (f"Testet kräver minst {min_n} svarande per omgång (här {nb} och {na}); med så få svar "
+                      "säger en faktoranalys lite, så mätinvariansen är inte prövad. Jämförelsen ovan förutsätter "
+                      "att frågorna uppfattades likadant båda gångerna." if sv else
+                      f"The test needs at least {min_n} respondents per round (here {nb} and {na}); with so few a "
+                      "factor analysis says little, so measurement invariance is not tested. The comparison above "
+                      "assumes the questions were understood alike both times.")
+    inst = after.instrument
+    groups = inst.dimension_items() if level == "dimension" else inst.category_items()
+    model = "\n".join(f"{f} =~ " + " + ".join(v) for f, v in groups.items() if len(v) >= 2)
+    data = pd.concat([before.scored(), after.scored()], ignore_index=True)
+    data["round"] = [_BEFORE] * nb + [_AFTER] * na
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tab = measurement_invariance(data, model, "round", missing="listwise")
+    verdict = dict(zip(tab.index, tab["verdict"]))
+    if verdict.get("scalar") == "holds":
+        txt = ("Skalär invarians håller: frågorna verkar ha mätt samma sak på samma sätt före och efter, så "
+               "medelvärdena går att jämföra." if sv else
+               "Scalar invariance holds: the questions seem to have measured the same thing in the same way "
+               "before and after, so the means can be compared.")
+    else:
+        txt = ("Full (skalär) invarians kunde inte visas: frågorna kan ha uppfattats olika före och efter "
+               "workshoppen, och en förändring i medelvärde kan delvis bero på det (jämför "
+               "responsförskjutning)." if sv else
+               "Full (scalar) invariance could not be shown: the questions may have been understood differently "
+               "before and after the workshop, and part of a change in means may come from that (compare "
+               "response shift).")
+    return tab, txt
