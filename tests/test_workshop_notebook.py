@@ -89,7 +89,6 @@ def test_partially_paired_and_forced_designs():
 def test_then_test_design_from_then_columns():
     b, a = rounds()
     retro = simulate_round(INST, n=60, seed=55, level=-0.3).data
-    inst = effects.choose_design  # noqa: F841 (keep import use obvious)
     items = [c for c in b.columns if c.startswith(("cap_", "leg_"))]
     for it in items:
         a[f"{it}_then"] = retro[it]

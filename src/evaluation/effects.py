@@ -1329,8 +1329,8 @@ _W = {
                          "många mått prövas samtidigt visas även p-värden korrigerade med Holm (skyddar mot "
                          "att något enda fynd är falskt) och Benjamini–Hochberg (håller andelen falska fynd "
                          "nere), inom kategorier respektive dimensioner. Dolda rader (–) har för få svar."),
-        "comparisons": {"post_pre": "efter − före", "then_pre": "retrospektiv före − före (responsförskjutning)",
-                        "post_then": "efter − retrospektiv före", "did": "deltagare − jämförelsegrupp (skillnad i skillnader)"},
+        "comparisons": {"post_pre": "Efter − före", "then_pre": "Retrospektiv före − före (responsförskjutning)",
+                        "post_then": "Efter − retrospektiv före", "did": "Deltagare − jämförelsegrupp (skillnad i skillnader)"},
         "designs": {"paired": "parad", "independent": "oberoende grupper", "partially_paired": "delvis parad",
                     "then_test": "retrospektiv förmätning (then-test)", "did": "skillnad i skillnader"},
         "levels": {"overall": "total", "dimension": "dimension", "category": "kategori"},
@@ -1348,9 +1348,9 @@ _W = {
                          "scores are tested at once, p-values corrected by Holm (guards against any single false "
                          "finding) and Benjamini–Hochberg (keeps the share of false findings low) are shown too, "
                          "within categories and within dimensions. Hidden rows (–) have too few answers."),
-        "comparisons": {"post_pre": "after − before", "then_pre": "retrospective before − before (response shift)",
-                        "post_then": "after − retrospective before",
-                        "did": "participants − comparison group (difference in differences)"},
+        "comparisons": {"post_pre": "After − before", "then_pre": "Retrospective before − before (response shift)",
+                        "post_then": "After − retrospective before",
+                        "did": "Participants − comparison group (difference in differences)"},
         "designs": {"paired": "paired", "independent": "independent groups", "partially_paired": "partially paired",
                     "then_test": "retrospective pretest (then-test)", "did": "difference in differences"},
         "levels": {"overall": "overall", "dimension": "dimension", "category": "category"},
@@ -2020,7 +2020,6 @@ def analyse_workshop(params: WorkshopParameters, *, n_boot: int = 9999, seed: in
     # planning the next round: the change detectable with 80 % power for a few sizes
     sb, sa = respondent_scores(before)["overall"], respondent_scores(after)["overall"]
     sd = float(np.nanmean([sb.std(ddof=1), sa.std(ddof=1)]))
-    ov = table[(table["id"] == "overall") & ~table["suppressed"]]
     r_obs = np.nan
     if choice.n_linked >= 3:
         cb, ca = _codes(before.meta, params.subject_column), _codes(after.meta, params.subject_column)
@@ -2038,7 +2037,6 @@ def analyse_workshop(params: WorkshopParameters, *, n_boot: int = 9999, seed: in
         row["mde_paired"] = (minimum_detectable_effect(n=n, design="paired", sd=sd, r=float(np.clip(r_obs, -0.99, 0.99)))
                              if np.isfinite(r_obs) else np.nan)
         plan.append(row)
-    _ = ov
     inv, inv_text = invariance_across_rounds(before, after, language=params.language)
     return WorkshopAnalysis(params=params, choice=choice, table=table, before=before, after=after,
                             feedback=feedback, reaction=reaction, reaction_change=rc, planning=pd.DataFrame(plan),
@@ -2181,13 +2179,13 @@ def reaction_markdown(res: WorkshopAnalysis) -> str:
     elif sv:
         txt = (f"Deltagarnas samlade omdöme om workshoppen är {_num(ov['mean'], L)} % av max "
                f"(95 % KI {_num(ov['ci_low'], L)}–{_num(ov['ci_high'], L)}, n = {int(ov['n'])}). "
-               "Ett gott omdöme (nivå 1 i Kirkpatricks modell) visar att deltagarna uppskattade workshoppen, "
-               "men inte att verksamheten har förändrats (nivå 3).")
+               "Även ett gott omdöme (nivå 1 i Kirkpatricks modell) visar bara att deltagarna uppskattade "
+               "workshoppen, inte att verksamheten har förändrats (nivå 3).")
     else:
         txt = (f"The participants' overall rating of the workshop is {_num(ov['mean'], L)} % of max "
                f"(95 % CI {_num(ov['ci_low'], L)}–{_num(ov['ci_high'], L)}, n = {int(ov['n'])}). "
-               "A good rating (level 1 in Kirkpatrick's model) shows that the participants valued the workshop, "
-               "not that the organisation has changed (level 3).")
+               "Even a good rating (level 1 in Kirkpatrick's model) only shows that the participants valued the "
+               "workshop, not that the organisation has changed (level 3).")
     if len(main) and not main["suppressed"].iloc[0]:
         m = main.iloc[0]
         txt += (f" Förändringen i total mognad: {_num(m['diff'], L)} procentenheter "
@@ -2261,19 +2259,29 @@ def conclusion_markdown(res: WorkshopAnalysis) -> str:
         rt = res.table[(res.table["comparison"] == "post_then") & (res.table["id"] == "overall") & ~res.table["suppressed"]]
         if len(sh) and len(rt):
             s, r = sh.iloc[0], rt.iloc[0]
-            parts.append(
-                f"Mätt mot den retrospektiva förmätningen är förändringen {_num(r['diff'], L)} procentenheter "
-                f"({_num(r['ci_low'], L)} till {_num(r['ci_high'], L)}). Skillnaden mellan hur deltagarna i "
-                f"efterhand bedömer läget före och vad de svarade då är {_num(s['diff'], L)} "
-                f"({_num(s['ci_low'], L)} till {_num(s['ci_high'], L)}); en tydlig skillnad tyder på att "
-                "workshoppen ändrade hur frågorna förstås (responsförskjutning). Retrospektiva svar kan också "
-                "färgas av en önskan att se framsteg, så ingen av de två skattningarna är facit." if sv else
-                f"Measured against the retrospective pretest the change is {_num(r['diff'], L)} points "
-                f"({_num(r['ci_low'], L)} to {_num(r['ci_high'], L)}). The gap between the participants' hindsight "
-                f"view of the starting point and what they answered then is {_num(s['diff'], L)} "
-                f"({_num(s['ci_low'], L)} to {_num(s['ci_high'], L)}); a clear gap suggests the workshop changed how "
-                "the questions are understood (response shift). Retrospective answers can also be coloured by a "
-                "wish to see progress, so neither estimate is the final word.")
+            clear = s["ci_low"] > 0 or s["ci_high"] < 0
+            if sv:
+                parts.append(
+                    f"Mätt mot den retrospektiva förmätningen är förändringen {_num(r['diff'], L)} procentenheter "
+                    f"({_num(r['ci_low'], L)} till {_num(r['ci_high'], L)}). Skillnaden mellan hur deltagarna i "
+                    f"efterhand bedömer läget före och vad de svarade då är {_num(s['diff'], L)} "
+                    f"({_num(s['ci_low'], L)} till {_num(s['ci_high'], L)}); "
+                    + ("den är tydlig, vilket tyder på att workshoppen ändrade hur frågorna förstås "
+                       "(responsförskjutning)." if clear else
+                       "någon tydlig responsförskjutning kunde inte visas, men den kan inte heller uteslutas.")
+                    + " Retrospektiva svar kan också färgas av en önskan att se framsteg, så ingen av de två "
+                    "skattningarna är facit.")
+            else:
+                parts.append(
+                    f"Measured against the retrospective pretest the change is {_num(r['diff'], L)} points "
+                    f"({_num(r['ci_low'], L)} to {_num(r['ci_high'], L)}). The gap between the participants' "
+                    f"hindsight view of the starting point and what they answered then is {_num(s['diff'], L)} "
+                    f"({_num(s['ci_low'], L)} to {_num(s['ci_high'], L)}); "
+                    + ("it is clear, which suggests the workshop changed how the questions are understood "
+                       "(response shift)." if clear else
+                       "no clear response shift could be shown, but one cannot be ruled out either.")
+                    + " Retrospective answers can also be coloured by a wish to see progress, so neither estimate "
+                    "is the final word.")
     if comp != "did":
         parts.append("Eftersom det saknas en jämförelsegrupp visar resultatet förändring under perioden, inte "
                      "säkert workshoppens effekt: annat kan ha hänt samtidigt." if sv else
