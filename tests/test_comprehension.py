@@ -193,6 +193,16 @@ def test_r_drop_by_hand_and_reversed_item():
     assert row["flag"] == "revise" and "corrected item-total r" in row["reasons"]
 
 
+def test_r_drop_agrees_with_reliability_module_on_complete_data():
+    reliability = pytest.importorskip("evaluation.reliability")
+    df, theta, rng = likert(n=150, k=5, seed=18)
+    df["q4"] = 7 - df["q4"]
+    ours = item_signals(df)["r_drop"]
+    theirs = reliability.item_statistics(df)["r_drop"]
+    # same quantity (item vs sum or mean of the others), closed form
+    np.testing.assert_allclose(ours.to_numpy(), theirs.reindex(ours.index).to_numpy(), atol=1e-10)
+
+
 def test_floor_ceiling_and_difficulty():
     df, theta, rng = likert(n=300, k=8, seed=6, noise=0.6)
     df["q7"] = np.clip(df["q7"] + 3, 1, 6)  # much easier than its siblings, ceiling
@@ -341,18 +351,26 @@ def test_dif_loglikelihoods_match_r_polr():
 
 
 def test_dif_purification_and_planted_nonuniform():
-    df, theta, rng = likert(n=500, k=6, seed=11, noise=0.7)
-    role = np.where(rng.random(500) < 0.5, "Chef", "Strateg")
+    df, theta, rng = likert(n=400, k=5, seed=11, noise=0.7)
+    role = np.where(rng.random(400) < 0.5, "Chef", "Strateg")
     df["q0"] = np.clip(df["q0"] + 2 * (role == "Chef"), 1, 6)                     # uniform
-    df["q5"] = np.where(role == "Strateg", df["q5"],
-                        np.clip(np.round(3.5 - 0.8 * theta + rng.normal(size=500)), 1, 6))  # non-uniform
+    df["q4"] = np.where(role == "Strateg", df["q4"],
+                        np.clip(np.round(3.5 - 0.8 * theta + rng.normal(size=400)), 1, 6))  # non-uniform
     res = dif_ordinal(df, pd.Series(role))
-    assert res.loc["q0", "dif"] and res.loc["q5", "dif"]
-    assert res.loc["q5", "p_23"] < 1e-6            # the interaction carries q5's DIF
-    assert not res["dif"].drop(["q0", "q5"]).any()  # purified: no spill-over
+    assert res.loc["q0", "dif"] and res.loc["q4", "dif"]
+    assert res.loc["q4", "p_23"] < 1e-6            # the interaction carries q4's DIF
+    assert not res["dif"].drop(["q0", "q4"]).any()  # purified: no spill-over
     assert not res.loc["q0", "anchor"] and res.loc["q1", "anchor"]
-    rep = comprehension_report(df, group=pd.Series(role, name="roll")).set_index("item")
-    assert "fungerar olika mellan grupperna (roll)" in rep.loc["q0", "reasons"]
+    # Holm over items: adjusted p is never below the raw p
+    assert (res["p_13_adj"] >= res["p_13"] - 1e-15).all()
+
+
+def test_dif_reason_in_report():
+    d = pd.read_csv(REF / "comprehension_data.csv")
+    items = [f"q{i}" for i in range(5)]
+    rep = comprehension_report(d[items], group=d["role"].rename("roll")).set_index("item")
+    assert "fungerar olika mellan grupperna (roll)" in rep.loc["q3", "reasons"]
+    assert rep.loc["q3", "dif"] and not rep["dif"].drop("q3").any()
 
 
 def test_dif_small_groups_and_errors():

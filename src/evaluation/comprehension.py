@@ -159,8 +159,9 @@ class Thresholds:
         group and group × rest that lordif labels "important" DIF (Choi,
         Gibbons & Crane 2011; used by COSMIN-reviewed studies).
     dif_alpha : float, default 0.01
-        Likelihood-ratio significance level for DIF (lordif's default alpha);
-        an item is flagged only if both the R² change and the test agree.
+        Likelihood-ratio significance level for DIF (lordif's default alpha),
+        applied after Holm correction over items; an item is flagged only if
+        both the R² change and the test agree.
     dif_min_group_n : int, default 20
         Groups with fewer answering respondents are left out of the DIF model
         (too few to estimate group thresholds; also protects small groups).
@@ -1228,13 +1229,15 @@ def _null_loglik(y: np.ndarray) -> float:
 
 
 _DIF_COLUMNS = ["n", "n_groups", "ll1", "ll2", "ll3", "r2_1", "r2_2", "r2_3", "r2_change_12",
-                "r2_change_13", "r2_change_23", "chi2_12", "p_12", "chi2_13", "p_13", "chi2_23",
-                "p_23", "dif", "note"]
+                "r2_change_13", "r2_change_23", "chi2_12", "p_12", "chi2_13", "p_13", "p_13_adj",
+                "chi2_23", "p_23", "dif", "note"]
 
 
-def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criterion_r2, alpha):
+def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criterion_r2, alpha,
+              method):
     """One pass of ordinal-logistic DIF with the items in ``flagged`` left out of the rest scores."""
     from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.stats.multitest import multipletests
 
     anchors = [c for c in items if c not in flagged]
     if len(anchors) < 2:
@@ -1317,15 +1320,23 @@ def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criter
         row["p_12"] = float(stats.chi2.sf(row["chi2_12"], df_g))
         row["p_23"] = float(stats.chi2.sf(row["chi2_23"], df_g))
         row["p_13"] = float(stats.chi2.sf(row["chi2_13"], 2 * df_g))
-        row["dif"] = bool(row["r2_change_13"] >= criterion_r2 and row["p_13"] < alpha)
         rows.append(row)
+    # Multiple testing over items (Holm by default), then lordif's two criteria.
+    p13 = np.array([r["p_13"] for r in rows], dtype=float)
+    adj = np.full_like(p13, np.nan)
+    finite = np.isfinite(p13)
+    if finite.any():
+        adj[finite] = (multipletests(p13[finite], method=method)[1] if method else p13[finite])
+    for r, pa in zip(rows, adj):
+        r["p_13_adj"] = float(pa)
+        r["dif"] = bool(np.isfinite(pa) and r["r2_change_13"] >= criterion_r2 and pa < alpha)
     return rows
 
 
 def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=None,
                 rest_by: str = "dimension", min_group_n: int = 20,
-                criterion_r2: float = 0.02, alpha: float = 0.01, purify: bool = True,
-                max_iter: int = 10) -> pd.DataFrame:
+                criterion_r2: float = 0.02, alpha: float = 0.01, method: str | None = "holm",
+                purify: bool = True, max_iter: int = 10) -> pd.DataFrame:
     """Ordinal logistic regression DIF between groups (roles, units).
 
     For each item, three proportional-odds models (statsmodels
@@ -1342,15 +1353,21 @@ def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=No
     pseudo-R² :math:`1 - \\ell_m / \\ell_0`, with :math:`\\ell_0` the
     thresholds-only model (closed form: the observed category proportions).
     An item shows important DIF when ``r2_change_13 >= criterion_r2`` and
-    ``p_13 < alpha`` (lordif: Choi, Gibbons & Crane 2011, R² change 0.02,
-    alpha 0.01).  The rest score is used as the matching criterion (Zumbo
+    ``p_13_adj < alpha`` (lordif: Choi, Gibbons & Crane 2011, R² change 0.02,
+    alpha 0.01), where ``p_13_adj`` is corrected over items with
+    ``multipletests(method=method)`` (Holm by default; ``None`` for lordif's
+    uncorrected test -- with many items and several groups that flags about
+    one item in a hundred by chance).  The rest score is used as the matching criterion (Zumbo
     1999 uses the total score; lordif an IRT trait estimate).
 
-    With ``purify`` (default) the matching criterion is purified as in
-    lordif: items flagged in one pass are left out of the other items' rest
-    scores in the next, until the flagged set no longer changes (at most
-    ``max_iter`` passes); otherwise one DIF item contaminates every rest score
-    and drags the others into apparent DIF in the opposite direction.
+    With ``purify`` (default) the matching criterion is purified, one item at
+    a time: after each pass the flagged item with the largest R² change
+    leaves the rest scores of all items, and the pass is repeated until no
+    further item is flagged (at most ``max_iter`` passes; at least three
+    anchor items are kept).  Without it one strong DIF item contaminates
+    every rest score and drags the others into apparent DIF in the opposite
+    direction; removing all flagged items at once (lordif's scheme) fails
+    when that contamination flags every item in the first pass.
 
     Groups with fewer than ``min_group_n`` answering respondents are left
     out; with fewer than two groups left the item gets NaN and a note.
@@ -1363,7 +1380,7 @@ def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=No
         A metadata column ("role", "unit") or one group label per respondent.
     rest_by : {"dimension", "instrument"}
         Items forming the matching rest score.
-    min_group_n, criterion_r2, alpha : see above.
+    min_group_n, criterion_r2, alpha, method : see above.
 
     Returns
     -------
@@ -1371,7 +1388,8 @@ def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=No
         Index item id; columns ``n``, ``n_groups``, ``ll1``, ``ll2``,
         ``ll3``, ``r2_1``, ``r2_2``, ``r2_3``, ``r2_change_12``,
         ``r2_change_13``, ``r2_change_23``, ``chi2_12``, ``p_12``,
-        ``chi2_13``, ``p_13``, ``chi2_23``, ``p_23``, ``dif`` (bool), ``note``,
+        ``chi2_13``, ``p_13``, ``p_13_adj``, ``chi2_23``, ``p_23``, ``dif``
+        (bool), ``note``,
         ``anchor`` (True when the item was part of the final matching criterion).
 
     References
@@ -1382,10 +1400,10 @@ def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=No
     --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(3)
-    >>> theta = rng.normal(size=400)
-    >>> role = np.where(rng.random(400) < 0.5, "chef", "strateg")
-    >>> df = pd.DataFrame({f"q{i}": np.clip(np.round(3.5 + theta + rng.normal(scale=.7, size=400)), 1, 6)
-    ...                    for i in range(5)})
+    >>> theta = rng.normal(size=300)
+    >>> role = np.where(rng.random(300) < 0.5, "chef", "strateg")
+    >>> df = pd.DataFrame({f"q{i}": np.clip(np.round(3.5 + theta + rng.normal(scale=.7, size=300)), 1, 6)
+    ...                    for i in range(4)})
     >>> df["q0"] = np.clip(df["q0"] + 2 * (role == "chef"), 1, 6)   # uniform DIF
     >>> res = dif_ordinal(df, pd.Series(role))
     >>> bool(res.loc["q0", "dif"]), bool(res["dif"].drop("q0").any())
@@ -1399,17 +1417,16 @@ def dif_ordinal(responses, group, instrument=None, *, dont_know=None, skipped=No
         raise ValueError("dif_ordinal needs a group: a metadata column name ('role', 'unit') or a Series.")
     scored = data.scored
     items = list(scored.columns)
-    flagged: frozenset = frozenset()
-    seen = set()
+    removed: set = set()
     for _ in range(max_iter if purify else 1):
-        rows = _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n,
-                         criterion_r2, alpha)
-        new_flagged = frozenset(r["item"] for r in rows if r["dif"])
-        if new_flagged == flagged or new_flagged in seen:
-            flagged = new_flagged
+        rows = _dif_pass(scored, data, groups, items, rest_by, frozenset(removed), min_group_n,
+                         criterion_r2, alpha, method)
+        candidates = [r for r in rows if r["dif"] and r["item"] not in removed]
+        if not candidates or len(items) - len(removed) <= 3:
             break
-        seen.add(flagged)
-        flagged = new_flagged
+        # one item at a time: the largest DIF leaves the matching criterion
+        removed.add(max(candidates, key=lambda r: r["r2_change_13"])["item"])
+    flagged = removed
     out = pd.DataFrame(rows).set_index("item")
     out["anchor"] = [c not in flagged for c in out.index]
     return out[_DIF_COLUMNS + ["anchor"]]
@@ -1470,8 +1487,8 @@ _T = {
              "en": "slow to answer: {t} s per word, {x} times the median item"},
     "group_dk": {"sv": "'vet ej'/överhoppat skiljer sig mellan grupperna ({g}) vid samma mognad: högst bland {h} ({r}), justerat p {p}",
                  "en": "'don't know'/skipped differs between groups ({g}) at equal maturity: highest among {h} ({r}), adjusted p {p}"},
-    "dif": {"sv": "fungerar olika mellan grupperna ({g}): ΔR² = {d}, p {p}",
-            "en": "works differently between groups ({g}): ΔR² = {d}, p {p}"},
+    "dif": {"sv": "fungerar olika mellan grupperna ({g}): ΔR² = {d}, justerat p {p}",
+            "en": "works differently between groups ({g}): ΔR² = {d}, adjusted p {p}"},
     "lix": {"sv": "svårläst text: LIX {v} ({b})", "en": "hard-to-read text: LIX {v} ({b})"},
     "long": {"sv": "lång fråga: {n} ord", "en": "long question: {n} words"},
     "double": {"sv": "frågar kanske om två saker samtidigt ('{w}')",
@@ -1544,7 +1561,7 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
         ``gradient_p``, ``gradient_p_adj``, ``gradient_note``; when
         ``group``: ``gradient_group_p``, ``gradient_group_p_adj``,
         ``gradient_group_highest``, ``gradient_group_highest_rate`` and DIF
-        columns ``dif_r2_change``, ``dif_p``, ``dif``, ``dif_note``; text columns
+        columns ``dif_r2_change``, ``dif_p``, ``dif_p_adj``, ``dif``, ``dif_note``; text columns
         (``lix``, ``lix_band``, ``flesch``, ``n_words``, ``words_per_sentence``,
         ``mean_word_length``, ``double_barrelled``, ``negations``,
         ``double_negation``, ``jargon_terms``, ``glossary_terms``,
@@ -1588,9 +1605,10 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
         for col in ("group_p", "group_p_adj", "group_highest", "group_highest_rate"):
             rep[f"gradient_{col}"] = grad[col]
         dif = dif_ordinal(data, gser, min_group_n=th.dif_min_group_n,
-                          criterion_r2=th.dif_r2_change, alpha=th.dif_alpha)
+                          criterion_r2=th.dif_r2_change, alpha=th.dif_alpha, method=method)
         rep["dif_r2_change"] = dif["r2_change_13"]
         rep["dif_p"] = dif["p_13"]
+        rep["dif_p_adj"] = dif["p_13_adj"]
         rep["dif"] = dif["dif"]
         rep["dif_note"] = dif["note"]
         group_name = group if isinstance(group, str) else (getattr(group, "name", None)
@@ -1658,7 +1676,7 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
                                p=_pval(r["gradient_group_p_adj"], language))))
         if group is not None and bool(r["dif"]):
             emp.append((1, _tr("dif", language, g=group_name, d=_num(r["dif_r2_change"], language, 3),
-                               p=_pval(r["dif_p"], language))))
+                               p=_pval(r["dif_p_adj"], language))))
         if has_text:
             if np.isfinite(r["lix"]) and r["lix"] > th.lix_review:
                 txt.append(_tr("lix", language, v=_num(r["lix"], language, 0), b=r["lix_band"]))
