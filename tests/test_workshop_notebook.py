@@ -236,3 +236,15 @@ def test_notebook_runs_paired_with_feedback(tmp_path):
     html = Path(run.html).read_text(encoding="utf-8")
     assert "Did the workshop change anything?" in html and "validate_workshop_parameters" not in html
     assert "R0001" not in html and "R0001" not in Path(run.results).read_text(encoding="utf-8")
+
+
+def test_retrospective_answers_parse_codes_labels_and_reject_others():
+    b, a = rounds(n=12)
+    a["cap_und_1_then"] = ["Stämmer helt", "2", "Vet ej", "", "6", "Strongly disagree", 3, 4, 5, 1, 2, 0]
+    got = effects.retrospective_answers(rs(a))
+    assert np.allclose(got["cap_und_1"].to_numpy()[[0, 1, 4, 5, 6]], [6, 2, 6, 1, 3])
+    assert got["cap_und_1"].isna().to_numpy()[[2, 3, 11]].all()
+    assert got["cap_und_2"].isna().all()  # no retrospective column for that item
+    a["cap_und_1_then"] = ["kanske"] + ["3"] * 11
+    with pytest.raises(ValueError, match=r"Column 'cap_und_1_then' .* holds 'kanske' at row 2"):
+        effects.retrospective_answers(rs(a))

@@ -1481,10 +1481,41 @@ def retrospective_answers(rs: Any, *, suffixes: Sequence[str] = RETRO_SUFFIXES) 
     if not found:
         return None
     out = pd.DataFrame(index=rs.meta.index, columns=inst.item_ids, dtype=float)
-    lo, hi = inst.scale.min, inst.scale.max
+    sc = inst.scale
+    lookup: dict[str, float] = {}
+    for code, labels in sc.labels.items():
+        lookup[str(int(code))] = float(code)
+        for lab in labels.values():
+            lookup[str(lab).strip().lower()] = float(code)
+    missing_words = {""}
+    if sc.dont_know_code is not None:
+        missing_words.add(str(int(sc.dont_know_code)))
+        missing_words |= {str(v).strip().lower() for v in (sc.dont_know_label or {}).values()}
+
+    def parse(v: Any) -> float:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return np.nan
+        t = str(v).strip().lower()
+        if t in missing_words or t == "nan":
+            return np.nan
+        try:
+            f = float(t.replace(",", "."))
+            if f.is_integer() and str(int(f)) in lookup:
+                return float(int(f))
+        except ValueError:
+            pass
+        return lookup.get(t, np.inf)
+
     for it, col in found.items():
-        v = pd.to_numeric(rs.meta[col].astype(str).str.strip().str.replace(",", "."), errors="coerce")
-        out[it] = v.where((v >= lo) & (v <= hi))
+        vals = rs.meta[col].map(parse).astype(float)
+        bad = np.isinf(vals)
+        if bad.any():
+            row = vals.index[np.flatnonzero(bad.to_numpy())[0]]
+            raise ValueError(
+                f"Column '{col}' (retrospective answer to {it}) holds {rs.meta.loc[row, col]!r} at row {row}, "
+                f"which is not a code {sc.min}-{sc.max}, a scale label or don't know."
+            )
+        out[it] = vals
     return out
 
 
