@@ -1130,7 +1130,7 @@ _TXT = {
         "rel_same": "Instrumenten har likvärdig intern konsistens (median-alfa {x} och {y} per kategori).",
         "feldt": "Feldts test av totalskalornas alfa (samma personer): t = {t}, p = {p}.",
         "fit_better": ("Datan stöder {w}s egen struktur bättre (CFI {x} mot {y}; RMSEA {rx} mot {ry})."),
-        "fit_same": "Strukturen får likvärdigt stöd i båda (CFI {x} och {y}).",
+        "fit_same": "Båda instrumentens egen struktur får gott eller likvärdigt stöd av datan (CFI {x} och {y}).",
         "fit_missing": "Strukturell validitet kunde inte skattas för båda instrumenten.",
         "icc_better": "{w} ger stabilare resultat vid omtest (ICC {x} mot {y}).",
         "icc_same": "Stabiliteten vid omtest är likvärdig (ICC {x} och {y}; intervallen överlappar).",
@@ -1174,7 +1174,7 @@ _TXT = {
         "rel_same": "Internal consistency is similar (median alpha {x} and {y} per category).",
         "feldt": "Feldt's test of the total scales' alphas (same people): t = {t}, p = {p}.",
         "fit_better": "The data support {w}'s own structure better (CFI {x} vs {y}; RMSEA {rx} vs {ry}).",
-        "fit_same": "Both structures are supported about equally (CFI {x} and {y}).",
+        "fit_same": "The data support both instruments' own structures well or about equally (CFI {x} and {y}).",
         "fit_missing": "Structural validity could not be estimated for both instruments.",
         "icc_better": "{w} gives more stable results on retest (ICC {x} vs {y}).",
         "icc_same": "Retest stability is similar (ICC {x} and {y}; intervals overlap).",
@@ -1954,7 +1954,8 @@ def compare_instruments(
         summary.append(s)
     sa_, sb_ = structure_t.set_index("instrument").loc["A"], structure_t.set_index("instrument").loc["B"]
     if np.isfinite(sa_.cfi) and np.isfinite(sb_.cfi):
-        if abs(sa_.cfi - sb_.cfi) < 0.01:
+        both_good = min(sa_.cfi, sb_.cfi) > 0.95 and max(sa_.rmsea, sb_.rmsea) < 0.06
+        if both_good or abs(sa_.cfi - sb_.cfi) < 0.01:
             summary.append(T["fit_same"].format(x=_fmt(sa_.cfi, L), y=_fmt(sb_.cfi, L)))
         else:
             (w, x, y, rx, ry) = ((name_a, sa_.cfi, sb_.cfi, sa_.rmsea, sb_.rmsea) if sa_.cfi > sb_.cfi
