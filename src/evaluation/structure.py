@@ -1113,10 +1113,6 @@ def _fit_model_inner(frame, spec, *, group, equal, missing) -> _Fit:
         cond = np.linalg.cond(H)
         if cond < 1e12:
             cov_theta = 2.0 / N * linalg.inv(H)
-        else:
-            warnings.warn(
-                "The information matrix is singular: the model may not be identified; "
-                "standard errors are not available.", RuntimeWarning, stacklevel=3)
     return _Fit(spec, model, theta, converged, iterations, tuple(labels), chisq, int(df),
                 pvalue, base, int(base_df), float(cfi), float(tli), float(rmsea), lo, hi, srmr,
                 loglik, cov_theta)
@@ -1195,6 +1191,12 @@ class CFAResult:
         Rows dropped because an item of the model was missing (listwise).
     model : str
         The model syntax that was fitted.
+    problems : tuple of str
+        Warnings a reader must see, as lavaan gives them: no convergence,
+        negative residual variances (Heywood cases), a factor covariance
+        matrix that is not positive definite (a factor correlation beyond
+        ±1), standard errors not available. Each is also issued as a
+        ``RuntimeWarning``.
     """
 
     chisq: float
@@ -1215,6 +1217,7 @@ class CFAResult:
     loglik: float
     n_dropped: int
     model: str
+    problems: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the fit measures (chisq ... srmr, n, converged)."""
@@ -1311,17 +1314,41 @@ def _cfa_result(fit: _Fit, model: str, n_rows: int) -> CFAResult:
         "estimate": lo["estimate"].to_numpy(), "std_all": lo["std_all"].to_numpy(),
         "se": lo["se"].to_numpy(),
     })
-    if not fit.converged:
-        warnings.warn("The CFA did not converge; the estimates and fit measures are unreliable.",
-                      RuntimeWarning, stacklevel=3)
+    problems = _fit_problems(fit)
+    for text in problems:
+        warnings.warn(text, RuntimeWarning, stacklevel=3)
     n = int(fit.model.n_total)
     return CFAResult(
         chisq=fit.chisq, df=fit.df, pvalue=fit.pvalue, cfi=fit.cfi, tli=fit.tli,
         rmsea=fit.rmsea, rmsea_ci_low=fit.rmsea_ci_low, rmsea_ci_high=fit.rmsea_ci_high,
         srmr=fit.srmr, loadings=loadings, n=n, converged=bool(fit.converged),
         parameters=params, baseline_chisq=fit.baseline_chisq, baseline_df=fit.baseline_df,
-        loglik=fit.loglik, n_dropped=int(n_rows - n), model=model,
+        loglik=fit.loglik, n_dropped=int(n_rows - n), model=model, problems=problems,
     )
+
+
+def _fit_problems(fit: _Fit) -> tuple[str, ...]:
+    """Sentences about an admissibility or convergence problem of a fit."""
+    out = []
+    if not fit.converged:
+        out.append("The model did not converge; its estimates and fit measures are unreliable.")
+    for g in range(fit.model.n_groups):
+        M = fit.model.matrices(fit.theta, g)
+        where = "" if fit.model.n_groups == 1 else f" in group {fit.groups[g]!r}"
+        neg = [fit.spec.observed[i] for i in np.where(np.diag(M["T"]) < 0)[0]]
+        if neg:
+            out.append(
+                f"Negative residual variance for item(s) {neg}{where} (a Heywood case): the "
+                "model does not suit these data; look for a redundant or mis-assigned item."
+            )
+        if fit.model.m > 1 and np.linalg.eigvalsh(M["P"]).min() < 0:
+            out.append(
+                f"The factor covariance matrix{where} is not positive definite (two factors "
+                "correlate beyond ±1): the factors are not distinct in these data."
+            )
+    if fit.cov_theta is None:
+        out.append("Standard errors are not available: the model may not be identified.")
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------
@@ -1492,9 +1519,8 @@ def measurement_invariance(
                    n_groups=fit.model.n_groups, converged=bool(fit.converged))
         rows.append(row)
         prev = fit
-        if not fit.converged:
-            warnings.warn(f"The {level} model did not converge; its row is unreliable.",
-                          RuntimeWarning, stacklevel=2)
+        for text in _fit_problems(fit):
+            warnings.warn(f"{level} model: {text}", RuntimeWarning, stacklevel=2)
     out = pd.DataFrame(rows, index=pd.Index(list(fits), name="model"))
     out["delta_df"] = out["delta_df"].astype("Int64")
     return out
