@@ -246,8 +246,14 @@ def _boot_indices(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
 def _counts_from_indices(idx: np.ndarray, n: int) -> np.ndarray:
     """(n_boot, n) matrix: how often each row is drawn in each resample."""
     n_boot = idx.shape[0]
-    flat = (idx + (np.arange(n_boot, dtype=np.int64) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=n_boot * n).reshape(n_boot, n).astype(float)
+    out = np.empty((n_boot, n))
+    chunk = 64                       # bins of 64 resamples stay in cache
+    offs = (np.arange(chunk, dtype=np.int64) * n)[:, None]
+    for s in range(0, n_boot, chunk):
+        e = min(n_boot, s + chunk)
+        flat = (idx[s:e] + offs[:e - s]).ravel()
+        out[s:e] = np.bincount(flat, minlength=(e - s) * n).reshape(e - s, n)
+    return out
 
 
 def _boot_counts(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
