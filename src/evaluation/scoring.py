@@ -17,8 +17,10 @@ Examples
 >>> import pandas as pd
 >>> from evaluation.responses import read_responses
 >>> from evaluation.scoring import respondent_scores
+>>> # cap_und_5 is reverse-keyed: answering 1 scores as 6. Respondent 2 answered
+>>> # only 2 of 5 items (< 50 %), so the category score is missing.
 >>> df = pd.DataFrame({"cap_und_1": [6, 1], "cap_und_2": [6, 1], "cap_und_3": [6, None],
-...                    "cap_und_4": [None, None], "cap_und_5": [6, None]})
+...                    "cap_und_4": [None, None], "cap_und_5": [1, None]})
 >>> rs = read_responses(df, "dual_maturity")
 >>> respondent_scores(rs)["understand"].tolist()
 [100.0, nan]
@@ -103,7 +105,7 @@ def mean_ci(values: pd.Series | np.ndarray, *, ci: float = 0.95) -> dict:
     .. math:: \\bar x \\pm t_{1-\\alpha/2,\\,n-1}\\, s/\\sqrt{n}
 
     >>> r = mean_ci(pd.Series([1.0, 2.0, 3.0, 4.0]))
-    >>> round(r["mean"], 3), round(r["ci_low"], 3), round(r["ci_high"], 3)
+    >>> round(float(r["mean"]), 3), round(float(r["ci_low"]), 3), round(float(r["ci_high"]), 3)
     (2.5, 0.446, 4.554)
     """
     x = pd.Series(values, dtype=float).dropna().to_numpy()
