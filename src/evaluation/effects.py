@@ -2103,15 +2103,21 @@ def effects_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd
     t = res.table if comparison is None else res.table[res.table["comparison"] == comparison]
     H = _W[L]
     sv = L == "sv"
+    did = "change_comparison" in t.columns and (t["comparison"] == "did").any()
     out = pd.DataFrame({
         ("Mått" if sv else "Score"): [inst.name_of(i, L) for i in t["id"]],
         ("Nivå" if sv else "Level"): [H["levels"][x] for x in t["level"]],
         ("Jämförelse" if sv else "Comparison"): [H["comparisons"][x] for x in t["comparison"]],
         ("n före" if sv else "n before"): t["n_pre"].astype("Int64"),
         ("n efter" if sv else "n after"): t["n_post"].astype("Int64"),
-        ("Före" if sv else "Before"): t["mean_pre"].round(1),
-        ("Efter" if sv else "After"): t["mean_post"].round(1),
-        ("Förändring" if sv else "Change"): t["diff"].round(1),
+        (("Före (deltagare)" if sv else "Before (participants)") if did else
+         ("Före" if sv else "Before")): t["mean_pre"].round(1),
+        (("Efter (deltagare)" if sv else "After (participants)") if did else
+         ("Efter" if sv else "After")): t["mean_post"].round(1),
+        **({("Förändring jämförelsegrupp" if sv else "Change comparison group"):
+            t["change_comparison"].round(1)} if did else {}),
+        (("Skillnad i förändring" if sv else "Difference in change") if did else
+         ("Förändring" if sv else "Change")): t["diff"].round(1),
         ("95 % KI" if sv else "95 % CI"): [("–" if s else f"{_num(lo, L)} – {_num(hi, L)}")
                                            for s, lo, hi in zip(t["suppressed"], t["ci_low"], t["ci_high"])],
         "p": t["pvalue"].round(3),
