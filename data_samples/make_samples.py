@@ -104,9 +104,25 @@ def benchmark() -> None:
     pd.DataFrame(rows).to_csv(HERE / "benchmark_2025.csv", index=False)
 
 
+def paired() -> None:
+    """The same 220 fictional respondents answering dual_maturity and public_dma, and a retest."""
+    from evaluation.simulate_pairs import simulate_pairs
+
+    cross = {("capture", "strategy_investment"): 0.65, ("information", "data_security"): 0.6,
+             ("information", "interoperability"): 0.6, ("change", "human_centric"): 0.45,
+             ("infrastructure", "readiness"): 0.55}
+    sim = simulate_pairs("dual_maturity", "public_dma", n=220, seed=51, level=("category", "dimension"),
+                         cross=cross, cross_default=0.2, stability=0.85)
+    sim.data_a.to_csv(HERE / "paired_dual_maturity.csv", index=False)
+    sim.data_b.to_csv(HERE / "paired_public_dma.csv", index=False)
+    sim.retest_a.to_csv(HERE / "paired_dual_maturity_retest.csv", index=False)
+    sim.retest_b.to_csv(HERE / "paired_public_dma_retest.csv", index=False)
+
+
 if __name__ == "__main__":
     solvik()
     norrby()
     messy()
     benchmark()
+    paired()
     print("written:", sorted(p.name for p in HERE.iterdir() if p.suffix in (".csv", ".xlsx")))

@@ -70,3 +70,10 @@ def test_console_script_installed():
     exe = Path(sys.executable).parent / "dmkit"
     r = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "round" in r.stdout and "validate" in r.stdout
+
+
+def test_compare_bad_parameter_plain_message(tmp_path, capsys):
+    code = dmkit(["compare", "missing_a.csv", str(SAMPLES / "paired_public_dma.csv"), "--instrument-a", "dual_maturity",
+                  "--instrument-b", "public_dma", "-o", str(tmp_path), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and "missing_a.csv" in err and "Traceback" not in err

@@ -2110,3 +2110,53 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> InstrumentCom
     return compare_instruments(rs_a, rs_b, link=params.link_column, crosswalk=params.crosswalk,
                                retest_a=rt_a, retest_b=rt_b, language=params.language,
                                min_group_size=params.min_group_size, **kwargs)
+
+
+# -- command line ------------------------------------------------------------------
+
+def _cmd_compare(args: Any) -> int:
+    """``dmkit compare``: validate parameters, run the notebook, one plain message on failure."""
+    import sys
+
+    from .report import ReportError, run_notebook
+
+    params = {
+        "responses_a": args.responses_a, "instrument_a": args.instrument_a,
+        "responses_b": args.responses_b, "instrument_b": args.instrument_b,
+        "link_column": args.link_column, "retest_a": args.retest_a or "", "retest_b": args.retest_b or "",
+        "crosswalk": args.crosswalk or "", "language": args.language, "output_dir": args.output_dir,
+        "min_group_size": args.min_group_size,
+    }
+    print("[1/3] Checking parameters and data …", flush=True)
+    try:
+        validate_comparison_parameters(**params)
+    except ValueError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print("[2/3] Running the comparison notebook …", flush=True)
+    try:
+        run = run_notebook("instrument_comparison.ipynb", params, args.output_dir, name="instrument_comparison",
+                           progress=not args.quiet)
+    except ReportError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}")
+    return 0
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register ``dmkit compare`` (called by :mod:`evaluation.cli`)."""
+    s = subparsers.add_parser("compare", help="compare two instruments answered by the same respondents")
+    s.add_argument("responses_a", help="export of the first instrument")
+    s.add_argument("responses_b", help="export of the second instrument")
+    s.add_argument("--instrument-a", required=True)
+    s.add_argument("--instrument-b", required=True)
+    s.add_argument("--link-column", default="respondent_id", help="column linking the same respondent in both files")
+    s.add_argument("--retest-a", help="retest export of the first instrument (optional)")
+    s.add_argument("--retest-b", help="retest export of the second instrument (optional)")
+    s.add_argument("--crosswalk", help="crosswalk YAML (default instruments/crosswalk.yaml)")
+    s.add_argument("--min-group-size", type=int, default=5)
+    s.add_argument("--language", "-l", default="sv")
+    s.add_argument("--output-dir", "-o", default="reports/comparison")
+    s.add_argument("--quiet", "-q", action="store_true")
+    s.set_defaults(func=_cmd_compare)
