@@ -141,6 +141,7 @@ PLUGINS = (
     "evaluation.effects",
     "evaluation.compare",
     "evaluation.structure",
+    "evaluation.psychometrics",
     "evaluation.templates",
     "evaluation.batch",
     "evaluation.benchmark",
