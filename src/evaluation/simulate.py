@@ -244,3 +244,21 @@ def simulate_round(
         "seed": seed,
     }
     return SimulatedRound(data=data, truth=truth, instrument=inst)
+
+
+def __getattr__(name: str):
+    """``simulate`` is the one place to find every generator: the two-instrument
+    (:func:`evaluation.simulate_pairs.simulate_pairs`), before/after
+    (:func:`evaluation.effects.simulate_prepost`, when present) and national
+    (:func:`evaluation.simulate_national.simulate_national`) generators live in
+    their own modules and are reachable from here too."""
+    import importlib
+
+    for module in ("simulate_pairs", "simulate_national", "effects"):
+        try:
+            mod = importlib.import_module(f"{__package__}.{module}")
+        except ImportError:
+            continue
+        if name in getattr(mod, "__all__", ()) or (name.startswith("simulate_") and hasattr(mod, name)):
+            return getattr(mod, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
