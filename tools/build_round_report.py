@@ -68,7 +68,8 @@ plt.show()''', {"step": "Svarsfördelning"}),
     ("code", '''display(Markdown(f"## {H['change']}\\n\\n" + rounds.change_markdown(res)))
 if res.change is not None:
     fig = plots.change_plot(res.change, names=names, language=L)
-    plt.show()''', {"step": "Förändring"}),
+    plt.show()
+    display(rounds.change_table(res))''', {"step": "Förändring"}),
     ("code", '''display(Markdown(f"## {H['benchmark']}\\n\\n" + rounds.benchmark_markdown(res)))
 if res.benchmark is not None and len(res.benchmark) and res.benchmark["shown"].any():
     fig = plots.benchmark_plot(res.benchmark, names=names, language=L)

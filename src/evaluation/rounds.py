@@ -689,3 +689,19 @@ def quality_tables(res: RoundAnalysis) -> list[tuple[str, pd.DataFrame]]:
             cols = [c for c in ("flag", "reasons") if c in flagged.columns]
             out.append((H["flag"], flagged[cols]))
     return out
+
+
+def change_table(res: RoundAnalysis) -> pd.DataFrame | None:
+    """Rounded table of the change per category/dimension for the report."""
+    if res.change is None:
+        return None
+    lang = res.params.language
+    t = res.change.dropna(subset=["diff"]).copy()
+    t.index = [res.instrument.name_of(i, lang) for i in t.index]
+    cols = ["mean_prev", "mean_cur", "diff", "ci_low", "ci_high", "pvalue", "hedges_g"]
+    head = {"sv": ["Förra", "Nu", "Skillnad", "KI låg", "KI hög", "p", "Hedges g"],
+            "en": ["Previous", "Now", "Difference", "CI low", "CI high", "p", "Hedges g"]}[lang]
+    out = t[cols].round({"mean_prev": 1, "mean_cur": 1, "diff": 1, "ci_low": 1, "ci_high": 1, "pvalue": 3,
+                         "hedges_g": 2})
+    out.columns = head
+    return out
