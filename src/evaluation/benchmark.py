@@ -1,0 +1,451 @@
+"""The anonymised benchmark file (``dmkit benchmark DIR -o FILE``).
+
+From a batch folder (one sub-folder per organisation, each with
+``params.yaml``; see :mod:`evaluation.batch`) this builds the file the round
+report takes as ``benchmark``: one row per organisation with
+
+``organisation, instrument, group, size, <category ids>, <dimension ids>, overall``
+
+- ``organisation`` is a random code (``ORG0001`` …): never a name, and the
+  order of the codes carries no information. The mapping code → folder can be
+  written to a separate key file for the coordinator (``--key``), which is
+  never distributed.
+- ``group`` is SKR's municipality group (kommungruppsindelning 2017, from
+  ``municipality_group`` in params.yaml), ``size`` the size class from
+  ``population`` (:data:`evaluation.batch.SIZE_CLASSES`).
+- Scores are organisation means of respondent scores (percent of max), the
+  same numbers as the organisation's own round report
+  (:func:`evaluation.scoring.organisation_scores`); a score based on fewer
+  than ``min_group_size`` respondents is left empty, and an organisation with
+  fewer than ``min_group_size`` accepted respondents is left out.
+
+Suppression of group and size
+-----------------------------
+Group and size are quasi-identifiers: three metropolitan municipalities are
+known to everyone. The labels are therefore generalised until every
+combination (group, size) that occurs — an empty label counting as a value —
+holds at least ``min_orgs`` (5) organisations (*k*-anonymity with *k* = 5;
+Sweeney 2002, "k-anonymity: a model for protecting privacy"). First a group
+or size class with fewer than 5 organisations is suppressed together with the
+next smallest ones until the suppressed pool holds at least 5 (the kit's
+complementary suppression, :func:`evaluation.privacy.suppressed_groups`); then
+remaining small combinations lose their size label, then their group label.
+
+Speed
+-----
+Survey files in the kit's own format (a CSV with item ids as headers, as the
+templates of ``dmkit new-municipality`` produce) are read by a vectorised
+path that maps each distinct cell text once; the result is checked equal to
+:func:`evaluation.responses.read_responses` in the tests. Any other file (Excel,
+SPSS, question texts as headers, another encoding) goes through
+``read_responses`` itself. Scoring runs once over all organisations.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from evaluation.benchmark import k_anonymise
+>>> g = pd.Series(["A1"] * 3 + ["B4"] * 6 + ["C8"] * 7)
+>>> s = pd.Series(["<15k"] * 16)
+>>> out = k_anonymise(g, s, min_orgs=5)
+>>> out["group"].fillna("(dolt)").value_counts().sort_index().to_dict()
+{'(dolt)': 9, 'C8': 7}
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .batch import SIZE_CLASSES, SKR_GROUPS, find_folders, load_folder
+from .instruments import Instrument, load_instrument
+from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
+
+__all__ = [
+    "MIN_ORGANISATIONS",
+    "BenchmarkBuild",
+    "k_anonymise",
+    "fast_answers",
+    "organisation_table",
+    "build_benchmark",
+    "benchmark_summary",
+    "add_cli",
+]
+
+#: Fewest organisations a group, size class or (group, size) combination may describe.
+MIN_ORGANISATIONS = 5
+
+
+# -- k-anonymity of group and size ------------------------------------------------------
+
+def k_anonymise(groups: pd.Series, sizes: pd.Series, *, min_orgs: int = MIN_ORGANISATIONS) -> pd.DataFrame:
+    """Generalise (group, size) labels until every combination holds ≥ ``min_orgs`` rows.
+
+    Parameters
+    ----------
+    groups, sizes : Series
+        Labels per organisation (missing allowed).
+    min_orgs : int
+        *k* of *k*-anonymity.
+
+    Returns
+    -------
+    DataFrame with columns ``group`` and ``size`` (NaN where suppressed), same index.
+
+    Examples
+    --------
+    One large municipality among small ones: hiding its size alone would single
+    it out (the only blank), so the pool of hidden sizes is filled up to 5:
+
+    >>> g = pd.Series(["B4"] * 5 + ["C8"] * 5)
+    >>> s = pd.Series(["<15k"] * 4 + [">200k"] + ["<15k"] * 5)
+    >>> int(k_anonymise(g, s)["size"].isna().sum())
+    10
+    """
+    k = check_min_group_size(min_orgs)
+    NONE = "\x00none"
+    g = groups.astype(object).where(groups.notna(), NONE).astype(str)
+    s = sizes.astype(object).where(sizes.notna(), NONE).astype(str)
+    for lab in (g, s):
+        hidden = suppressed_groups(lab.value_counts(), min_group_size=k, total_shown=True)
+        if hidden - {NONE}:
+            lab[lab.isin(hidden)] = NONE
+    while True:
+        combos = pd.Series(list(zip(g, s)), index=g.index)
+        counts = combos.value_counts()
+        small = counts[counts < k]
+        if small.empty:
+            break
+        g0, s0 = min(small.index, key=lambda c: (small[c], c))
+        rows = combos == (g0, s0)
+        if s0 != NONE:
+            s[rows] = NONE
+        elif g0 != NONE:
+            g[rows] = NONE
+        else:
+            others = counts.drop((NONE, NONE))
+            if others.empty:
+                break  # fewer than k organisations in all: nothing left to generalise
+            g1, s1 = min(others.index, key=lambda c: (others[c], c))
+            rows = combos == (g1, s1)
+            g[rows] = NONE
+            s[rows] = NONE
+    return pd.DataFrame({"group": g.where(g != NONE, np.nan), "size": s.where(s != NONE, np.nan)}, index=groups.index)
+
+
+# -- fast reading ----------------------------------------------------------------------
+
+_COLUMN_CACHE: dict[tuple, tuple[bool, dict]] = {}
+_LOOKUP_CACHE: dict[tuple, tuple[dict, set]] = {}
+_NORM_CACHE: dict[str, str] = {}
+
+
+def _norm_cached(value: str) -> str:
+    from .responses import _norm
+
+    out = _NORM_CACHE.get(value)
+    if out is None:
+        out = _norm(value)
+        if len(_NORM_CACHE) < 100_000:
+            _NORM_CACHE[value] = out
+    return out
+
+
+def fast_answers(path: str | Path, instrument: Instrument | str) -> pd.DataFrame | None:
+    """Accepted answers of a kit-format CSV, as :func:`read_responses` would give them; None if not applicable.
+
+    The file must be UTF-8 CSV whose item columns are named by item id (the
+    kit's template). Every distinct cell text is normalised and looked up once
+    (vectorised), with the same rules as ``read_responses``: blank → skipped,
+    don't know → NaN, a value off the scale rejects the row, a row without any
+    answered item is rejected, a repeated respondent id is rejected (first
+    kept). Returns the ``answers`` frame (index = file row, header = row 1) or
+    ``None`` when the file needs the general reader.
+    """
+    from . import responses as R
+
+    inst = load_instrument(instrument)
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    try:
+        raw = p.read_bytes()
+        textdata = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not textdata.strip() or "\x00" in textdata[:4096]:
+        return None
+    try:
+        delim = R._sniff_delimiter(textdata[:20000], p.name)
+        df = pd.read_csv(io.StringIO(textdata), sep=delim, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                         engine="c")
+    except Exception:
+        return None
+    while len(df) and (df.iloc[-1].astype(str).str.strip() == "").all():
+        df = df.iloc[:-1]
+    if len(df) == 0:
+        return None
+    df.columns = [str(c).strip() for c in df.columns]
+    ck = (inst.id, inst.version, inst.path, tuple(df.columns))
+    if ck not in _COLUMN_CACHE:
+        issues: list[dict] = []
+        item_cols, _time_cols, meta_cols, _free = R._match_columns(list(df.columns), inst, None, p.name, issues)
+        ok = not any(i["severity"] == "error" for i in issues) and set(item_cols) == set(item_cols.values())
+        _COLUMN_CACHE[ck] = (ok, meta_cols)
+    ok, meta_cols = _COLUMN_CACHE[ck]
+    if not ok:
+        return None  # items named otherwise, missing or duplicated: the general reader explains
+    ids = inst.item_ids
+    cells = df[ids].to_numpy(dtype=str)
+    uniq, inv = np.unique(cells, return_inverse=True)
+    inv = inv.reshape(cells.shape)
+    lk = (inst.id, inst.version, inst.path)
+    if lk not in _LOOKUP_CACHE:
+        _LOOKUP_CACHE[lk] = R._answer_lookup(inst)
+    lut, _dk_keys = _LOOKUP_CACHE[lk]
+    keys = [_norm_cached(u) for u in uniq]
+    blank_u = np.array([k in R._BLANK_WORDS for k in keys])
+    known_u = np.array([k in lut for k in keys])
+    value_u = np.array([lut.get(k, np.nan) for k in keys], dtype=float)
+    blank = blank_u[inv]
+    bad = ~blank & ~known_u[inv]
+    values = value_u[inv]
+    reject = bad.any(axis=1) | blank.all(axis=1)
+    rid_col = next((c for c, canon in meta_cols.items() if canon == "respondent_id"), None)
+    if rid_col is not None:
+        rid = df[rid_col].astype(str).str.strip()
+        valid = ~reject & ~rid.isin(["", "nan", "None"]).to_numpy()
+        dup = rid.where(valid).duplicated(keep="first").to_numpy() & valid
+        reject |= dup
+    index = pd.RangeIndex(2, 2 + len(df), name="row")
+    return pd.DataFrame(values[~reject], index=index[~reject], columns=ids)
+
+
+# -- organisation scores -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BenchmarkBuild:
+    """Result of :func:`build_benchmark`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The anonymised benchmark (the file's rows).
+    key : DataFrame
+        ``organisation`` code → ``folder`` and ``municipality`` (for the coordinator only).
+    excluded : DataFrame
+        Folders left out, with ``reason``.
+    organisations : DataFrame
+        Unanonymised organisation-level table (folder, name, group, size, n, scores).
+    seconds : float
+    """
+
+    table: pd.DataFrame
+    key: pd.DataFrame
+    excluded: pd.DataFrame
+    organisations: pd.DataFrame
+    seconds: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+def _answers_for(path: str, inst: Instrument) -> pd.DataFrame:
+    fast = fast_answers(path, inst)
+    if fast is not None:
+        return fast
+    from .responses import read_responses
+
+    return read_responses(path, inst).answers
+
+
+def organisation_table(directory: str | Path, *, min_group_size: int | None = None,
+                       progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisation-level scores of every folder in ``directory`` (not anonymised).
+
+    Returns ``(organisations, excluded)``: ``organisations`` has ``folder``,
+    ``municipality``, ``instrument``, ``municipality_group``, ``size``, ``n``
+    (accepted respondents) and one column per category, dimension and
+    ``overall`` (means; NaN where fewer than ``min_group_size`` respondents have
+    the score); ``excluded`` lists folders left out with a plain ``reason``.
+    ``min_group_size`` overrides each folder's own value when given.
+    """
+    from .scoring import respondent_scores
+
+    folders = find_folders(directory)
+    if not folders:
+        raise ValueError(f"{directory}: no organisation folders found (one sub-folder per organisation, "
+                         "each with params.yaml).")
+    k_override = None if min_group_size is None else check_min_group_size(min_group_size)
+    meta_rows, excluded = [], []
+    by_inst: dict[str, list[tuple[int, pd.DataFrame]]] = {}
+    it: Sequence[Path] = folders
+    if progress:
+        from tqdm.auto import tqdm
+
+        it = tqdm(folders, desc="dmkit benchmark", unit="org")
+    for f in it:
+        try:
+            mf = load_folder(f)
+            inst = load_instrument(mf.params["instrument"])
+            k = k_override or check_min_group_size(mf.params.get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
+            resp = mf.params.get("responses")
+            if not resp or not Path(str(resp)).is_file():
+                raise ValueError(f"{f / 'params.yaml'}: responses file {resp!r} does not exist.")
+            ans = _answers_for(str(resp), inst)
+        except ValueError as exc:
+            excluded.append({"folder": f.name, "reason": str(exc)})
+            continue
+        if len(ans) < k:
+            excluded.append({"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than "
+                                                          f"min_group_size = {k}"})
+            continue
+        i = len(meta_rows)
+        meta_rows.append({"folder": f.name, "municipality": mf.name, "instrument": inst.id,
+                          "municipality_group": mf.municipality_group, "size": mf.size, "n": len(ans), "k": k})
+        by_inst.setdefault(inst.id, []).append((i, ans))
+    orgs = pd.DataFrame(meta_rows)
+    frames = []
+    for inst_id, parts in by_inst.items():
+        inst = load_instrument(inst_id)
+        big = pd.concat([a.reset_index(drop=True) for _, a in parts], ignore_index=True)
+        org_idx = np.repeat([i for i, _ in parts], [len(a) for _, a in parts])
+        sc = respondent_scores(big, inst)
+        sc.index = org_idx
+        g = sc.groupby(level=0, sort=True)
+        means, counts = g.mean(), g.count()
+        ks = orgs.loc[means.index, "k"].to_numpy()[:, None]
+        frames.append(means.where(counts.to_numpy() >= ks))
+    if frames:
+        scores = pd.concat(frames)
+        orgs = orgs.join(scores)
+    return orgs.drop(columns=["k"], errors="ignore"), pd.DataFrame(excluded, columns=["folder", "reason"])
+
+
+def build_benchmark(directory: str | Path, *, min_group_size: int | None = None,
+                    min_orgs: int = MIN_ORGANISATIONS, seed: int | None = None,
+                    progress: bool = False) -> BenchmarkBuild:
+    """Build the anonymised benchmark of every organisation in ``directory``.
+
+    Parameters
+    ----------
+    directory : path
+        Batch folder (one sub-folder per organisation with params.yaml).
+    min_group_size : int, optional
+        Overrides each folder's own ``min_group_size``.
+    min_orgs : int
+        *k* for the group/size labels (default 5).
+    seed : int, optional
+        Seed of the random organisation codes (default: unpredictable).
+
+    Returns
+    -------
+    BenchmarkBuild
+    """
+    t0 = time.perf_counter()
+    orgs, excluded = organisation_table(directory, min_group_size=min_group_size, progress=progress)
+    rng = np.random.default_rng(seed)
+    n = len(orgs)
+    width = max(4, len(str(n)))
+    codes = np.array([f"ORG{i + 1:0{width}d}" for i in rng.permutation(n)]) if n else np.array([], dtype=str)
+    labels = k_anonymise(orgs["municipality_group"] if n else pd.Series(dtype=object),
+                         orgs["size"] if n else pd.Series(dtype=object), min_orgs=min_orgs)
+    score_cols = [c for c in orgs.columns if c not in ("folder", "municipality", "instrument", "municipality_group",
+                                                       "size", "n")]
+    table = pd.DataFrame({"organisation": codes, "instrument": orgs.get("instrument", pd.Series(dtype=str)).to_numpy(),
+                          "group": labels["group"].to_numpy(), "size": labels["size"].to_numpy()})
+    for c in score_cols:
+        table[c] = orgs[c].to_numpy()
+    table = table.sort_values("organisation", kind="stable").reset_index(drop=True)
+    key = pd.DataFrame({"organisation": codes, "folder": orgs.get("folder", pd.Series(dtype=str)).to_numpy(),
+                        "municipality": orgs.get("municipality", pd.Series(dtype=str)).to_numpy()}
+                       ).sort_values("organisation").reset_index(drop=True)
+    return BenchmarkBuild(table=table, key=key, excluded=excluded, organisations=orgs,
+                          seconds=time.perf_counter() - t0)
+
+
+def benchmark_summary(table: pd.DataFrame, *, by: str = "group", min_orgs: int = MIN_ORGANISATIONS) -> pd.DataFrame:
+    """Distribution of each score per ``group`` or ``size``: n, median, quartiles; suppressed below ``min_orgs``.
+
+    Returns a tidy DataFrame: ``by`` label, ``instrument``, ``id`` (score), ``n_organisations``,
+    ``median``, ``p25``, ``p75``, ``mean``, ``suppressed``.
+
+    >>> t = pd.DataFrame({"organisation": list("abcdefg"), "instrument": "x", "group": ["B4"] * 5 + ["C8"] * 2,
+    ...                   "size": "<15k", "overall": [50, 52, 54, 56, 58, 40, 41]})
+    >>> s = benchmark_summary(t)
+    >>> s[["group", "n_organisations", "median", "suppressed"]].values.tolist()
+    [['B4', 5, 54.0, False], ['C8', 2, nan, True]]
+    """
+    if by not in ("group", "size"):
+        raise ValueError(f"by must be 'group' or 'size', not {by!r}.")
+    k = check_min_group_size(min_orgs)
+    scores = [c for c in table.columns if c not in ("organisation", "instrument", "group", "size")]
+    order = list(SKR_GROUPS) if by == "group" else [s for s, _ in SIZE_CLASSES]
+    rows = []
+    lab = table[by].astype(object).where(table[by].notna(), "(dolt)")
+    for (label, inst), sub in table.groupby([lab, table["instrument"]], sort=False):
+        for c in scores:
+            v = pd.to_numeric(sub[c], errors="coerce").dropna()
+            if v.empty:
+                continue
+            shown = len(v) >= k
+            rows.append({by: label, "instrument": inst, "id": c, "n_organisations": int(len(v)),
+                         "median": float(v.median()) if shown else np.nan,
+                         "p25": float(v.quantile(0.25)) if shown else np.nan,
+                         "p75": float(v.quantile(0.75)) if shown else np.nan,
+                         "mean": float(v.mean()) if shown else np.nan, "suppressed": not shown})
+    out = pd.DataFrame(rows)
+    if len(out):
+        rank = {x: i for i, x in enumerate(order)}
+        out = out.sort_values([by, "id"], key=lambda s: s.map(lambda x: rank.get(x, len(rank))) if s.name == by
+                              else s, kind="stable").reset_index(drop=True)
+    return out
+
+
+# -- CLI --------------------------------------------------------------------------------------
+
+def _cmd(args: argparse.Namespace) -> int:
+    res = build_benchmark(args.dir, min_group_size=args.min_group_size, seed=args.seed, progress=not args.quiet)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    res.table.to_csv(out, index=False)
+    print(f"Benchmark of {len(res.table)} organisations written to {out} ({res.seconds:.1f} s).")
+    if args.key:
+        res.key.to_csv(args.key, index=False)
+        print(f"Key (code → folder; keep it with the coordinator, never share it): {args.key}")
+    if args.summary:
+        summ = pd.concat([benchmark_summary(res.table, by="group").assign(by="group"),
+                          benchmark_summary(res.table, by="size").assign(by="size")], ignore_index=True)
+        summ.to_csv(args.summary, index=False)
+        print(f"Summary per municipality group and size class: {args.summary}")
+    hidden_g = int(res.table["group"].isna().sum())
+    hidden_s = int(res.table["size"].isna().sum())
+    if hidden_g or hidden_s:
+        print(f"Suppressed for privacy (fewer than {MIN_ORGANISATIONS} organisations per group/size): group label of "
+              f"{hidden_g}, size label of {hidden_s} organisations.")
+    if len(res.excluded):
+        print(f"\n{len(res.excluded)} folder(s) left out:", file=sys.stderr)
+        for r in res.excluded.itertuples():
+            print(f"  {r.folder}: {r.reason}", file=sys.stderr)
+    return 0
+
+
+def add_cli(subparsers) -> None:
+    """Add ``dmkit benchmark DIR -o FILE``."""
+    s = subparsers.add_parser("benchmark", help="build the anonymised benchmark file from a batch folder")
+    s.add_argument("dir", help="folder with one sub-folder per organisation (each with params.yaml)")
+    s.add_argument("--output", "-o", required=True, help="benchmark CSV to write")
+    s.add_argument("--key", help="also write the code → folder key (for the coordinator only)")
+    s.add_argument("--summary", help="also write medians and quartiles per municipality group and size class")
+    s.add_argument("--min-group-size", type=int, default=None,
+                   help="fewest respondents for an organisation to count (default: each folder's params.yaml)")
+    s.add_argument("--seed", type=int, default=None, help="seed for the random organisation codes")
+    s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    s.set_defaults(func=_cmd)
