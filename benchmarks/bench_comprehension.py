@@ -9,6 +9,10 @@ only -- text signals would flag the same items every seed whatever was
 planted -- and an item counts as detected when its flag is "review" or
 "revise".
 
+The same rounds are also judged by two classic single-signal rules (peers):
+corrected item-total r < 0.30 alone, and a don't-know rate above 10 % and
+twice the median alone.
+
 Recall = detected planted items / planted items and precision = detected
 planted items / all detected items, pooled over seeds (micro-averaged), with
 Wilson 95 % intervals; the per-seed means are printed too.  Target: both
@@ -40,6 +44,9 @@ def run(seeds: int = 50, n: int = 300, n_hard: int = 3, instrument: str = "dual_
         **sim_kwargs):
     inst = load_instrument(instrument)
     tp = fp = fn = 0
+    # peers, judged on the same rounds: the classic single-signal rules
+    peers = {"r_drop < 0.30 only (classic item analysis)": [0, 0, 0],
+             "don't know > 10 % and > 2x median only": [0, 0, 0]}
     per_seed_recall, per_seed_precision = [], []
     fp_reasons: collections.Counter = collections.Counter()
     fn_items = []
@@ -62,6 +69,15 @@ def run(seeds: int = 50, n: int = 300, n_hard: int = 3, instrument: str = "dual_
             for reason in r["reasons"].split("; "):
                 fp_reasons[reason.split("(")[0].split(":")[0].strip()[:60]] += 1
         fn_items.extend(sorted(truth - flagged))
+        peer_flags = {
+            "r_drop < 0.30 only (classic item analysis)": set(rep.loc[rep["r_drop"] < 0.30, "item"]),
+            "don't know > 10 % and > 2x median only": set(rep.loc[
+                (rep["dk_rate"] > 0.10) & (rep["dk_rate"] > 2 * rep["dk_rate_others"]), "item"]),
+        }
+        for name, fl in peer_flags.items():
+            peers[name][0] += len(fl & truth)
+            peers[name][1] += len(fl - truth)
+            peers[name][2] += len(truth - fl)
         levels.update(rep.loc[rep["item"].isin(truth), "flag"])
     elapsed = time.perf_counter() - t0
     recall = tp / (tp + fn)
@@ -80,7 +96,13 @@ def run(seeds: int = 50, n: int = 300, n_hard: int = 3, instrument: str = "dual_
         print(f"false-alarm reasons: {dict(fp_reasons.most_common(8))}")
         print(f"missed planted items: {fn_items}")
         print(f"time: {elapsed:.1f} s ({elapsed / seeds:.2f} s per round)")
-    return {"recall": recall, "precision": precision, "tp": tp, "fp": fp, "fn": fn,
+        print("peers on the same rounds (recall, precision):")
+        for name, (ptp, pfp, pfn) in peers.items():
+            prec = ptp / (ptp + pfp) if ptp + pfp else float("nan")
+            print(f"  {name:45s} {ptp / (ptp + pfn):.3f}  {prec:.3f}")
+    peer_rp = {name: (ptp / (ptp + pfn), ptp / (ptp + pfp) if ptp + pfp else float("nan"))
+               for name, (ptp, pfp, pfn) in peers.items()}
+    return {"recall": recall, "precision": precision, "tp": tp, "fp": fp, "fn": fn, "peers": peer_rp,
             "per_seed_recall": float(np.mean(per_seed_recall)),
             "per_seed_precision": float(np.mean(per_seed_precision))}
 
@@ -104,9 +126,6 @@ def main(argv=None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
 
 GRID = [
     # (label, simulate_round keyword arguments)
@@ -125,9 +144,15 @@ GRID = [
 def grid(seeds: int = 20, n: int = 300) -> None:
     """Sensitivity: recall/precision as the planted effect weakens (not a target)."""
     print(f"\nsensitivity grid (n={n}, {seeds} seeds each)")
-    print(f"{'plant':55s} {'recall':>7s} {'precision':>9s}")
+    print(f"{'plant':55s} {'recall':>7s} {'precision':>9s}   peers (recall/precision): "
+          "r_drop<0.30 | dk>10%&2x")
     for label, kw in GRID:
         kw = dict(kw)
         strength = kw.pop("hard_strength", 1.0)
         res = run(seeds=seeds, n=n, hard_strength=strength, verbose=False, **kw)
-        print(f"{label:55s} {res['recall']:7.3f} {res['precision']:9.3f}")
+        peers = "  |  ".join(f"{r:.3f}/{p:.3f}" for r, p in res["peers"].values())
+        print(f"{label:55s} {res['recall']:7.3f} {res['precision']:9.3f}   {peers}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -128,6 +128,9 @@ def test_vague_glossary_and_jargon():
     assert s.jargon_terms == ()  # explained in the glossary
     s2 = text_signals("Vi följer upp nyttorealiseringen via ett API.")
     assert set(s2.jargon_terms) == {"nyttorealisering", "api"}
+    # a glossary term merely containing the letters does not explain jargon
+    s3 = text_signals("Vi använder AI i detaljplaneringen.", glossary=["Detaljplan"])
+    assert s3.jargon_terms == ("ai",) and s3.glossary_terms == ("Detaljplan",)
     # exact word forms for vague words: "liten" is not "lite"
     assert text_signals("Vi testar i liten skala.").vague_quantifiers == ()
     with pytest.raises(ValueError, match="language"):

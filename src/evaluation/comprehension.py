@@ -645,10 +645,11 @@ def text_signals(text: str, *, language: str = "sv", glossary: Iterable[str] = (
     lower = text.lower()
     gloss = [g for g in glossary if isinstance(g, str) and g.strip()]
     glossary_found = _find_terms(lower, gloss)
-    gloss_lower = " | ".join(g.lower() for g in gloss)
+    # A jargon word is explained when a glossary term contains it as a word
+    # ("API" in "öppna gränssnitt (API)") or it contains a glossary term.
     jargon = [
         t for t in _find_terms(lower, JARGON[language])
-        if t not in gloss_lower and not any(t in g.lower() or g.lower() in t for g in glossary_found)
+        if not any(_find_terms(g.lower(), [t]) or _find_terms(t, [g.lower()]) for g in gloss)
     ]
     # Negations, per sentence, for double negation.
     negs: list[str] = []
