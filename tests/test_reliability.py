@@ -229,6 +229,41 @@ def test_vectorised_bootstrap_equals_resample_loop(name):
     assert res.ci_low == pytest.approx(lo, abs=1e-10) and res.ci_high == pytest.approx(hi, abs=1e-10)
 
 
+@pytest.mark.parametrize("name", ["likert", "complete"])
+def test_jackknife_and_bca_limits_equal_direct_computation(name):
+    x = pd.read_csv(REF / f"reliability_{name}.csv").to_numpy(float)
+    n = x.shape[0]
+    jack = rel._jackknife(lambda w: rel._boot_alpha(x, w), n, chunk=97)
+    loo = _loop_alpha(x, [np.delete(np.arange(n), i) for i in range(n)])
+    np.testing.assert_allclose(jack, loo, atol=1e-10)
+    res = cronbach_alpha(pd.DataFrame(x), ci_method="bca", n_boot=300, seed=2)
+    boots = _loop_alpha(x, rel._boot_indices(np.random.default_rng(2), n, 300))
+    est = cronbach_alpha(pd.DataFrame(x)).estimate
+    # Efron (1987): z0 from the share below the estimate, acceleration from the jackknife.
+    from scipy.stats import norm
+    z0 = norm.ppf(np.mean(boots < est))
+    d = loo.mean() - loo
+    a = (d**3).sum() / (6 * (d**2).sum() ** 1.5)
+    z = norm.ppf([0.025, 0.975])
+    want = np.quantile(boots, norm.cdf(z0 + (z0 + z) / (1 - a * (z0 + z))))
+    assert res.ci_low == pytest.approx(want[0], abs=1e-10)
+    assert res.ci_high == pytest.approx(want[1], abs=1e-10)
+    assert "BCa" in res.method
+
+
+def test_omega_bca_interval_and_ordinal_restriction():
+    data = pd.read_csv(REF / "reliability_complete.csv")
+    o = mcdonald_omega(data, ci_method="bca", n_boot=200, seed=4)
+    p = mcdonald_omega(data, ci_method="bootstrap", n_boot=200, seed=4)
+    assert o.estimate == p.estimate
+    assert o.ci_low < o.estimate < o.ci_high
+    assert abs(o.ci_low - p.ci_low) < 0.02 and abs(o.ci_high - p.ci_high) < 0.02
+    with pytest.raises(ValueError, match="ordinal"):
+        cronbach_alpha(data, ordinal=True, ci_method="bca")
+    with pytest.raises(ValueError, match="ordinal"):
+        mcdonald_omega(data, ordinal=True, ci_method="bca")
+
+
 def test_batched_omega_fits_equal_one_by_one_fits():
     x = pd.read_csv(REF / "reliability_complete.csv").to_numpy(float)
     n = x.shape[0]
