@@ -29,7 +29,9 @@ Sweeney 2002, "k-anonymity: a model for protecting privacy"). First a group
 or size class with fewer than 5 organisations is suppressed together with the
 next smallest ones until the suppressed pool holds at least 5 (the kit's
 complementary suppression, :func:`evaluation.privacy.suppressed_groups`); then
-remaining small combinations lose their size label, then their group label.
+a remaining small combination loses its size label; a small (group, no size)
+pool takes in the group's next smallest size class, and only when none is
+left loses its group label too.
 
 Speed
 -----
@@ -128,7 +130,12 @@ def k_anonymise(groups: pd.Series, sizes: pd.Series, *, min_orgs: int = MIN_ORGA
         if s0 != NONE:
             s[rows] = NONE
         elif g0 != NONE:
-            g[rows] = NONE
+            same = counts[[c[0] == g0 and c[1] != NONE for c in counts.index]]
+            if len(same):  # keep the group label: pool the group's smallest size class into (g0, blank)
+                s1 = min(same.index, key=lambda c: (same[c], c))[1]
+                s[(g == g0) & (s == s1)] = NONE
+            else:
+                g[rows] = NONE
         else:
             others = counts.drop((NONE, NONE))
             if others.empty:
