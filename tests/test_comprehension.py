@@ -179,6 +179,25 @@ def test_breakoff_by_hand():
     # last response: r2 at q1, r3 at q0, r4 at q1 (don't know counts as a response)
     np.testing.assert_allclose(sig["breakoff_after"], [1 / 5, 2 / 5, 0, 0], atol=1e-12)
     np.testing.assert_allclose(sig["breakoff_at"], [0, 1 / 5, 2 / 5, 0], atol=1e-12)
+    # blanks after the last response are break-off, not skips
+    assert list(sig["n_reached"]) == [5, 4, 2, 2]
+    np.testing.assert_allclose(sig["skip_rate"], 0, atol=0)
+    np.testing.assert_allclose(sig["blank_rate"], [0, 1 / 5, 3 / 5, 3 / 5], atol=1e-12)
+    df2 = df.copy()
+    df2.loc[0, "q1"] = np.nan  # respondent 1 skips q1 but answers later: a real skip
+    sk2 = df2.isna() & ~dk
+    sig2 = item_signals(df2, dont_know=dk, skipped=sk2)
+    assert sig2.loc["q1", "skip_rate"] == pytest.approx(1 / 4, abs=1e-12)
+
+
+def test_gradient_leaves_out_respondents_who_had_broken_off():
+    d = pd.read_csv(REF / "comprehension_data.csv")
+    items = [f"q{i}" for i in range(5)]
+    g = comprehension_gradient(d[items])
+    # q4 is the last item: a blank there is trailing, so those respondents are out
+    assert g.loc["q4", "n"] == 240 - d["q4"].isna().sum() and g.loc["q4", "events"] == 0
+    # q0 blanks followed by answers are kept as events
+    assert g.loc["q0", "n"] == 240 and g.loc["q0", "events"] == d["q0"].isna().sum()
 
 
 def test_r_drop_by_hand_and_reversed_item():
@@ -244,7 +263,8 @@ def test_gradient_matches_r_glm():
     ref = json.loads((REF / "comprehension_reference.json").read_text())
     d = pd.read_csv(REF / "comprehension_data.csv")
     items = [f"q{i}" for i in range(5)]
-    g = comprehension_gradient(d[items])
+    # R fits every respondent; break-off exclusion is tested separately below
+    g = comprehension_gradient(d[items], exclude_breakoff=False)
     for it in items:
         r = ref[it]
         assert g.loc[it, "n"] == r["n"] and g.loc[it, "events"] == r["events"]

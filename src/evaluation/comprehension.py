@@ -853,6 +853,15 @@ def _rest_means(scored: pd.DataFrame, columns: Sequence[str] | None = None) -> p
 # --------------------------------------------------------------------------
 # Empirical signals
 # --------------------------------------------------------------------------
+def _trailing_blanks(answered: pd.DataFrame, dk: pd.DataFrame) -> pd.DataFrame:
+    """True where the cell comes after the respondent's last response (answer or don't know)."""
+    responded = (answered | dk).to_numpy()
+    n_items = responded.shape[1]
+    last = np.where(responded.any(axis=1), n_items - 1 - responded[:, ::-1].argmax(axis=1), -1)
+    mask = np.arange(n_items)[None, :] > last[:, None]
+    return pd.DataFrame(mask, index=answered.index, columns=answered.columns)
+
+
 def _breakoff(answered: pd.DataFrame, dk: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Break-off: last item with any response (answer or don't know), all blank after."""
     responded = (answered | dk).to_numpy()
@@ -881,7 +890,13 @@ def item_signals(responses, instrument=None, *, dont_know=None, skipped=None,
     * ``n`` respondents; ``n_answered`` scale answers;
     * ``dk_rate`` = don't know / n with Wilson CI ``dk_ci_low``/``dk_ci_high``,
       and ``dk_rate_others`` = median don't-know rate of the other items;
-    * ``skip_rate`` = blank / n with Wilson CI, ``skip_rate_others``;
+    * ``skip_rate`` = skipped / ``n_reached`` with Wilson CI and
+      ``skip_rate_others``, where a skip is a blank *before* the
+      respondent's last response and ``n_reached`` counts respondents who had
+      not yet abandoned the questionnaire at this item; blanks after the last
+      response are break-off, counted by ``breakoff_*`` (otherwise late items
+      would look skipped because of break-off earlier); ``blank_rate`` =
+      all blanks / n;
     * ``breakoff_after`` = share of respondents whose last response (answer or
       don't know) is this item with everything after blank; ``breakoff_at`` =
       share who abandoned *at* this item (their last response was the
@@ -944,15 +959,21 @@ def item_signals(responses, instrument=None, *, dont_know=None, skipped=None,
     out["category"] = [data.category_of[c] for c in items]
     out["n"] = n
     out["n_answered"] = answered.sum().astype(int)
-    for key, mask in (("dk", dk), ("skip", sk)):
+    trailing = _trailing_blanks(answered, dk)
+    reached = (~trailing).sum().to_numpy(dtype=float)
+    out["n_reached"] = reached.astype(int)
+    out["blank_rate"] = sk.sum().to_numpy(dtype=float) / n
+    for key, mask in (("dk", dk), ("skip", sk & ~trailing)):
         k = mask.sum().to_numpy(dtype=float)
-        rate = k / n
-        low, high = wilson_ci(k, np.full_like(k, n), confidence=confidence)
+        denom = np.full_like(k, n) if key == "dk" else reached
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(denom > 0, k / np.maximum(denom, 1), np.nan)
+        low, high = wilson_ci(k, denom, confidence=confidence)
         name = "dk_rate" if key == "dk" else "skip_rate"
         out[name] = rate
         out[f"{key}_ci_low"] = low
         out[f"{key}_ci_high"] = high
-        others = [float(np.median(np.delete(rate, i))) for i in range(len(items))]
+        others = [float(np.nanmedian(np.delete(rate, i))) for i in range(len(items))]
         out[f"{name}_others"] = others
     after, at = _breakoff(answered, dk)
     out["breakoff_after"] = after
@@ -1059,7 +1080,8 @@ def _logit_fit(sm, y, X) -> dict:
 def comprehension_gradient(responses, instrument=None, *, dont_know=None, skipped=None,
                            outcome: str = "dk_or_skip", adjust_for=None,
                            method: str = "holm", confidence: float = 0.95,
-                           min_events: int = 5, min_group_n: int = 20) -> pd.DataFrame:
+                           min_events: int = 5, min_group_n: int = 20,
+                           exclude_breakoff: bool = True) -> pd.DataFrame:
     """Do lower-maturity respondents answer "don't know" or skip an item more?
 
     For each item a logistic regression (statsmodels ``Logit``)
@@ -1104,6 +1126,11 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
         Coverage of the Wald interval of the odds ratio.
     min_events : int
         Fewest events (and non-events) needed to fit.
+    exclude_breakoff : bool
+        Leave out, for each item, respondents who had already abandoned the
+        questionnaire (the item and everything after it blank): they never
+        decided about this item, and counting their blanks as skips dilutes
+        the gradient with break-off, which has its own signal.
 
     Returns
     -------
@@ -1147,6 +1174,9 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
     else:
         event = data.dont_know | data.skipped
     rest = _rest_means(scored)
+    # Blanks after a respondent's last response are break-off, not a decision
+    # about this item: those respondents are left out of the item's model.
+    trailing = _trailing_blanks(scored.notna(), data.dont_know) if exclude_breakoff else None
     groups = _group_series(data, adjust_for)
     zcrit = stats.norm.ppf(0.5 + confidence / 2)
     rows = []
@@ -1155,6 +1185,8 @@ def comprehension_gradient(responses, instrument=None, *, dont_know=None, skippe
                "ci_high": np.nan, "p": np.nan, "note": ""}
         r = rest[c]
         ok = r.notna()
+        if trailing is not None:
+            ok &= ~trailing[c]
         if groups is not None:
             ok &= groups.notna()
             sizes = groups[ok].astype(str).value_counts()
