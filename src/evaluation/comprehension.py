@@ -107,36 +107,41 @@ class Thresholds:
     Parameters
     ----------
     dk_rate_min : float, default 0.10
-        Don't-know rate above which an item is noticeable at all.  Survey
-        methodology treats item non-response above about 10 % as a sign of a
-        question problem (e.g. Willis & Lessler 1999, QAS-99 "respondent
-        cannot answer"; de Leeuw, Hox & Huisman 2003).
+        Don't-know rate above which an item is noticeable at all.  A rule of
+        thumb chosen for this kit, not a published cut-off: one respondent in
+        ten unable to answer is a practical problem for a category score.
+        QAS-99 codes the question problems that produce such non-response
+        (Willis & Lessler 1999; on item non-response see de Leeuw, Hox &
+        Huisman 2003).
     dk_rate_ratio : float, default 2.0
         ...and it must exceed this multiple of the median rate of the *other*
         items, and the Wilson lower bound must exceed that median: the item
         stands out from the instrument, not just from a lenient population.
     skip_rate_min, skip_rate_ratio : float, default 0.05, 2.0
-        The same rule for blank answers; skipping is rarer than don't know in
-        closed questionnaires, so the floor is lower.
+        The same rule for skips (blanks before the respondent's last
+        response, among respondents who reached the item; break-off has its
+        own rule); skipping is rarer than don't know in closed
+        questionnaires, so the floor is lower.
     gradient_alpha : float, default 0.05
         Family-wise (Holm) or false-discovery (BH) level for the
         comprehension-gradient test over items.
     gradient_or_min : float, default 1.5
-        Smallest odds ratio per SD lower maturity worth reporting; 1.5 is a
-        small-to-medium association (Chen, Cohen & Chen 2010 put OR 1.68 at
-        Cohen's d = 0.2).
+        Smallest odds ratio per SD lower maturity worth reporting; 1.5 is just
+        below what Chen, Cohen & Chen (2010) equate with a small effect
+        (OR 1.68 ≈ Cohen's d = 0.2).
     r_drop_review, r_drop_revise : float, default 0.30, 0.10
         Corrected item-total correlation below 0.30 means the item measures
-        the construct weakly (Nunnally & Bernstein 1994; Streiner, Norman &
-        Cairney 2015 recommend 0.30 as the lower bound); below 0.10 or
-        negative it essentially measures something else -- often because it
-        is misread (e.g. a missed negation) -- so revise.
+        the construct weakly; 0.30 is the usual lower bound (Nunnally &
+        Bernstein 1994; Streiner, Norman & Cairney 2015 discuss cut-offs of
+        0.20-0.30).  Below 0.10, or negative, the item essentially measures
+        something else -- often because it is misread (e.g. a missed
+        negation) -- so revise.
     breakoff_min : float, default 0.05
         Share of respondents who abandon the questionnaire *at* this item
-        (their last answer was the previous item and everything after is
-        blank).  A single item causing 5 % of respondents to quit is a strong
-        burden signal (Peytchev 2009 reports break-off concentrated at
-        difficult questions).
+        (their last response was the previous item and everything after is
+        blank).  A rule of thumb: in a round with a few per cent break-off
+        overall, one item that loses 5 % of respondents stands out; Peytchev
+        (2009) relates break-off to burdensome question features.
     floor_ceiling_max : float, default 0.50
         Share at the lowest or highest scale point above which the item can
         hardly discriminate.  Terwee et al. (2007) use 15 % for *scale*
