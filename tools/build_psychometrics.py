@@ -1,0 +1,58 @@
+"""Generates notebooks/psychometrics.ipynb (run: python tools/build_psychometrics.py)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from nbbuild import build  # noqa: E402
+
+P = {"tags": ["parameters"], "step": "Parametrar"}
+cells = [
+    ("code", '''responses: str = "data_samples/solvik_2025.csv"  # survey export (CSV/XLSX/SAV)
+instrument: str = "dual_maturity"  # instrument id or path to its YAML
+group_column: str = ""  # optional: metadata column for measurement invariance, e.g. "role" or "unit"
+language: str = "sv"  # report language: "sv" or "en"
+min_group_size: int = 5  # smallest group included in the invariance analysis (privacy)
+n_boot: int = 1000  # bootstrap resamples for the omega intervals
+output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook''', P),
+    ("code", '''from evaluation.psychometrics import validate_psychometrics_parameters
+params = validate_psychometrics_parameters(
+    responses=responses, instrument=instrument, group_column=group_column, language=language,
+    output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot)''',
+     {"step": "Kontroll av parametrar", "tags": ["remove"]}),
+    ("code", '''import warnings
+warnings.filterwarnings("ignore")
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+from evaluation import psychometrics as ps
+from evaluation.report import write_results
+from evaluation.responses import read_responses
+rs = read_responses(params.responses, params.instrument)
+rev = ps.review_instrument(rs, group=params.group_column, language=params.language,
+                           min_group_size=params.min_group_size, n_boot=params.n_boot)
+H = ps.headings(params.language)''', {"step": "Inläsning och analys", "tags": ["remove"]}),
+    ("code", '''display(Markdown(f"# {H['title'].format(inst=rev.results['instrument']['title'])}"))
+display(Markdown(f"## {H['summary']}\\n\\n" + ps.summary_markdown(rev)))''', {"step": "Sammanfattning"}),
+    ("code", '''display(Markdown(f"## {H['reliability']}\\n\\n" + ps.reliability_markdown(rev)))
+fig = ps.reliability_plot(rev.reliability, language=params.language)
+plt.show()
+display(ps.reliability_display(rev))''', {"step": "Reliabilitet"}),
+    ("code", '''display(Markdown(f"## {H['items']}\\n\\n" + ps.items_markdown(rev)))
+display(ps.item_display(rev))''', {"step": "Frågetabell"}),
+    ("code", '''display(Markdown(f"## {H['parallel']}\\n\\n" + ps.parallel_markdown(rev)))
+fig = ps.scree_plot(rev.parallel, rev.parallel_fa, language=params.language)
+plt.show()''', {"step": "Parallellanalys"}),
+    ("code", '''display(Markdown(f"## {H['cfa']}\\n\\n" + ps.cfa_markdown(rev)))
+display(ps.fit_display(rev))
+display(Markdown(f"### {H['loadings']}"))
+display(ps.loadings_display(rev, "category" if "category" in rev.cfa else "dimension"))''',
+     {"step": "Konfirmatorisk faktoranalys"}),
+    ("code", '''display(Markdown(f"## {H['invariance']}\\n\\n" + ps.invariance_markdown(rev)))
+if rev.invariance:
+    display(ps.invariance_display(rev))''', {"step": "Mätinvarians"}),
+    ("code", '''display(Markdown(f"## {H['comprehension']}\\n\\n" + ps.comprehension_markdown(rev)))
+flagged = ps.flagged_display(rev)
+if len(flagged):
+    display(flagged)''', {"step": "Förståelse"}),
+    ("code", '''path = write_results(rev.results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
+]
+build(str(Path(__file__).resolve().parents[1] / "notebooks" / "psychometrics.ipynb"), cells)
