@@ -7,16 +7,22 @@ Respondent *i* in unit *u* with role *r* has a latent maturity per dimension
 .. math:: \\theta_{id} = \\text{level} + \\text{unit\\_effect}_{u} + \\text{role\\_effect}_{r} + \\eta_{id},
 
 with :math:`\\eta_i \\sim N(0, \\Sigma)`, unit variance and correlation
-``dim_corr`` between dimensions. Item *j* (in dimension *d*) has loading
+``dim_corr`` between dimensions. Each category *c* of dimension *d* has its
+own latent score
+
+.. math:: \\theta_{ic} = \\theta_{id} - \\eta_{id} + \\sqrt{\\rho}\\,\\eta_{id} + \\sqrt{1-\\rho}\\,z_{ic},
+
+with :math:`\\rho` = ``category_corr``, so categories of one dimension
+correlate :math:`\\rho`. Item *j* of category *c* has loading
 :math:`\\lambda_j` and difficulty :math:`b_j`; the continuous response
-:math:`y^*_{ij} = \\lambda_j\\theta_{id} + \\sqrt{1-\\lambda_j^2}\\,\\varepsilon_{ij} - b_j`
+:math:`y^*_{ij} = \\lambda_j\\theta_{ic} + \\sqrt{1-\\lambda_j^2}\\,\\varepsilon_{ij} - b_j`
 is cut at equally spaced thresholds into the scale's categories (a graded
 response model with a probit link). Reverse-keyed items are flipped.
 
 Don't know: each cell is "don't know" with probability
 :math:`\\operatorname{logit}^{-1}(\\operatorname{logit}(p_{dk}))`; for a planted
 hard-to-understand item the probability rises as maturity falls,
-:math:`\\operatorname{logit}^{-1}(\\operatorname{logit}(p_{hard}) - s\\,\\theta_{id})`,
+:math:`\\operatorname{logit}^{-1}(\\operatorname{logit}(p_{hard}) - s\\,\\theta_{ic})`,
 its loading shrinks by ``hard_loading_factor`` (lower discrimination), and
 it is skipped twice as often. Skips are random cells plus break-off (a share
 of respondents stop at a random item and leave the rest blank).
@@ -84,6 +90,7 @@ def simulate_round(
     unit_sizes: Mapping[str, int] | None = None,
     roles: Mapping[str, tuple[float, float]] | None = None,
     dim_corr: float = 0.6,
+    category_corr: float = 0.8,
     loadings: tuple[float, float] = (0.55, 0.85),
     dont_know_rate: float = 0.03,
     skip_rate: float = 0.01,
@@ -116,6 +123,10 @@ def simulate_round(
     roles : {role: (share, effect)}, optional
     dim_corr : float
         Correlation between the dimensions' latent scores.
+    category_corr : float
+        Correlation between the latent scores of two categories of the same
+        dimension (each category has its own factor; 1.0 gives one factor
+        per dimension).
     loadings : (low, high)
         Item loadings are drawn uniformly in this range.
     dont_know_rate, skip_rate, breakoff_rate : float
@@ -179,14 +190,23 @@ def simulate_round(
     re_ = np.array([roles[r][1] for r in role_col])
     theta = eta + lvl[None, :] + (ue + re_)[:, None]
 
+    # one latent per category: the dimension's score plus a category-specific part, so categories
+    # within a dimension correlate `category_corr` (1.0 = a single factor per dimension)
+    cats = list(inst.category_items())
+    cat_dim = inst.category_dimension()
+    cdi = np.array([dims.index(cat_dim[c]) for c in cats])
+    z = rng.standard_normal((n, len(cats)))
+    shift = (theta - eta)[:, cdi]
+    cat_theta = shift + np.sqrt(category_corr) * eta[:, cdi] + np.sqrt(1 - category_corr) * z
+
     items = inst.items
     k = len(items)
     lam = prng.uniform(*loadings, size=k)
     b = prng.normal(0.0, 0.3, size=k)
     hard_mask = np.array([it.id in hard for it in items])
     lam = np.where(hard_mask, lam * hard_loading_factor, lam)
-    dim_idx = np.array([dims.index(it.dimension) for it in items])
-    th = theta[:, dim_idx]
+    cat_idx = np.array([cats.index(it.category) for it in items])
+    th = cat_theta[:, cat_idx]
     ystar = lam[None, :] * th + np.sqrt(1 - lam[None, :] ** 2) * rng.standard_normal((n, k)) - b[None, :]
     K = inst.scale.max - inst.scale.min + 1
     cuts = np.linspace(-1.6, 1.6, K - 1)
@@ -232,6 +252,7 @@ def simulate_round(
         data = pd.concat([data, tf], axis=1)
     truth = {
         "theta": pd.DataFrame(theta, columns=dims),
+        "theta_category": pd.DataFrame(cat_theta, columns=cats),
         "loadings": pd.Series(lam, index=[it.id for it in items]),
         "difficulties": pd.Series(b, index=[it.id for it in items]),
         "thresholds": cuts,
