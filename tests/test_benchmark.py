@@ -57,6 +57,13 @@ def test_scores_equal_each_organisations_own(national_dir, built):
                 assert table.loc[code, sid] == pytest.approx(org.loc[sid, "mean"], abs=1e-9)
 
 
+def test_parallel_read_gives_the_same_table(national_dir, built):
+    d, _, _ = national_dir
+    par = build_benchmark(d, seed=3, workers=2)
+    pd.testing.assert_frame_equal(par.table, built.table)
+    pd.testing.assert_frame_equal(par.excluded, built.excluded)
+
+
 def test_exclusions_have_reasons(national_dir, built):
     _, _, folders = national_dir
     ex = built.excluded.set_index("folder")

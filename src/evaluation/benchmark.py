@@ -273,7 +273,32 @@ def _answers_for(path: str, inst: Instrument) -> pd.DataFrame:
     return read_responses(path, inst).answers
 
 
-def organisation_table(directory: str | Path, *, min_group_size: int | None = None,
+def _read_folder(folder: Path, k_override: int | None) -> dict:
+    """Read one organisation folder: its descriptors and accepted answers, or why it is left out."""
+    f = Path(folder)
+    try:
+        mf = load_folder(f)
+        inst = load_instrument(mf.params["instrument"])
+        k = k_override or check_min_group_size(mf.params.get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
+        resp = mf.params.get("responses")
+        if not resp or not Path(str(resp)).is_file():
+            raise ValueError(f"{f / 'params.yaml'}: responses file {resp!r} does not exist.")
+        ans = _answers_for(str(resp), inst)
+    except ValueError as exc:
+        return {"folder": f.name, "reason": str(exc)}
+    if len(ans) < k:
+        return {"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than min_group_size = {k}"}
+    return {"folder": f.name, "municipality": mf.name, "instrument": inst.id,
+            "municipality_group": mf.municipality_group, "size": mf.size, "n": len(ans), "k": k,
+            "answers": ans.to_numpy(dtype=float), "items": list(ans.columns)}
+
+
+def _read_chunk(args: tuple[list[str], int | None]) -> list[dict]:
+    folders, k = args
+    return [_read_folder(Path(f), k) for f in folders]
+
+
+def organisation_table(directory: str | Path, *, min_group_size: int | None = None, workers: int | None = None,
                        progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Organisation-level scores of every folder in ``directory`` (not anonymised).
 
@@ -283,6 +308,8 @@ def organisation_table(directory: str | Path, *, min_group_size: int | None = No
     ``overall`` (means; NaN where fewer than ``min_group_size`` respondents have
     the score); ``excluded`` lists folders left out with a plain ``reason``.
     ``min_group_size`` overrides each folder's own value when given.
+    ``workers`` processes read the folders in parallel (default: one per core
+    for 200 folders or more, else 1); scoring then runs once over all of them.
     """
     from .scoring import respondent_scores
 
@@ -291,53 +318,65 @@ def organisation_table(directory: str | Path, *, min_group_size: int | None = No
         raise ValueError(f"{directory}: no organisation folders found (one sub-folder per organisation, "
                          "each with params.yaml).")
     k_override = None if min_group_size is None else check_min_group_size(min_group_size)
-    meta_rows, excluded = [], []
-    by_inst: dict[str, list[tuple[int, pd.DataFrame]]] = {}
-    it: Sequence[Path] = folders
+    if workers is None:
+        from .batch import _default_workers
+
+        workers = _default_workers() if len(folders) >= 200 else 1
+    if int(workers) < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}.")
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        it = tqdm(folders, desc="dmkit benchmark", unit="org")
-    for f in it:
-        try:
-            mf = load_folder(f)
-            inst = load_instrument(mf.params["instrument"])
-            k = k_override or check_min_group_size(mf.params.get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
-            resp = mf.params.get("responses")
-            if not resp or not Path(str(resp)).is_file():
-                raise ValueError(f"{f / 'params.yaml'}: responses file {resp!r} does not exist.")
-            ans = _answers_for(str(resp), inst)
-        except ValueError as exc:
-            excluded.append({"folder": f.name, "reason": str(exc)})
-            continue
-        if len(ans) < k:
-            excluded.append({"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than "
-                                                          f"min_group_size = {k}"})
-            continue
-        i = len(meta_rows)
-        meta_rows.append({"folder": f.name, "municipality": mf.name, "instrument": inst.id,
-                          "municipality_group": mf.municipality_group, "size": mf.size, "n": len(ans), "k": k})
-        by_inst.setdefault(inst.id, []).append((i, ans))
+        bar = tqdm(total=len(folders), desc="dmkit benchmark", unit="org")
+    read: list[dict] = []
+    if workers == 1:
+        for f in folders:
+            read.append(_read_folder(f, k_override))
+            if bar is not None:
+                bar.update(1)
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:  # load the instrument (and its schema validator) once before forking
+            load_instrument(load_folder(folders[0]).params["instrument"])
+        except ValueError:
+            pass
+        size = max(1, min(50, len(folders) // (4 * int(workers)) or 1))
+        chunks = [([str(f) for f in folders[i:i + size]], k_override) for i in range(0, len(folders), size)]
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx) as ex:
+            for part in ex.map(_read_chunk, chunks):
+                read.extend(part)
+                if bar is not None:
+                    bar.update(len(part))
+    if bar is not None:
+        bar.close()
+    excluded = [r for r in read if "answers" not in r]
+    ok = [r for r in read if "answers" in r]
+    meta_rows = [{k: v for k, v in r.items() if k not in ("answers", "items")} for r in ok]
     orgs = pd.DataFrame(meta_rows)
     frames = []
-    for inst_id, parts in by_inst.items():
+    by_inst: dict[str, list[int]] = {}
+    for i, r in enumerate(ok):
+        by_inst.setdefault(r["instrument"], []).append(i)
+    for inst_id, idx in by_inst.items():
         inst = load_instrument(inst_id)
-        big = pd.concat([a.reset_index(drop=True) for _, a in parts], ignore_index=True)
-        org_idx = np.repeat([i for i, _ in parts], [len(a) for _, a in parts])
+        big = pd.DataFrame(np.concatenate([ok[i]["answers"] for i in idx]), columns=ok[idx[0]]["items"])
         sc = respondent_scores(big, inst)
-        sc.index = org_idx
+        sc.index = np.repeat(idx, [len(ok[i]["answers"]) for i in idx])
         g = sc.groupby(level=0, sort=True)
         means, counts = g.mean(), g.count()
         ks = orgs.loc[means.index, "k"].to_numpy()[:, None]
         frames.append(means.where(counts.to_numpy() >= ks))
     if frames:
-        scores = pd.concat(frames)
-        orgs = orgs.join(scores)
+        orgs = orgs.join(pd.concat(frames))
     return orgs.drop(columns=["k"], errors="ignore"), pd.DataFrame(excluded, columns=["folder", "reason"])
 
 
 def build_benchmark(directory: str | Path, *, min_group_size: int | None = None,
-                    min_orgs: int = MIN_ORGANISATIONS, seed: int | None = None,
+                    min_orgs: int = MIN_ORGANISATIONS, seed: int | None = None, workers: int | None = None,
                     progress: bool = False) -> BenchmarkBuild:
     """Build the anonymised benchmark of every organisation in ``directory``.
 
@@ -351,13 +390,16 @@ def build_benchmark(directory: str | Path, *, min_group_size: int | None = None,
         *k* for the group/size labels (default 5).
     seed : int, optional
         Seed of the random organisation codes (default: unpredictable).
+    workers : int, optional
+        Processes reading the folders (see :func:`organisation_table`).
 
     Returns
     -------
     BenchmarkBuild
     """
     t0 = time.perf_counter()
-    orgs, excluded = organisation_table(directory, min_group_size=min_group_size, progress=progress)
+    orgs, excluded = organisation_table(directory, min_group_size=min_group_size, workers=workers,
+                                        progress=progress)
     rng = np.random.default_rng(seed)
     n = len(orgs)
     width = max(4, len(str(n)))
@@ -419,7 +461,8 @@ def benchmark_summary(table: pd.DataFrame, *, by: str = "group", min_orgs: int =
 # -- CLI --------------------------------------------------------------------------------------
 
 def _cmd(args: argparse.Namespace) -> int:
-    res = build_benchmark(args.dir, min_group_size=args.min_group_size, seed=args.seed, progress=not args.quiet)
+    res = build_benchmark(args.dir, min_group_size=args.min_group_size, seed=args.seed, workers=args.workers,
+                          progress=not args.quiet)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     res.table.to_csv(out, index=False)
@@ -454,5 +497,7 @@ def add_cli(subparsers) -> None:
     s.add_argument("--min-group-size", type=int, default=None,
                    help="fewest respondents for an organisation to count (default: each folder's params.yaml)")
     s.add_argument("--seed", type=int, default=None, help="seed for the random organisation codes")
+    s.add_argument("--workers", "-w", type=int, default=None,
+                   help="processes reading the folders (default: cores, for 200 folders or more)")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd)
