@@ -43,8 +43,11 @@ fig = ps.scree_plot(rev.parallel, rev.parallel_fa, language=params.language)
 plt.show()''', {"step": "Parallellanalys"}),
     ("code", '''display(Markdown(f"## {H['cfa']}\\n\\n" + ps.cfa_markdown(rev)))
 display(ps.fit_display(rev))
+level = "category" if "category" in rev.cfa else "dimension"
+display(Markdown(f"### {H['correlations']}"))
+display(ps.factor_correlation_display(rev, level))
 display(Markdown(f"### {H['loadings']}"))
-display(ps.loadings_display(rev, "category" if "category" in rev.cfa else "dimension"))''',
+display(ps.loadings_display(rev, level))''',
      {"step": "Konfirmatorisk faktoranalys"}),
     ("code", '''display(Markdown(f"## {H['invariance']}\\n\\n" + ps.invariance_markdown(rev)))
 if rev.invariance:

@@ -84,6 +84,8 @@ __all__ = [
     "item_display",
     "fit_display",
     "loadings_display",
+    "factor_correlations",
+    "factor_correlation_display",
     "invariance_display",
     "flagged_display",
     "reliability_plot",
@@ -531,6 +533,46 @@ def review_instrument(
     return InstrumentReview(**review, results=_results(review, n_boot=n_boot, seed=seed))
 
 
+#: Factor correlations at or above this suggest two factors are not distinct
+#: (discriminant validity; Brown 2015, Confirmatory Factor Analysis for Applied Research, 2nd ed., ch. 5).
+DISCRIMINANT_R = 0.85
+
+
+def factor_correlations(cfa_result: Any) -> pd.DataFrame:
+    r"""Correlations between the factors of a single-group CFA (lavaan's ``std.all`` of ``f1 ~~ f2``).
+
+    Returns
+    -------
+    DataFrame
+        Square, factors in model order, 1 on the diagonal.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from evaluation.structure import cfa
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.normal(size=(400, 2)) @ np.array([[1.0, 0.6], [0.0, 0.8]])
+    >>> x = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.normal(size=(400, 6)), columns=list("abcdef"))
+    >>> r = factor_correlations(cfa(x, "f1 =~ a + b + c\nf2 =~ d + e + f"))
+    >>> round(float(r.loc["f1", "f2"]), 2)
+    0.61
+    """
+    fac = list(dict.fromkeys(cfa_result.loadings["factor"]))
+    out = pd.DataFrame(np.eye(len(fac)), index=fac, columns=fac)
+    p = cfa_result.parameters
+    cov = p[(p["op"] == "~~") & p["lhs"].isin(fac) & p["rhs"].isin(fac) & (p["lhs"] != p["rhs"])]
+    for r in cov.itertuples():
+        out.loc[r.lhs, r.rhs] = out.loc[r.rhs, r.lhs] = r.std_all
+    return out
+
+
+def _high_pairs(cfa_result: Any) -> list[tuple[str, str, float]]:
+    r = factor_correlations(cfa_result)
+    f = list(r.index)
+    return [(f[i], f[j], float(r.iloc[i, j])) for i in range(len(f)) for j in range(i + 1, len(f))
+            if abs(r.iloc[i, j]) >= DISCRIMINANT_R]
+
+
 def _cfa_block(res: Any) -> dict:
     judged = judge_fit(res)
     out = {k: getattr(res, k) for k in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low",
@@ -540,7 +582,16 @@ def _cfa_block(res: Any) -> dict:
     out["problems"] = list(res.problems)
     out["model"] = res.model
     out["loadings"] = res.loadings[["factor", "item", "estimate", "std_all", "se"]].to_dict(orient="records")
+    out["factor_correlations"] = [{"factor_1": a, "factor_2": b, "r": r}
+                                  for a, b, r in _pairs_all(res)]
+    out["not_distinct"] = [{"factor_1": a, "factor_2": b, "r": r} for a, b, r in _high_pairs(res)]
     return out
+
+
+def _pairs_all(res: Any) -> list[tuple[str, str, float]]:
+    r = factor_correlations(res)
+    f = list(r.index)
+    return [(f[i], f[j], float(r.iloc[i, j])) for i in range(len(f)) for j in range(i + 1, len(f))]
 
 
 def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
@@ -599,13 +650,14 @@ _H = {
            "reliability": "Reliabilitet per dimension och kategori", "items": "Frågorna",
            "parallel": "Hur många faktorer stöder data? (parallellanalys)",
            "cfa": "Håller instrumentets struktur? (konfirmatorisk faktoranalys)", "loadings": "Standardiserade laddningar",
+           "correlations": "Korrelationer mellan faktorerna",
            "invariance": "Mäter instrumentet samma sak i alla grupper? (mätinvarians)",
            "comprehension": "Frågor som kan vara svåra att förstå"},
     "en": {"title": "Psychometric review – {inst}", "summary": "Summary",
            "reliability": "Reliability per dimension and category", "items": "The items",
            "parallel": "How many factors do the data support? (parallel analysis)",
            "cfa": "Does the instrument's structure hold? (confirmatory factor analysis)",
-           "loadings": "Standardised loadings",
+           "loadings": "Standardised loadings", "correlations": "Correlations between the factors",
            "invariance": "Does the instrument measure the same thing in every group? (measurement invariance)",
            "comprehension": "Items that may be hard to understand"},
 }
@@ -782,6 +834,28 @@ def parallel_markdown(rev: InstrumentReview) -> str:
     return s
 
 
+_PROBLEMS_SV = (
+    (r"^The model did not converge.*", "Modellen konvergerade inte; skattningar och anpassningsmått är osäkra."),
+    (r"^Negative residual variance for item\(s\) (.*?)( in group .*?)? \(a Heywood case\).*",
+     r"Negativ residualvarians för \1\2 (Heywood-fall): modellen passar inte dessa data; leta efter en "
+     r"överflödig eller felplacerad fråga."),
+    (r"^The factor covariance matrix( in group .*?)? is not positive definite.*",
+     r"Faktorernas kovariansmatris\1 är inte positivt definit: några faktorer går inte att skilja åt i dessa data "
+     r"(se korrelationerna nedan)."),
+    (r"^Standard errors are not available.*", "Standardfel saknas: modellen är kanske inte identifierad."),
+)
+
+
+def _problem_text(problem: str, L: str) -> str:
+    """A CFA problem sentence of :mod:`evaluation.structure` in ``L`` (unknown ones as they are)."""
+    if L != "sv":
+        return problem
+    for pat, repl in _PROBLEMS_SV:
+        if re.match(pat, problem):
+            return re.sub(pat, repl, problem).replace(" in group ", " i gruppen ")
+    return problem
+
+
 def cfa_markdown(rev: InstrumentReview) -> str:
     """The CFA fit in words: which cut-offs pass at each level, and any estimation problem."""
     L = rev.language
@@ -814,8 +888,16 @@ def cfa_markdown(rev: InstrumentReview) -> str:
                  f"(90 % CI {_num(c['rmsea_ci_low'], L, 3)}–{_num(c['rmsea_ci_high'], L, 3)}), SRMR {_num(c['srmr'], L, 3)}; "
                  f"n = {c['n']}. Meets the cut-off: {', '.join(ok) or 'no index'}"
                  + (f"; does not: {', '.join(bad)}." if bad else "."))
+        res = rev.cfa[level]
+        pairs = _high_pairs(res)
+        if pairs:
+            names = ", ".join(f"{rev.instrument.name_of(a, L)} – {rev.instrument.name_of(b, L)} "
+                              f"({_num(r, L)})" for a, b, r in pairs)
+            s += ((f"\n  - Faktorer som korrelerar ≥ {_num(DISCRIMINANT_R, L)} och därför knappt går att skilja åt "
+                   f"(Brown 2015): {names}.") if L == "sv" else
+                  (f"\n  - Factors correlating ≥ {_num(DISCRIMINANT_R, L)}, hardly distinct (Brown 2015): {names}."))
         for p in c["problems"]:
-            s += f"\n  - ⚠ {p}"
+            s += f"\n  - ⚠ {_problem_text(p, L)}"
         out.append(s)
     for n in rev.notes["cfa"]:
         out.append(("- Kunde inte skattas: " if L == "sv" else "- Could not be fitted: ") + n)
@@ -965,6 +1047,17 @@ def loadings_display(rev: InstrumentReview, level: str = "category") -> pd.DataF
     t["factor"] = [rev.instrument.name_of(f, L) for f in t["factor"]]
     t = t.set_index("item")[["factor", "std_all", "se"]].round(2)
     return t.rename(columns=_COLS[L])
+
+
+def factor_correlation_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
+    """Factor correlations of a CFA level with display names, rounded to 2 decimals."""
+    res = rev.cfa.get(level)
+    if res is None:
+        return pd.DataFrame()
+    r = factor_correlations(res)
+    names = [rev.instrument.name_of(f, rev.language) for f in r.index]
+    r.index, r.columns = names, names
+    return r.round(2)
 
 
 def invariance_display(rev: InstrumentReview) -> pd.DataFrame:
