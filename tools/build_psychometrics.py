@@ -22,6 +22,9 @@ params = validate_psychometrics_parameters(
     ("code", '''import warnings
 warnings.filterwarnings("ignore")
 import matplotlib.pyplot as plt
+import pandas as pd
+pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.max_rows", 200)
 from IPython.display import Markdown, display
 from evaluation import psychometrics as ps
 from evaluation.report import write_results
@@ -53,9 +56,9 @@ display(ps.loadings_display(rev, level))''',
 if rev.invariance:
     display(ps.invariance_display(rev))''', {"step": "Mätinvarians"}),
     ("code", '''display(Markdown(f"## {H['comprehension']}\\n\\n" + ps.comprehension_markdown(rev)))
-flagged = ps.flagged_display(rev)
-if len(flagged):
-    display(flagged)''', {"step": "Förståelse"}),
+flagged = ps.flagged_markdown(rev)
+if flagged:
+    display(Markdown(flagged))''', {"step": "Förståelse"}),
     ("code", '''path = write_results(rev.results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
 ]
 build(str(Path(__file__).resolve().parents[1] / "notebooks" / "psychometrics.ipynb"), cells)

@@ -88,6 +88,7 @@ __all__ = [
     "factor_correlation_display",
     "invariance_display",
     "flagged_display",
+    "flagged_markdown",
     "reliability_plot",
     "scree_plot",
     "add_cli",
@@ -533,6 +534,8 @@ def review_instrument(
     return InstrumentReview(**review, results=_results(review, n_boot=n_boot, seed=seed))
 
 
+#: Standardised loadings below this are called weak in the text (a common rule of thumb).
+WEAK_LOADING = 0.40
 #: Factor correlations at or above this suggest two factors are not distinct
 #: (discriminant validity; Brown 2015, Confirmatory Factor Analysis for Applied Research, 2nd ed., ch. 5).
 DISCRIMINANT_R = 0.85
@@ -889,6 +892,12 @@ def cfa_markdown(rev: InstrumentReview) -> str:
                  f"n = {c['n']}. Meets the cut-off: {', '.join(ok) or 'no index'}"
                  + (f"; does not: {', '.join(bad)}." if bad else "."))
         res = rev.cfa[level]
+        weak = res.loadings[res.loadings["std_all"].abs() < WEAK_LOADING]
+        if len(weak):
+            items = ", ".join(f"{r.item} ({_num(r.std_all, L)})" for r in weak.itertuples())
+            s += (f"\n  - Svaga standardiserade laddningar (under {_num(WEAK_LOADING, L)}, en vanlig tumregel): {items}."
+                  if L == "sv" else
+                  f"\n  - Weak standardised loadings (below {_num(WEAK_LOADING, L)}, a common rule of thumb): {items}.")
         pairs = _high_pairs(res)
         if pairs:
             names = ", ".join(f"{rev.instrument.name_of(a, L)} – {rev.instrument.name_of(b, L)} "
@@ -1001,6 +1010,15 @@ _COLS = {
 _YES = {"sv": {True: "ja", False: "nej"}, "en": {True: "yes", False: "no"}}
 
 
+def _dash(t: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Float columns as text with ``digits`` decimals, missing cells as "–" (for display only)."""
+    out = t.astype(object).where(t.notna(), "–")
+    for c in t.columns:
+        if pd.api.types.is_float_dtype(t[c]):
+            out[c] = [f"{v:.{digits}f}" if pd.notna(v) else "–" for v in t[c]]
+    return out
+
+
 def reliability_display(rev: InstrumentReview) -> pd.DataFrame:
     """The reliability table rounded to 2 decimals, named scales as rows (for the report)."""
     L = rev.language
@@ -1009,7 +1027,7 @@ def reliability_display(rev: InstrumentReview) -> pd.DataFrame:
                                  "en": {"dimension": "dimension", "category": "category"}}[L])
     cols = [c for c in ("name", "level", "k", "n_alpha", "alpha", "alpha_ci_low", "alpha_ci_high", "n_omega",
                         "omega", "omega_ci_low", "omega_ci_high", "ordinal_alpha") if c in t.columns]
-    return t[cols].round(2).rename(columns=_COLS[L]).set_index(_COLS[L]["name"])
+    return _dash(t[cols].rename(columns=_COLS[L]).set_index(_COLS[L]["name"]))
 
 
 def item_display(rev: InstrumentReview) -> pd.DataFrame:
@@ -1019,9 +1037,9 @@ def item_display(rev: InstrumentReview) -> pd.DataFrame:
     t["text"] = [s if len(s) <= 70 else s[:69].rstrip() + "…" for s in t["text"]]
     t["missing_share"] = t["missing_share"] * 100
     cols = ["text", "category", "n", "mean", "sd", "r_drop", "alpha_if_dropped", "missing_share"]
-    out = t[cols].round(2)
-    out["missing_share"] = out["missing_share"].round(1)
-    return out.rename(columns=_COLS[L])
+    out = t[cols].copy()
+    out["missing_share"] = [f"{v:.1f}" if pd.notna(v) else "–" for v in out["missing_share"]]
+    return _dash(out.rename(columns=_COLS[L]))
 
 
 def fit_display(rev: InstrumentReview) -> pd.DataFrame:
@@ -1046,7 +1064,7 @@ def loadings_display(rev: InstrumentReview, level: str = "category") -> pd.DataF
     t = res.loadings.copy()
     t["factor"] = [rev.instrument.name_of(f, L) for f in t["factor"]]
     t = t.set_index("item")[["factor", "std_all", "se"]].round(2)
-    return t.rename(columns=_COLS[L])
+    return _dash(t.rename(columns=_COLS[L]))
 
 
 def factor_correlation_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
@@ -1074,7 +1092,22 @@ def invariance_display(rev: InstrumentReview) -> pd.DataFrame:
     t["verdict"] = t["verdict"].map(_VERDICT[L])
     cols = [c for c in ("chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
                         "delta_cfi", "delta_rmsea", "delta_srmr", "n", "verdict") if c in t.columns]
-    return t[cols].round(3).rename(columns=_COLS[L])
+    return _dash(t[cols].rename(columns=_COLS[L]), 3)
+
+
+def flagged_markdown(rev: InstrumentReview) -> str:
+    """Flagged items as a list: id, flag, item text and every reason (nothing cut off)."""
+    L = rev.language
+    comp = rev.comprehension
+    if comp is None or not len(comp):
+        return ""
+    words = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}[L]
+    f = comp[comp["flag"] != "ok"]
+    out = []
+    for r in f.itertuples():
+        out.append(f"- **{r.item}** ({words[r.flag]}): *{text(rev.instrument.item(r.item).text, L)}*  \n  "
+                   + str(r.reasons).replace("; ", "; "))
+    return "\n".join(out)
 
 
 def flagged_display(rev: InstrumentReview) -> pd.DataFrame:
