@@ -59,7 +59,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -260,8 +260,11 @@ def _start_kernel() -> None:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
+    import subprocess
+
     km = AsyncKernelManager(kernel_name="python3")
-    run_sync(km.start_kernel)(cwd=os.getcwd())
+    # the kernel's own start-up chatter would break the progress bar; failures are reported per folder
+    run_sync(km.start_kernel)(cwd=os.getcwd(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
     run_sync(kc.wait_for_ready)(timeout=120)
@@ -451,9 +454,13 @@ def run_batch(
         import multiprocessing as mp
 
         with ProcessPoolExecutor(max_workers=min(n_workers, len(jobs)), mp_context=mp.get_context("spawn")) as ex:
-            futs = [ex.submit(_job, name, params, title) for name, params, title in jobs]
+            futs = {ex.submit(_job, name, params, title): name for name, params, title in jobs}
             for fut in as_completed(futs):
-                r = fut.result()
+                try:
+                    r = fut.result()
+                except Exception as exc:  # a worker process died: name the folder, keep going
+                    r = {"folder": futs[fut], "ok": False,
+                         "reason": f"the worker running this report stopped ({exc.__class__.__name__}: {exc})"}
                 rows[r["folder"]].update({k: v for k, v in r.items() if k != "folder"})
                 if bar is not None:
                     bar.update(1)
