@@ -119,10 +119,45 @@ def paired() -> None:
     sim.retest_b.to_csv(HERE / "paired_public_dma_retest.csv", index=False)
 
 
+def workshop() -> None:
+    """Before/after a leadership workshop (workshop_followup): 60 participants, 60 in a comparison group.
+
+    Participants' true maturity rises by 0.45 latent SD, the comparison group's by 0.10; participants
+    also answer the retrospective "before the workshop I ..." items (``<item>_then``), rating their
+    past 0.15 SD lower than they did at the pretest (response shift), and the reaction questionnaire.
+    """
+    inst = load_instrument("workshop_followup")
+    units = {f"Ledningsgrupp {k}": 0.0 for k in "ABCDEF"}
+    ids = [f"W{i + 1:03d}" for i in range(120)]
+    took_part = [1] * 60 + [0] * 60
+    unit_of = [f"Ledningsgrupp {'ABCDEF'[i % 6]}" for i in range(120)]
+
+    def frame(sim, rows):
+        df = sim.data.copy()
+        df["respondent_id"] = [ids[i] for i in rows]
+        df["unit"] = [unit_of[i] for i in rows]
+        df.insert(3, "took_part", [took_part[i] for i in rows])
+        return df
+
+    before = frame(simulate_round(inst, n=120, seed=61, units=units, round_label="före"), range(120))
+    part = frame(simulate_round(inst, n=60, seed=62, level=0.45, units=units, round_label="efter"), range(60))
+    comp = frame(simulate_round(inst, n=60, seed=63, level=0.10, units=units, round_label="efter"), range(60, 120))
+    then = simulate_round(inst, n=60, seed=64, level=-0.15, units=units).data
+    for iid in inst.item_ids:
+        part[f"{iid}_then"] = then[iid].array
+    after = pd.concat([part, comp], ignore_index=True)
+    before.to_csv(HERE / "workshop_before.csv", index=False)
+    after.to_csv(HERE / "workshop_after.csv", index=False)
+    fb = simulate_round("workshop_reaction", n=60, seed=65, level=0.6, units=units).data
+    fb["respondent_id"] = ids[:60]
+    fb.to_csv(HERE / "workshop_reaction.csv", index=False)
+
+
 if __name__ == "__main__":
     solvik()
     norrby()
     messy()
     benchmark()
     paired()
+    workshop()
     print("written:", sorted(p.name for p in HERE.iterdir() if p.suffix in (".csv", ".xlsx")))

@@ -77,3 +77,18 @@ def test_compare_bad_parameter_plain_message(tmp_path, capsys):
                   "--instrument-b", "public_dma", "-o", str(tmp_path), "-q"])
     err = capsys.readouterr().err
     assert code == 1 and "missing_a.csv" in err and "Traceback" not in err
+
+
+def test_workshop_bad_parameter_plain_message(tmp_path, capsys):
+    code = dmkit(["workshop", str(SAMPLES / "workshop_before.csv"), str(SAMPLES / "workshop_after.csv"),
+                  "-i", "workshop_followup", "--design", "did", "--group-column", "no_such_column",
+                  "-o", str(tmp_path), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and "no_such_column" in err and "Traceback" not in err
+
+
+def test_samples_validate_cleanly(capsys):
+    for f, inst in (("workshop_before.csv", "workshop_followup"), ("workshop_after.csv", "workshop_followup"),
+                    ("workshop_reaction.csv", "workshop_reaction"), ("paired_public_dma.csv", "public_dma")):
+        assert dmkit(["validate", str(SAMPLES / f), "-i", inst]) == 0
+        assert "warnings: 0" in capsys.readouterr().out

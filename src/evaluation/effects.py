@@ -2441,3 +2441,52 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
                "before and after the workshop, and part of a change in means may come from that (compare "
                "response shift).")
     return tab, txt
+
+
+# -- command line ------------------------------------------------------------------
+
+def _cmd_workshop(args: Any) -> int:
+    """``dmkit workshop``: validate parameters, run the notebook, one plain message on failure."""
+    import sys
+
+    from .report import ReportError, run_notebook
+
+    params = {
+        "before": args.before, "after": args.after, "instrument": args.instrument, "design": args.design,
+        "subject_column": args.subject_column or "", "group_column": args.group_column or "",
+        "cluster_column": args.cluster_column or "", "feedback": args.feedback or "",
+        "min_group_size": args.min_group_size, "language": args.language, "output_dir": args.output_dir,
+    }
+    print("[1/3] Checking parameters and data …", flush=True)
+    try:
+        validate_workshop_parameters(**params)
+    except ValueError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print("[2/3] Running the workshop-effect notebook …", flush=True)
+    try:
+        run = run_notebook("workshop_effect.ipynb", params, args.output_dir, name="workshop_effect",
+                           progress=not args.quiet)
+    except ReportError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}")
+    return 0
+
+
+def add_cli(subparsers: Any) -> None:
+    """Register ``dmkit workshop`` (called by :mod:`evaluation.cli`)."""
+    s = subparsers.add_parser("workshop", help="did the workshop change anything? (before/after report)")
+    s.add_argument("before", help="survey export from before the workshop")
+    s.add_argument("after", help="survey export from after the workshop")
+    s.add_argument("--instrument", "-i", required=True)
+    s.add_argument("--design", default="auto", choices=["auto", "paired", "independent", "then_test", "did"])
+    s.add_argument("--subject-column", default="respondent_id", help="respondent codes linking the rounds ('' = none)")
+    s.add_argument("--group-column", default="", help="1 = took part, 0 = comparison group (for did)")
+    s.add_argument("--cluster-column", default="", help="e.g. unit, for clustered designs")
+    s.add_argument("--feedback", default="", help="export of the workshop_reaction questionnaire (optional)")
+    s.add_argument("--min-group-size", type=int, default=5)
+    s.add_argument("--language", "-l", default="sv")
+    s.add_argument("--output-dir", "-o", default="reports/workshop")
+    s.add_argument("--quiet", "-q", action="store_true")
+    s.set_defaults(func=_cmd_workshop)

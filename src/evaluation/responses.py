@@ -57,9 +57,11 @@ META_ALIASES: dict[str, tuple[str, ...]] = {
     "role": ("role", "roll", "befattning", "position"),
     "municipality": ("municipality", "kommun", "organisation", "organization", "org"),
     "round": ("round", "omgång", "omgang", "mätomgång", "wave"),
-    "group": ("group", "grupp", "deltog", "treated", "participated"),
     "submitted": ("submitted", "inskickad", "datum", "date", "timestamp", "tidpunkt"),
 }
+#: Metadata columns the kit knows and keeps under their own name (no warning).
+KNOWN_META = ("took_part", "deltog", "treated", "participated", "group", "grupp", "cluster", "instrument_version",
+              "population", "municipality_group", "kommungrupp")
 #: Header words that mark a free-text column (kept, never reported).
 FREE_TEXT_HINTS = ("comment", "kommentar", "fritext", "free text", "övrigt", "ovrigt", "synpunkter", "text")
 
@@ -328,12 +330,19 @@ def _match_columns(columns: list[str], inst: Instrument, column_labels: dict | N
         if m and _norm_header(m.group(1)) in by_key:
             time_cols[col] = by_key[_norm_header(m.group(1))]
             continue
+        m = re.fullmatch(r"(.+?)_(?:then|retro|fore)", _norm(col))
+        if m and _norm_header(m.group(1)) in by_key:
+            # retrospective "before the workshop I ..." answer to an item (then-test); kept as metadata
+            meta_cols[col] = col
+            continue
         canon = meta_keys.get(_norm(col))
         if canon is not None and canon not in meta_cols.values():
             meta_cols[col] = canon
             continue
         # anything else is kept as metadata under its own name
         meta_cols[col] = col
+        if _norm(col) in KNOWN_META:
+            continue
         if any(h in _norm(col) for h in FREE_TEXT_HINTS):
             free_text.append(col)
             issues.append(dict(severity="warning", file=name, row=1, column=col, value=col,
