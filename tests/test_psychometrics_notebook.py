@@ -192,3 +192,40 @@ def test_notebook_is_thin_and_stripped():
     for name in ("responses", "instrument", "group_column", "language", "min_group_size", "n_boot", "output_dir"):
         assert re.search(rf"^{name}: ", params, flags=re.M), name
     assert 'responses: str = "data_samples/solvik_2025.csv"' in params
+
+
+@pytest.fixture(scope="module")
+def planted():
+    """A small instrument with a planted unit of 3 respondents (fast to fit)."""
+    from evaluation.simulate import simulate_round
+
+    sim = simulate_round("workshop_reaction", n=200, seed=1, unit_sizes={"A": 100, "B": 97, "C": 3})
+    return read_responses(sim.data, "workshop_reaction")
+
+
+def test_planted_small_unit_left_out(planted):
+    from evaluation.psychometrics import review_instrument
+
+    rev = review_instrument(planted, group="unit", min_group_size=5, n_boot=50, comprehension=False)
+    inv = rev.results["invariance"]
+    assert inv["dropped"] == ["C"] and inv["included"] == ["A", "B"]
+    keep = planted.subset(planted.meta["unit"] != "C")
+    model = _dimension_model(planted.instrument, "reaction")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = st.measurement_invariance(keep, model, "unit", missing="ml")
+    got = rev.invariance["reaction"]
+    assert "n" not in got.columns and all("n" not in r for r in inv["models"]["reaction"])
+    # 1e-9: the same fit of the same rows (the library drops rows whose group label is missing)
+    for col in ("chisq", "df", "cfi", "rmsea", "srmr"):
+        assert got[col].to_numpy() == pytest.approx(want[col].to_numpy(), abs=1e-9), col
+    assert got["n_groups"].tolist() == [2, 2, 2]
+
+
+def test_too_few_large_groups_means_no_invariance(planted):
+    from evaluation.psychometrics import invariance_markdown, review_instrument
+
+    rev = review_instrument(planted, group="unit", min_group_size=98, n_boot=20, comprehension=False)
+    assert rev.invariance == {} and rev.results["invariance"]["included"] == ["A"]
+    assert sorted(rev.results["invariance"]["dropped"]) == ["B", "C"]
+    assert "Färre än två grupper" in invariance_markdown(rev)

@@ -214,7 +214,8 @@ class InstrumentReview:
     ----------
     responses : ResponseSet
     reliability : DataFrame
-        Index (``level``, ``id``) with level ``dimension`` or ``category``;
+        Index (``level``, ``id``) with level ``dimension`` or ``category``
+        (a dimension with a single category has only its dimension row);
         columns ``name``, ``k``, ``n_alpha``, ``alpha``, ``alpha_ci_low``,
         ``alpha_ci_high``, ``n_omega``, ``omega``, ``omega_ci_low``,
         ``omega_ci_high``, ``note`` (and ``ordinal_alpha`` when asked for).
@@ -399,7 +400,8 @@ def review_instrument(
     ci_items = inst.category_items()
     for d, cats in inst.dimension_categories().items():
         blocks.append(("dimension", d, inst.dimension_items()[d]))
-        blocks += [("category", c, ci_items[c]) for c in cats]
+        if len(cats) > 1:  # a dimension's only category has the same items: one row is enough
+            blocks += [("category", c, ci_items[c]) for c in cats]
     for level, bid, its in blocks:
         row: dict[str, Any] = {"level": level, "id": bid, "name": inst.name_of(bid, L), "k": len(its)}
         why = []
