@@ -92,3 +92,18 @@ def test_samples_validate_cleanly(capsys):
                     ("workshop_reaction.csv", "workshop_reaction"), ("paired_public_dma.csv", "public_dma")):
         assert dmkit(["validate", str(SAMPLES / f), "-i", inst]) == 0
         assert "warnings: 0" in capsys.readouterr().out
+
+
+def test_workshop_report_on_samples(tmp_path):
+    import json
+
+    out = tmp_path / "ws"
+    code = dmkit(["workshop", str(SAMPLES / "workshop_before.csv"), str(SAMPLES / "workshop_after.csv"),
+                  "-i", "workshop_followup", "--group-column", "took_part", "--cluster-column", "unit",
+                  "--feedback", str(SAMPLES / "workshop_reaction.csv"), "-o", str(out), "-q"])
+    assert code == 0
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert res["design"]["chosen"] == "did" and res["design"]["n_linked"] == 120
+    overall = [e for e in res["effects"] if e["id"] == "overall" and e["comparison"] == "did"]
+    assert len(overall) == 1 and overall[0]["ci_low"] < overall[0]["ci_high"]
+    assert (out / "workshop_effect.html").stat().st_size > 10_000
