@@ -226,6 +226,7 @@ def test_notebook_runs_paired_with_feedback(tmp_path):
     out = tmp_path / "report"
     run = run_notebook(NOTEBOOK, {"before": str(paths["before"]), "after": str(paths["after"]),
                                   "instrument": INST, "feedback": str(paths["feedback"]),
+                                  "group_column": "", "cluster_column": "",
                                   "language": "en", "output_dir": str(out)}, out, progress=False)
     res = json.loads(Path(run.results).read_text(encoding="utf-8"))
     assert res["design"]["chosen"] == "paired" and res["design"]["n_linked"] == 40
