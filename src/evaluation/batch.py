@@ -510,6 +510,23 @@ def _dimension_names(summary: pd.DataFrame, language: str) -> dict[str, str]:
     return names
 
 
+def _overview_groups(summary: pd.DataFrame, *, language: str, min_orgs: int) -> tuple[pd.Series, list[str]]:
+    """Group label per organisation for the overview (small groups pooled) and the groups shown, in order."""
+    other = "Övriga grupper" if language == "sv" else "Other groups"
+    none = "Grupp saknas" if language == "sv" else "No group"
+    if not len(summary):
+        return pd.Series(dtype=str), []
+    g = summary["municipality_group"].astype(object).where(summary["municipality_group"].notna(), none).astype(str)
+    counts = g.value_counts()
+    small = set(counts[counts < min_orgs].index)
+    g = g.where(~g.isin(small), other)
+    order = [k for k in SKR_GROUPS if k in set(g)] + [x for x in (none, other) if x in set(g)]
+    for x in (none, other):
+        if x in order and (g == x).sum() < min_orgs:
+            order.remove(x)
+    return g, order
+
+
 def overview_figure(summary: pd.DataFrame, *, language: str = "sv", min_orgs: int = 5):
     """Distribution of maturity per dimension by municipality group (small multiples).
 
@@ -530,15 +547,7 @@ def overview_figure(summary: pd.DataFrame, *, language: str = "sv", min_orgs: in
                                                           "instrument", "n")]
     score_cols = [c for c in score_cols if c != "overall"] + (["overall"] if "overall" in score_cols else [])
     names = _dimension_names(summary, language) if len(summary) else {}
-    other = "Övriga grupper" if language == "sv" else "Other groups"
-    none = "Grupp saknas" if language == "sv" else "No group"
-    g = summary["municipality_group"].fillna(none).astype(str) if len(summary) else pd.Series(dtype=str)
-    counts = g.value_counts()
-    small = set(counts[counts < min_orgs].index)
-    g = g.where(~g.isin(small), other)
-    order = [k for k in SKR_GROUPS if k in set(g)] + [x for x in (none, other) if x in set(g)]
-    if other in order and (g == other).sum() < min_orgs:
-        order.remove(other)
+    g, order = _overview_groups(summary, language=language, min_orgs=min_orgs)
     ncol = max(1, len(score_cols))
     fig, axes = plt.subplots(1, ncol, figsize=(4.2 * ncol, 0.45 * max(3, len(order)) + 1.6), sharey=True,
                              squeeze=False)
@@ -601,6 +610,13 @@ def write_index(directory: str | Path, table: pd.DataFrame, *, language: str = "
                               "Distribution of maturity per dimension by municipality group (SKR 2017). Each dot is "
                               "one organisation; groups with fewer than 5 organisations are pooled.") + "</p>")
         parts.append(f"<img alt='overview' src='data:image/png;base64,{_png_base64(overview_figure(summary, language=language))}'>")
+        g, order = _overview_groups(summary, language=language, min_orgs=5)
+        left_out = int((~g.isin(order)).sum())
+        if left_out:
+            parts.append("<p>" + (f"{left_out} organisationer i grupper som även sammanslagna har färre än 5 "
+                                  "organisationer visas inte i figuren." if sv else
+                                  f"{left_out} organisations in groups that have fewer than 5 organisations even when "
+                                  "pooled are not shown in the figure.") + "</p>")
     if len(failed):
         parts.append(f"<h2 class='fail'>{'Misslyckades' if sv else 'Failed'}</h2><ul>")
         for r in failed.itertuples():
