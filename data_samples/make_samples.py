@@ -94,13 +94,13 @@ def benchmark() -> None:
 
     rows = []
     rng = np.random.default_rng(41)
-    groups = ["A1", "A2", "A3", "B4", "B5", "B6", "C7", "C8", "C9"]
+    groups = ["A1", "A2", "B3", "B4", "B5", "C6", "C7", "C8", "C9"]  # SKR kommungruppsindelning 2017
     for k in range(30):
         sim = simulate_round(INST, n=60, seed=1000 + k, level=float(rng.normal(0, 0.35)))
         rs = read_responses(sim.data, INST)
         org = organisation_scores(rs)["mean"]
         rows.append({"organisation": f"ORG{k + 1:03d}", "instrument": INST.id, "group": groups[k % len(groups)],
-                     "size": ["<15k", "15-50k", ">50k"][k % 3], **org.to_dict()})
+                     "size": ["<15k", "15-50k", "50-200k", ">200k"][k % 4], **org.to_dict()})
     pd.DataFrame(rows).to_csv(HERE / "benchmark_2025.csv", index=False)
 
 

@@ -7,6 +7,16 @@ dmkit instruments show ID              print an instrument's items
 dmkit validate FILE --instrument ID    validate a survey export
 dmkit round FILE --instrument ID ...   run the survey-round report
 dmkit items FILE --instrument ID       which questions are hard to understand
+
+Commands added by their own modules (``add_cli``):
+
+dmkit psychometrics FILE -i ID         a researcher's review of an instrument
+dmkit workshop BEFORE AFTER -i ID      did the workshop change anything?
+dmkit compare A B --instrument-a ...   which instrument suits us?
+dmkit new-municipality NAME -i ID      scaffold a municipality's folder and templates
+dmkit batch DIR                        round reports for every municipality folder
+dmkit benchmark DIR -o FILE            anonymised benchmark file
+dmkit initiatives FILE                 which initiatives go to the preparation group
 """
 
 from __future__ import annotations

@@ -430,7 +430,8 @@ def read_responses(
     row_reasons: dict[int, list[str]] = {}
     for col, iid in item_cols.items():
         raw = df[col].astype(str)
-        key = raw.map(_norm)
+        # normalise each distinct cell text once (exports repeat a handful of values)
+        key = raw.map({u: _norm(u) for u in pd.unique(raw)})
         blank = key.isin(_BLANK_WORDS)
         is_dk = key.isin(dk_keys)
         mapped = key.map(lut)
