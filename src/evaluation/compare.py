@@ -733,7 +733,9 @@ class BlandAltman:
         Returns a matplotlib Figure.
 
         >>> res = bland_altman([1, 2, 3, 4, 5], [1.2, 1.8, 3.3, 3.9, 5.4])
-        >>> res.figure()  # doctest: +SKIP
+        >>> fig = res.figure()
+        >>> type(fig).__name__, len(fig.axes)
+        ('Figure', 1)
         """
         import matplotlib.pyplot as plt
 

@@ -1144,7 +1144,12 @@ def reliability_plot(table: pd.DataFrame, *, language: str = "sv"):
     name, alpha, alpha_ci_low/high, omega, omega_ci_low/high). Dimensions are
     drawn in bold. Reference lines at 0.70 and 0.90.
 
-    >>> fig = reliability_plot(rev.reliability)  # doctest: +SKIP
+    >>> t = pd.DataFrame({"level": ["dimension", "category"], "id": ["d", "c"], "name": ["D", "C"],
+    ...                   "alpha": [0.85, 0.74], "alpha_ci_low": [0.82, 0.69], "alpha_ci_high": [0.88, 0.79],
+    ...                   "omega": [0.86, 0.75], "omega_ci_low": [0.83, 0.70], "omega_ci_high": [0.89, 0.80]})
+    >>> fig = reliability_plot(t.set_index(["level", "id"]))
+    >>> len(fig.axes[0].get_yticklabels())
+    2
     """
     import matplotlib.pyplot as plt
 
@@ -1183,7 +1188,13 @@ def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: in
     :class:`~evaluation.structure.ParallelAnalysisResult`; the first
     ``max_show`` eigenvalues are drawn.
 
-    >>> fig = scree_plot(rev.parallel, rev.parallel_fa)  # doctest: +SKIP
+    >>> from evaluation.simulate import simulate_round
+    >>> from evaluation.responses import read_responses
+    >>> from evaluation.structure import parallel_analysis
+    >>> rs = read_responses(simulate_round("public_dma", n=150, seed=1).data, "public_dma")
+    >>> fig = scree_plot(parallel_analysis(rs, n_iter=20))
+    >>> type(fig).__name__
+    'Figure'
     """
     import matplotlib.pyplot as plt
 
