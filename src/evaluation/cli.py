@@ -145,34 +145,41 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Modules that add their own subcommands with ``add_cli(subparsers)`` (kept in their own
-#: module so each concept owns its command; this file only lists them).
-PLUGINS = (
-    "evaluation.effects",
-    "evaluation.compare",
-    "evaluation.structure",
-    "evaluation.psychometrics",
-    "evaluation.templates",
-    "evaluation.batch",
-    "evaluation.benchmark",
-    "evaluation.initiatives",
-)
+#: Commands added by their own modules with ``add_cli(subparsers)``: each concept owns its
+#: command; this file only says where to find it. A module is imported only when its command
+#: is used (or for ``--help``), so ``dmkit round`` does not pay for importing the whole kit.
+PLUGINS: dict[str, str] = {
+    "psychometrics": "evaluation.psychometrics",
+    "workshop": "evaluation.effects",
+    "compare": "evaluation.compare",
+    "new-municipality": "evaluation.templates",
+    "batch": "evaluation.batch",
+    "benchmark": "evaluation.benchmark",
+    "initiatives": "evaluation.initiatives",
+}
 
 
-def _register_plugins(sub) -> None:
+def _register_plugins(sub, only: str | None = None) -> None:
     import importlib
 
-    for name in PLUGINS:
+    done = set()
+    for command, name in PLUGINS.items():
+        if only is not None and command != only:
+            continue
+        if name in done:
+            continue
+        done.add(name)
         try:
             mod = importlib.import_module(name)
-        except ImportError:
+        except ImportError:  # pragma: no cover - a module missing from a partial install
             continue
         add = getattr(mod, "add_cli", None)
         if add is not None:
             add(sub)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command`` given, only that plugin module is imported."""
     p = argparse.ArgumentParser(prog="dmkit", description="Digital-maturity evaluation kit (open instruments, "
                                 "survey import, psychometrics, reports).")
     sub = p.add_subparsers(dest="command", required=True)
@@ -209,12 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
-    _register_plugins(sub)
+    if command is None or command in PLUGINS:
+        _register_plugins(sub, only=command)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    core = {"instruments", "validate", "round", "items"}
+    parser = build_parser(first if first in core or first in PLUGINS else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

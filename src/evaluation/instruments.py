@@ -260,8 +260,31 @@ def list_instrument_ids() -> list[str]:
     return out
 
 
-def _validate(doc: Any, path: Path) -> None:
+def _import_jsonschema():
+    """Import jsonschema without its optional IRI-format checker.
+
+    jsonschema imports ``rfc3987_syntax`` (when installed) only to check the
+    ``iri`` string format, and that package builds a parser grammar at import
+    time (about 1 s, paid by every ``dmkit`` process and every report kernel).
+    The instrument schema uses no string formats, so when jsonschema is not yet
+    loaded we keep that optional module out; jsonschema treats it as absent.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
+        return jsonschema
     import jsonschema
+
+    return jsonschema
+
+
+def _validate(doc: Any, path: Path) -> None:
+    jsonschema = _import_jsonschema()
 
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
