@@ -21,7 +21,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 import pandas as pd
 import pingouin as pg
 

@@ -1,6 +1,5 @@
 """Survey import: formats, header/label mapping, every problem named, rows reconcile."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

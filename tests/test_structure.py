@@ -24,7 +24,6 @@ observed eigenvalues and the suggested counts are compared.
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from types import SimpleNamespace
 

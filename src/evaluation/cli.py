@@ -98,7 +98,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # -- round report ----------------------------------------------------------------
 
 def cmd_round(args: argparse.Namespace) -> int:
-    from .report import ReportError, run_notebook
+    from .report import run_report_command
     from .rounds import validate_round_parameters
 
     params = {
@@ -113,20 +113,9 @@ def cmd_round(args: argparse.Namespace) -> int:
         "language": args.language,
         "output_dir": args.output_dir,
     }
-    print("[1/3] Checking parameters and data …", flush=True)
-    try:
-        validate_round_parameters(**params)
-    except ValueError as exc:
-        return _fail(str(exc))
-    print("[2/3] Running the report notebook …", flush=True)
-    try:
-        run = run_notebook("round_report.ipynb", params, args.output_dir, name="round_report",
-                           progress=not args.quiet, title=f"{args.municipality} {args.round_label}")
-    except ReportError as exc:
-        return _fail(str(exc))
-    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}\n"
-          f"  notebook: {run.notebook}")
-    return 0
+    return run_report_command(notebook="round_report.ipynb", name="round_report", params=params,
+                              validate=validate_round_parameters, quiet=args.quiet,
+                              title=f"{args.municipality} {args.round_label}", what="round report")
 
 
 # -- items (comprehension) ---------------------------------------------------------

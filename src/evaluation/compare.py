@@ -2118,9 +2118,7 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> InstrumentCom
 
 def _cmd_compare(args: Any) -> int:
     """``dmkit compare``: validate parameters, run the notebook, one plain message on failure."""
-    import sys
-
-    from .report import ReportError, run_notebook
+    from .report import run_report_command
 
     params = {
         "responses_a": args.responses_a, "instrument_a": args.instrument_a,
@@ -2129,21 +2127,8 @@ def _cmd_compare(args: Any) -> int:
         "crosswalk": args.crosswalk or "", "language": args.language, "output_dir": args.output_dir,
         "min_group_size": args.min_group_size,
     }
-    print("[1/3] Checking parameters and data …", flush=True)
-    try:
-        validate_comparison_parameters(**params)
-    except ValueError as exc:
-        print(f"dmkit: {exc}", file=sys.stderr)
-        return 1
-    print("[2/3] Running the comparison notebook …", flush=True)
-    try:
-        run = run_notebook("instrument_comparison.ipynb", params, args.output_dir, name="instrument_comparison",
-                           progress=not args.quiet)
-    except ReportError as exc:
-        print(f"dmkit: {exc}", file=sys.stderr)
-        return 1
-    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}")
-    return 0
+    return run_report_command(notebook="instrument_comparison.ipynb", name="instrument_comparison", params=params,
+                              validate=validate_comparison_parameters, quiet=args.quiet, what="comparison")
 
 
 def add_cli(subparsers: Any) -> None:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -1062,7 +1062,6 @@ def difference_in_differences(
     True
     """
     import statsmodels.api as sm
-    import statsmodels.formula.api as smf
 
     _require_columns(data, {"score": score, "time": time, "group": group,
                             "cluster": cluster, "subject": subject})
@@ -2447,9 +2446,7 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
 
 def _cmd_workshop(args: Any) -> int:
     """``dmkit workshop``: validate parameters, run the notebook, one plain message on failure."""
-    import sys
-
-    from .report import ReportError, run_notebook
+    from .report import run_report_command
 
     params = {
         "before": args.before, "after": args.after, "instrument": args.instrument, "design": args.design,
@@ -2457,21 +2454,8 @@ def _cmd_workshop(args: Any) -> int:
         "cluster_column": args.cluster_column or "", "feedback": args.feedback or "",
         "min_group_size": args.min_group_size, "language": args.language, "output_dir": args.output_dir,
     }
-    print("[1/3] Checking parameters and data …", flush=True)
-    try:
-        validate_workshop_parameters(**params)
-    except ValueError as exc:
-        print(f"dmkit: {exc}", file=sys.stderr)
-        return 1
-    print("[2/3] Running the workshop-effect notebook …", flush=True)
-    try:
-        run = run_notebook("workshop_effect.ipynb", params, args.output_dir, name="workshop_effect",
-                           progress=not args.quiet)
-    except ReportError as exc:
-        print(f"dmkit: {exc}", file=sys.stderr)
-        return 1
-    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}")
-    return 0
+    return run_report_command(notebook="workshop_effect.ipynb", name="workshop_effect", params=params,
+                              validate=validate_workshop_parameters, quiet=args.quiet, what="workshop-effect")
 
 
 def add_cli(subparsers: Any) -> None:

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +60,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .instruments import Instrument, InstrumentError, load_instrument, text
+from .instruments import Instrument, load_instrument, text
 from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from .responses import ResponseSet, read_responses
 
@@ -158,23 +157,12 @@ def validate_psychometrics_parameters(
     >>> p.group_column, p.language, p.min_group_size
     ('role', 'sv', 5)
     """
-    if responses is None or not str(responses).strip():
-        raise ValueError("Parameter 'responses' is empty: give the path of the survey export (CSV, XLSX or SAV).")
-    path = Path(str(responses))
-    if not path.exists():
-        raise ValueError(f"Parameter 'responses': the file {str(path)!r} does not exist. Check the path and spelling.")
-    if path.is_dir():
-        raise ValueError(f"Parameter 'responses': {str(path)!r} is a folder; give a file.")
-    try:
-        inst = load_instrument(str(instrument))
-    except InstrumentError as exc:
-        raise ValueError(f"Parameter 'instrument': {exc}") from None
-    if language not in LANGS:
-        raise ValueError(f"Parameter 'language' must be 'sv' (Swedish) or 'en' (English), not {language!r}.")
-    try:
-        k = check_min_group_size(min_group_size)
-    except ValueError as exc:
-        raise ValueError(f"Parameter 'min_group_size': {exc}") from None
+    from .report import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+
+    path = Path(file_parameter("responses", responses))
+    inst = instrument_parameter(instrument)
+    language_parameter(language)
+    k = min_group_size_parameter(min_group_size)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 10:
         raise ValueError(f"Parameter 'n_boot' must be a whole number of bootstrap resamples, at least 10 "
                          f"(1000 is usual), not {n_boot!r}.")
@@ -1219,29 +1207,14 @@ def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: in
 
 # ----------------------------------------------------------------------------- command line
 def _cmd(args: argparse.Namespace) -> int:
-    from .report import ReportError, run_notebook
-
-    def fail(msg: str) -> int:
-        print(f"dmkit: {msg}", file=sys.stderr)
-        return 1
+    from .report import run_report_command
 
     params = {"responses": args.file, "instrument": args.instrument, "group_column": args.group or "",
               "language": args.language, "min_group_size": args.min_group_size, "n_boot": args.n_boot,
               "output_dir": args.output_dir}
-    print("[1/3] Checking parameters and data …", flush=True)
-    try:
-        validate_psychometrics_parameters(**params)
-    except ValueError as exc:
-        return fail(str(exc))
-    print("[2/3] Running the psychometrics notebook …", flush=True)
-    try:
-        run = run_notebook("psychometrics.ipynb", params, args.output_dir, name="psychometrics",
-                           progress=not args.quiet, title=f"Psychometrics {args.instrument}")
-    except ReportError as exc:
-        return fail(str(exc))
-    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:  {run.html}\n  numbers: {run.results}\n"
-          f"  notebook: {run.notebook}")
-    return 0
+    return run_report_command(notebook="psychometrics.ipynb", name="psychometrics", params=params,
+                              validate=validate_psychometrics_parameters, quiet=args.quiet,
+                              title=f"Psychometrics {args.instrument}", what="psychometrics")
 
 
 def add_cli(subparsers: Any) -> None:

@@ -215,3 +215,83 @@ def run_notebook(
     total = time.perf_counter() - t0
     return ReportRun(notebook=nb_out, html=html, results=out_dir / "results.json", seconds=total,
                      timings={"execute": t_exec, "export": total - t_exec})
+
+
+# -- parameters and commands shared by every report -------------------------------------
+
+LANGUAGES = ("sv", "en")
+
+
+def file_parameter(name: str, value: Any, *, optional: bool = False) -> str | None:
+    """Check a file parameter of a report; ``None`` for an empty optional one.
+
+    >>> file_parameter("benchmark", "", optional=True) is None
+    True
+    >>> file_parameter("responses", "nope.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: Parameter 'responses': the file 'nope.csv' does not exist. Check the path and spelling.
+    """
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if optional:
+            return None
+        raise ValueError(f"Parameter {name!r} is empty: give the path of the survey export (CSV, XLSX or SAV).")
+    p = Path(str(value))
+    if not p.exists():
+        raise ValueError(f"Parameter {name!r}: the file {str(p)!r} does not exist. Check the path and spelling.")
+    if p.is_dir():
+        raise ValueError(f"Parameter {name!r}: {str(p)!r} is a folder; give a file.")
+    return str(p)
+
+
+def instrument_parameter(value: Any, *, name: str = "instrument"):
+    """Load the instrument a report parameter names; a plain ``ValueError`` otherwise."""
+    from .instruments import InstrumentError, load_instrument
+
+    try:
+        return load_instrument(str(value))
+    except InstrumentError as exc:
+        raise ValueError(f"Parameter {name!r}: {exc}") from None
+
+
+def language_parameter(value: Any) -> str:
+    """``"sv"`` or ``"en"``; a plain ``ValueError`` otherwise."""
+    if value not in LANGUAGES:
+        raise ValueError(f"Parameter 'language' must be 'sv' (Swedish) or 'en' (English), not {value!r}.")
+    return str(value)
+
+
+def min_group_size_parameter(value: Any) -> int:
+    """A whole number ≥ 1; a plain ``ValueError`` naming the parameter otherwise."""
+    from .privacy import check_min_group_size
+
+    try:
+        return check_min_group_size(value)
+    except ValueError as exc:
+        raise ValueError(f"Parameter 'min_group_size': {exc}") from None
+
+
+def run_report_command(*, notebook: str, name: str, params: Mapping[str, Any], validate,
+                       quiet: bool = False, title: str | None = None, what: str = "report") -> int:
+    """What every report command does: check parameters, run the notebook, say where the files are.
+
+    Returns the exit code: 0, or 1 after one plain message on standard error
+    (a bad parameter, or the step of the notebook that failed).
+    """
+    import sys
+
+    print("[1/3] Checking parameters and data …", flush=True)
+    try:
+        validate(**params)
+    except ValueError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print(f"[2/3] Running the {what} notebook …", flush=True)
+    try:
+        run = run_notebook(notebook, params, params["output_dir"], name=name, progress=not quiet, title=title)
+    except ReportError as exc:
+        print(f"dmkit: {exc}", file=sys.stderr)
+        return 1
+    print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:   {run.html}\n  numbers:  {run.results}\n"
+          f"  notebook: {run.notebook}")
+    return 0

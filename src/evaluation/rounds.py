@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .instruments import Instrument, InstrumentError, load_instrument, text
+from .instruments import Instrument, load_instrument, text
 from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from .responses import ResponseError, ResponseSet, read_responses
+from .report import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+from .responses import ResponseSet, read_responses
 from .scoring import classify, group_scores, respondent_scores
 
 __all__ = [
@@ -65,19 +66,6 @@ class RoundParameters:
     output_dir: str = "reports/round"
 
 
-def _file_param(name: str, value: Any, *, optional: bool) -> str | None:
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        if optional:
-            return None
-        raise ValueError(f"Parameter {name!r} is empty: give the path of the survey export (CSV, XLSX or SAV).")
-    p = Path(str(value))
-    if not p.exists():
-        raise ValueError(f"Parameter {name!r}: the file {str(p)!r} does not exist. Check the path and spelling.")
-    if p.is_dir():
-        raise ValueError(f"Parameter {name!r}: {str(p)!r} is a folder; give a file.")
-    return str(p)
-
-
 def validate_round_parameters(
     *,
     responses: Any,
@@ -100,17 +88,10 @@ def validate_round_parameters(
     ...
     ValueError: Parameter 'responses': the file 'nope.csv' does not exist. Check the path and spelling.
     """
-    resp = _file_param("responses", responses, optional=False)
-    try:
-        inst = load_instrument(str(instrument))
-    except InstrumentError as exc:
-        raise ValueError(f"Parameter 'instrument': {exc}") from None
-    if language not in LANGS:
-        raise ValueError(f"Parameter 'language' must be 'sv' (Swedish) or 'en' (English), not {language!r}.")
-    try:
-        k = check_min_group_size(min_group_size)
-    except ValueError as exc:
-        raise ValueError(f"Parameter 'min_group_size': {exc}") from None
+    resp = file_parameter("responses", responses)
+    inst = instrument_parameter(instrument)
+    language_parameter(language)
+    k = min_group_size_parameter(min_group_size)
     pop: int | None = None
     if population_size not in (None, "", 0, "0"):
         try:
@@ -120,8 +101,8 @@ def validate_round_parameters(
                              f"not {population_size!r}.") from None
         if pop < 1:
             raise ValueError(f"Parameter 'population_size' must be 1 or more (people invited), not {pop}.")
-    prev = _file_param("previous_responses", previous_responses, optional=True)
-    bench = _file_param("benchmark", benchmark, optional=True)
+    prev = file_parameter("previous_responses", previous_responses, optional=True)
+    bench = file_parameter("benchmark", benchmark, optional=True)
     if not str(output_dir or "").strip():
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
     return RoundParameters(responses=resp, instrument=inst.id, municipality=str(municipality or "Kommunen"),
