@@ -308,10 +308,9 @@ def _reset_namespace() -> None:
 
 def _run_warm(params: Mapping[str, Any], *, title: str, recycle_after: int = 200) -> dict:
     """Execute the round report for ``params`` in this process's warm kernel (worker side)."""
-    import nbformat
     import papermill as pm
 
-    from .report import NOTEBOOK_DIR, ReportError, _plain_error, _step_of, export_html
+    from .report import NOTEBOOK_DIR, export_html, notebook_failure
 
     t0 = time.perf_counter()
     out = Path(params["output_dir"])
@@ -330,13 +329,7 @@ def _run_warm(params: Mapping[str, Any], *, title: str, recycle_after: int = 200
                                 engine_name=_ENGINE)
             break
         except pm.PapermillExecutionError as exc:
-            nb = nbformat.read(str(nb_out), as_version=4)
-            failed = [i for i, c in enumerate(nb.cells)
-                      if c.get("metadata", {}).get("papermill", {}).get("exception")]
-            step = _step_of(nb, failed[0]) if failed else f"cell {exc.cell_index}"
-            msg = f"The step '{step}' failed: {_plain_error(exc.evalue)} (details: {nb_out})"
-            return {"ok": False, "reason": str(ReportError(msg, step=step, notebook=str(nb_out))),
-                    "seconds": time.perf_counter() - t0}
+            return {"ok": False, "reason": str(notebook_failure(exc, nb_out)), "seconds": time.perf_counter() - t0}
         except Exception as exc:  # the kernel died or hung: start a fresh one and try once more
             _stop_kernel()
             if attempt == 2:

@@ -28,6 +28,7 @@ __all__ = [
     "ReportError",
     "ReportRun",
     "export_html",
+    "notebook_failure",
     "run_notebook",
     "to_jsonable",
     "write_results",
@@ -156,6 +157,22 @@ def _plain_error(evalue: str) -> str:
     return ev.splitlines()[0] if ev else "unknown error"
 
 
+def notebook_failure(exc: Any, executed: str | Path) -> ReportError:
+    """Turn papermill's execution error into one plain :class:`ReportError`.
+
+    The message names the step that failed (the failing cell's ``step``
+    metadata, or its nearest heading), the first line of the error, and the
+    executed notebook with the details.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    failed = [i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
+    step = _step_of(nb, failed[0]) if failed else f"cell {getattr(exc, 'cell_index', '?')}"
+    msg = f"The step '{step}' failed: {_plain_error(getattr(exc, 'evalue', str(exc)))} (details: {executed})"
+    return ReportError(msg, step=step, notebook=str(executed))
+
+
 def run_notebook(
     notebook: str | Path,
     parameters: Mapping[str, Any],
@@ -186,7 +203,6 @@ def run_notebook(
         With a plain message naming the step that failed and the executed
         notebook for details.
     """
-    import nbformat
     import papermill as pm
 
     nb_in = Path(notebook)
@@ -205,11 +221,7 @@ def run_notebook(
         pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
                             kernel_name=kernel_name, cwd=str(Path.cwd()), log_output=False)
     except pm.PapermillExecutionError as exc:
-        nb = nbformat.read(str(nb_out), as_version=4)
-        failed = [i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("papermill", {}).get("exception")]
-        step = _step_of(nb, failed[0]) if failed else f"cell {exc.cell_index}"
-        msg = f"The step '{step}' failed: {_plain_error(exc.evalue)} (details: {nb_out})"
-        raise ReportError(msg, step=step, notebook=str(nb_out)) from None
+        raise notebook_failure(exc, nb_out) from None
     t_exec = time.perf_counter() - t0
     html = export_html(nb_out, out_dir / f"{stem}.html", title=title)
     total = time.perf_counter() - t0
