@@ -193,3 +193,28 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
     for dim in res["dimensions"].values():
         assert f"{dim['mean']:.0f} %" in visible and dim["name"] in visible
     assert res["classification"]["name"] in visible
+
+
+def test_benchmark_within_municipality_group():
+    from evaluation.rounds import analyse_round
+
+    rs = read_responses(SAMPLES / "solvik_2025.csv", "dual_maturity")
+    org = organisation_scores(rs)["mean"]
+    rng = np.random.default_rng(0)
+    bench = pd.DataFrame({"organisation": [f"O{i}" for i in range(14)],
+                          "group": ["B3"] * 6 + ["C8"] * 4 + ["A1"] * 4,
+                          **{i: rng.uniform(30, 70, 14) for i in org.index}})
+    res = analyse_round(rs, instrument="dual_maturity", benchmark=bench, municipality_group="b3")
+    b = res.results["benchmark"]
+    assert b["municipality_group"] == "b3"
+    rows = {r["id"]: r for r in b["group_rows"]}
+    vals = bench.loc[bench.group == "B3", "legacy"].to_numpy()
+    x = org["legacy"]
+    assert rows["legacy"]["n_organisations"] == 6
+    assert rows["legacy"]["percentile"] == pytest.approx(100 * ((vals < x).sum() + 0.5 * (vals == x).sum()) / 6)
+    assert {r["id"]: r for r in b["rows"]}["legacy"]["n_organisations"] == 14
+    few = analyse_round(rs, instrument="dual_maturity", benchmark=bench, municipality_group="C8")
+    assert not any(r["shown"] for r in few.results["benchmark"]["group_rows"])
+    from evaluation.rounds import benchmark_markdown
+
+    assert "färre än 5 organisationer ur gruppen" in benchmark_markdown(few)

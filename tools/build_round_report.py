@@ -13,6 +13,7 @@ municipality: str = "Solvik kommun"  # organisation name shown in the report
 round_label: str = "2025"  # label of this round
 previous_responses: str = ""  # optional: previous round's export, for change
 benchmark: str = ""  # optional: benchmark file of other organisations' scores
+municipality_group: str = ""  # optional: SKR municipality group, e.g. B3, to compare within the group too
 population_size: int = 0  # optional: number invited, for the response rate; 0 means unknown
 min_group_size: int = 5  # smallest group shown (privacy)
 language: str = "sv"  # report language: "sv" or "en"
@@ -20,8 +21,8 @@ output_dir: str = "reports/round"  # folder for HTML, results.json and the execu
     ("code", '''from evaluation.rounds import validate_round_parameters
 params = validate_round_parameters(
     responses=responses, instrument=instrument, municipality=municipality, round_label=round_label,
-    previous_responses=previous_responses, benchmark=benchmark, population_size=population_size,
-    min_group_size=min_group_size, language=language, output_dir=output_dir)''',
+    previous_responses=previous_responses, benchmark=benchmark, municipality_group=municipality_group,
+    population_size=population_size, min_group_size=min_group_size, language=language, output_dir=output_dir)''',
      {"step": "Kontroll av parametrar", "tags": ["remove"]}),
     ("code", '''import warnings
 warnings.filterwarnings("ignore")
@@ -32,7 +33,7 @@ from evaluation.report import write_results
 res = rounds.analyse_round(
     params.responses, instrument=params.instrument, municipality=params.municipality,
     round_label=params.round_label, previous_responses=params.previous_responses, benchmark=params.benchmark,
-    population_size=params.population_size, min_group_size=params.min_group_size,
+    municipality_group=params.municipality_group, population_size=params.population_size, min_group_size=params.min_group_size,
     language=params.language, output_dir=params.output_dir)
 inst, L = res.instrument, params.language
 names = {i: inst.name_of(i, L) for i in res.organisation.index}
@@ -71,8 +72,9 @@ if res.change is not None:
     plt.show()
     display(rounds.change_table(res))''', {"step": "Förändring"}),
     ("code", '''display(Markdown(f"## {H['benchmark']}\\n\\n" + rounds.benchmark_markdown(res)))
-if res.benchmark is not None and len(res.benchmark) and res.benchmark["shown"].any():
-    fig = plots.benchmark_plot(res.benchmark, names=names, language=L)
+all_orgs = None if res.benchmark is None else res.benchmark[res.benchmark["among"] == "all"]
+if all_orgs is not None and all_orgs["shown"].any():
+    fig = plots.benchmark_plot(all_orgs, names=names, language=L)
     plt.show()''', {"step": "Jämförelse"}),
     ("code", '''display(Markdown(f"## {H['quality']}\\n\\n" + rounds.quality_markdown(res)))
 for title, table in rounds.quality_tables(res):

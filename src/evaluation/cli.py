@@ -108,6 +108,7 @@ def cmd_round(args: argparse.Namespace) -> int:
         "round_label": args.round_label,
         "previous_responses": args.previous or "",
         "benchmark": args.benchmark or "",
+        "municipality_group": args.municipality_group or "",
         "population_size": args.population_size or 0,
         "min_group_size": args.min_group_size,
         "language": args.language,
@@ -192,6 +193,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--round-label", default="")
     s.add_argument("--previous", help="previous round's export, for change since then")
     s.add_argument("--benchmark", help="benchmark file of other organisations' scores (dmkit benchmark)")
+    s.add_argument("--municipality-group", help="SKR municipality group (e.g. B3): also compare within the group")
     s.add_argument("--population-size", type=int, help="number invited, for the response rate")
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")

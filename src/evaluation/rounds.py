@@ -60,6 +60,7 @@ class RoundParameters:
     round_label: str = ""
     previous_responses: str | None = None
     benchmark: str | None = None
+    municipality_group: str | None = None
     population_size: int | None = None
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     language: str = "sv"
@@ -74,6 +75,7 @@ def validate_round_parameters(
     round_label: Any = "",
     previous_responses: Any = None,
     benchmark: Any = None,
+    municipality_group: Any = "",
     population_size: Any = None,
     min_group_size: Any = DEFAULT_MIN_GROUP_SIZE,
     language: Any = "sv",
@@ -107,6 +109,7 @@ def validate_round_parameters(
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
     return RoundParameters(responses=resp, instrument=inst.id, municipality=str(municipality or "Kommunen"),
                            round_label=str(round_label or ""), previous_responses=prev, benchmark=bench,
+                           municipality_group=str(municipality_group).strip() or None if municipality_group else None,
                            population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir))
 
 
@@ -194,7 +197,8 @@ def benchmark_percentiles(org: pd.Series, bench: pd.DataFrame, *, ids: list[str]
         rows.append({"id": i, "n_organisations": n, "score": x, "percentile": pct,
                      "bench_median": float(np.median(vals)), "bench_p25": float(np.percentile(vals, 25)),
                      "bench_p75": float(np.percentile(vals, 75)), "shown": True})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["id", "n_organisations", "score", "percentile", "bench_median", "bench_p25",
+                                       "bench_p75", "shown"])
 
 
 def item_distribution(rs: ResponseSet) -> pd.DataFrame:
@@ -302,6 +306,7 @@ def analyse_round(
     round_label: str = "",
     previous_responses: Any = None,
     benchmark: Any = None,
+    municipality_group: str | None = None,
     population_size: int | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     language: str = "sv",
@@ -310,15 +315,20 @@ def analyse_round(
     """Run every analysis of the round report.
 
     ``responses``/``previous_responses`` may be paths, DataFrames or
-    ResponseSets; ``benchmark`` a path or DataFrame. Numbers are unrounded.
+    ResponseSets; ``benchmark`` a path or DataFrame. With ``municipality_group``
+    (e.g. SKR's ``B3``) the percentiles are also computed among the benchmark
+    organisations of that group (its ``group`` column), again only when at
+    least five are present. Numbers are unrounded.
     """
     inst = load_instrument(instrument)
     k = check_min_group_size(min_group_size)
     if language not in LANGS:
         raise ValueError(f"language must be 'sv' or 'en', not {language!r}.")
     rs = responses if isinstance(responses, ResponseSet) else read_responses(responses, inst)
+    group = str(municipality_group).strip() if municipality_group else None
     params = RoundParameters(responses=str(rs.source), instrument=inst.id, municipality=municipality,
-                             round_label=str(round_label), population_size=population_size, min_group_size=k,
+                             round_label=str(round_label), municipality_group=group,
+                             population_size=population_size, min_group_size=k,
                              language=language, output_dir=str(output_dir))
     scores = respondent_scores(rs)
     org = group_scores(rs, min_group_size=k).set_index("id")
@@ -376,7 +386,11 @@ def analyse_round(
         if "instrument" in bdf.columns:
             bdf = bdf[bdf["instrument"].astype(str) == inst.id]
         ids = list(inst.dimension_categories()) + ["overall"] + list(inst.category_items())
-        bench = benchmark_percentiles(org["mean"], bdf, ids=ids)
+        bench = benchmark_percentiles(org["mean"], bdf, ids=ids).assign(among="all")
+        if group and "group" in bdf.columns:
+            same = bdf[bdf["group"].astype(str).str.strip().str.casefold() == group.casefold()]
+            bench = pd.concat([bench, benchmark_percentiles(org["mean"], same, ids=ids).assign(among=group)],
+                              ignore_index=True)
 
     items = item_distribution(rs)
     quality = _quality(rs, language=language)
@@ -416,7 +430,9 @@ def analyse_round(
             "rows": change.reset_index().to_dict(orient="records")},
         "benchmark": None if bench is None else {
             "min_organisations": MIN_BENCHMARK_ORGS,
-            "rows": bench.to_dict(orient="records")},
+            "municipality_group": group,
+            "rows": bench[bench["among"] == "all"].drop(columns="among").to_dict(orient="records"),
+            "group_rows": bench[bench["among"] != "all"].drop(columns="among").to_dict(orient="records")},
         "quality": {
             "reliability": quality.get("reliability", pd.DataFrame()).to_dict(orient="records"),
             "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp else None,
@@ -483,6 +499,8 @@ _W = {
         "bench_none": "Ingen jämförelsefil angavs.",
         "bench_few": "Jämförelsen visas inte: färre än {k} organisationer i jämförelsefilen.",
         "bench_row": "{name}: percentil {p:.0f} bland {n} organisationer (median {med:.0f} %).",
+        "bench_group_head": "Inom kommungruppen {g}:",
+        "bench_group_few": "Jämförelsen inom kommungruppen {g} visas inte: färre än {k} organisationer ur gruppen i jämförelsefilen.",
     },
     "en": {
         "title": "Digital maturity – {m} {r}",
@@ -505,6 +523,8 @@ _W = {
         "bench_none": "No benchmark file was given.",
         "bench_few": "The benchmark is not shown: fewer than {k} organisations in the benchmark file.",
         "bench_row": "{name}: percentile {p:.0f} among {n} organisations (median {med:.0f} %).",
+        "bench_group_head": "Within the municipality group {g}:",
+        "bench_group_few": "The comparison within the municipality group {g} is not shown: fewer than {k} organisations of the group in the benchmark file.",
     },
 }
 
@@ -574,17 +594,27 @@ def change_markdown(res: RoundAnalysis) -> str:
 
 
 def benchmark_markdown(res: RoundAnalysis) -> str:
-    """Benchmark percentiles in words, or why they are not shown."""
+    """Benchmark percentiles in words (all organisations, then the own municipality group), or why not shown."""
     w = _W[res.params.language]
     if res.benchmark is None:
         return w["bench_none"]
-    shown = res.benchmark[res.benchmark["shown"]] if len(res.benchmark) else res.benchmark
-    if not len(shown):
-        return w["bench_few"].format(k=MIN_BENCHMARK_ORGS)
     dims = set(res.instrument.dimension_categories()) | {"overall"}
-    return "\n".join("- " + w["bench_row"].format(name=res.instrument.name_of(r.id, res.params.language),
-                                                  p=r.percentile, n=r.n_organisations, med=r.bench_median)
-                     for r in shown.itertuples() if r.id in dims)
+
+    def lines(table: pd.DataFrame) -> list[str]:
+        return ["- " + w["bench_row"].format(name=res.instrument.name_of(r.id, res.params.language),
+                                             p=r.percentile, n=r.n_organisations, med=r.bench_median)
+                for r in table.itertuples() if r.id in dims]
+
+    parts = []
+    for among, table in res.benchmark.groupby("among", sort=False):
+        shown = table[table["shown"]]
+        if among == "all":
+            parts.append("\n".join(lines(shown)) if len(shown) else w["bench_few"].format(k=MIN_BENCHMARK_ORGS))
+        elif len(shown):
+            parts.append(w["bench_group_head"].format(g=among) + "\n\n" + "\n".join(lines(shown)))
+        else:
+            parts.append(w["bench_group_few"].format(g=among, k=MIN_BENCHMARK_ORGS))
+    return "\n\n".join(parts)
 
 
 def unit_matrix(res: RoundAnalysis) -> tuple[pd.DataFrame, pd.DataFrame] | None:
