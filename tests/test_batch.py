@@ -101,7 +101,8 @@ def test_same_output_as_dmkit_round(batch, tmp_path):
     p = load_folder(d / "norrby").params
     out = tmp_path / "single"
     code = dmkit(["round", p["responses"], "-i", p["instrument"], "-m", p["municipality"], "--round-label",
-                  p["round_label"], "--benchmark", str(bench), "--min-group-size", str(p["min_group_size"]),
+                  p["round_label"], "--benchmark", str(bench), "--municipality-group", p["municipality_group"],
+                  "--min-group-size", str(p["min_group_size"]),
                   "-l", p["language"], "-o", str(out), "-q"])
     assert code == 0
     batch_out = d / "norrby" / "rapport"

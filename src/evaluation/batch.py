@@ -211,6 +211,7 @@ def load_folder(folder: str | Path) -> MunicipalityFolder:
     params["round_label"] = "" if params["round_label"] is None else str(params["round_label"])
     params["population_size"] = params["population_size"] or 0
     group = normalise_group(doc.get("municipality_group"), where=f"{p}: municipality_group")
+    params["municipality_group"] = group or ""  # the report also compares within the group
     pop = doc.get("population")
     if pop is not None and str(pop).strip():
         size_class(pop)  # raises with a plain message
