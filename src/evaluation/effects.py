@@ -189,16 +189,7 @@ def _group_indicator(values: pd.Series, *, column: str) -> np.ndarray:
 def _check_unique_subjects(subj: pd.Series, is_post: np.ndarray, *, column: str,
                            pre: Any, post: Any) -> None:
     for flag, label in ((False, pre), (True, post)):
-        s = subj[is_post == flag].dropna()
-        dup = s[s.duplicated(keep=False)]
-        if len(dup):
-            code = dup.iloc[0]
-            rows = list(dup.index[dup == code])
-            raise ValueError(
-                f"Respondent code {_show(code)} (column '{column}') is used {len(rows)} times in round "
-                f"{label!r} (rows {', '.join(map(str, rows[:5]))}); each respondent may answer once "
-                "per round. Remove or merge the duplicates before the analysis."
-            )
+        _check_codes_unique(subj[is_post == flag], column=column, where=f"round {label!r}")
 
 
 def _check_size(n: int, *, what: str, min_group_size: int) -> None:
@@ -1527,7 +1518,8 @@ def _codes(meta: pd.DataFrame, column: str) -> pd.Series | None:
     return v
 
 
-def _check_codes_unique(codes: pd.Series | None, *, column: str, file: str) -> None:
+def _check_codes_unique(codes: pd.Series | None, *, column: str, where: str) -> None:
+    """Raise a plain ``ValueError`` when a respondent code occurs twice ``where`` (a round or a file)."""
     if codes is None:
         return
     c = codes.dropna()
@@ -1536,7 +1528,7 @@ def _check_codes_unique(codes: pd.Series | None, *, column: str, file: str) -> N
         code = dup.iloc[0]
         rows = list(dup.index[dup == code])
         raise ValueError(
-            f"Respondent code {code!r} (column '{column}') is used {len(rows)} times in the {file} file "
+            f"Respondent code {_show(code)} (column '{column}') is used {len(rows)} times in {where} "
             f"(rows {', '.join(map(str, rows[:5]))}); each respondent may answer once per round. "
             "Remove or merge the duplicates before the analysis."
         )
@@ -1554,8 +1546,8 @@ def choose_design(before: Any, after: Any, *, design: str = "auto", subject_colu
     if design not in WORKSHOP_DESIGNS:
         raise ValueError(f"design must be one of {', '.join(WORKSHOP_DESIGNS)}; got {design!r}.")
     cb, ca = _codes(before.meta, subject_column), _codes(after.meta, subject_column)
-    _check_codes_unique(cb, column=subject_column, file="before")
-    _check_codes_unique(ca, column=subject_column, file="after")
+    _check_codes_unique(cb, column=subject_column, where="the before file")
+    _check_codes_unique(ca, column=subject_column, where="the after file")
     nb, na = len(before.answers), len(after.answers)
     linked = 0 if cb is None or ca is None else len(set(cb.dropna()) & set(ca.dropna()))
     has_group = bool(group_column) and group_column in before.meta.columns and group_column in after.meta.columns
