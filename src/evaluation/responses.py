@@ -232,6 +232,25 @@ def _resolve_mapping(mapping, source, inst: Instrument, notes: list[str]) -> Map
     return None
 
 
+_CODED = re.compile(r"^\s*\d+\s*[=:.)\-\u2013]\s*(\S.*)$")
+
+
+def _strip_codes(s: pd.Series) -> tuple[pd.Series, str]:
+    """Background answers exported as ``code = text`` (esMaker, SPSS-style) keep only the text.
+
+    Only when every filled cell has that form, so a unit really named "1. Skola" elsewhere is left alone.
+    """
+    filled = s.dropna()
+    if not len(filled):
+        return s, ""
+    m = filled.astype(str).str.extract(_CODED, expand=False)
+    if m.isna().any():
+        return s, ""
+    out = s.copy()
+    out.loc[filled.index] = m.str.strip()
+    return out, "answers exported as 'code = text'; the text kept"
+
+
 def _expected_text(inst: Instrument) -> str:
     sc = inst.scale
     lab = text(sc.labels[sc.max], "sv")
@@ -367,7 +386,12 @@ def read_responses(
         vl = exp.value_labels.get(col)
         if vl:
             s = s.map(lambda v, vl=vl: vl.get(v, v))
-        meta[canon] = s.replace({"": None, "nan": None, "None": None})
+        s = s.replace({"": None, "nan": None, "None": None})
+        if canon in ("unit", "role"):
+            s, how = _strip_codes(s)
+            if how:
+                notes.append(f"column {col!r} ({canon}): {how}")
+        meta[canon] = s
     spell_tables = []
     for fld, declared in (("unit", mp.units if mp else {}), ("role", mp.roles if mp else {})):
         if fld in meta.columns:

@@ -58,7 +58,7 @@ _NUMBERING = re.compile(
     r"(?:\s*[.:)\-]\s*|\s+)",                                     # followed by . : ) - or a space
     re.IGNORECASE,
 )
-_BRACKET = re.compile(r"^(.*?)\s*[\[(]([^\[\]()]+)[\])]\s*$")
+_BRACKET = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
 
 
 def normalise(s: Any) -> str:
