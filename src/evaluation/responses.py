@@ -452,6 +452,8 @@ def read_responses(
         for d in exp.damaged:
             issues.append(dict(severity="error", file=name, row=int(d.row), column="", value=d.raw[:80],
                                message=d.reason + "; row rejected"))
+    rejected["row"] = rejected["row"].astype("int64")
+    rejected["reason"] = rejected["reason"].astype(object)
     keep = ~df.index.isin(rej_idx)
     issues_df = pd.DataFrame(issues, columns=["severity", "file", "row", "column", "value", "message"])
     if len(issues_df):

@@ -151,7 +151,12 @@ def parse_text(text: str, delim: str, name: str) -> tuple[list[list[str]], list[
         except (csv.Error, _Swallowed):
             rn += 1
             bad = start + prev
-            damaged.append(Damage(rn, _quote_reason(rn, bad + 1), lines[bad].rstrip("\r\n")))
+            if ends_mid and bad == len(lines) - 1:
+                reason = (f"row {rn} is cut off: the file ends inside this row (in a quoted cell). The export or "
+                          "download was interrupted; export the file again")
+            else:
+                reason = _quote_reason(rn, bad + 1)
+            damaged.append(Damage(rn, reason, lines[bad].rstrip("\r\n")))
             start = bad + 1
     return rows, nums, damaged, ends_mid
 
