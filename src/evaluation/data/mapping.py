@@ -44,12 +44,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 import yaml
 
 __all__ = ["Mapping", "MappingError", "load_mapping", "parse_mapping", "find_sidecar", "write_mapping",
-           "render_mapping", "META_TARGETS"]
+           "inferred_mapping_text", "render_mapping", "META_TARGETS"]
 
 META_TARGETS = ("unit", "role", "respondent_id", "municipality", "round", "submitted", "free_text", "ignore")
 _SECTIONS = ("format", "instrument", "sheet", "columns", "answers", "units", "roles")
@@ -247,3 +250,45 @@ def write_mapping(path: str | Path, text: str) -> Path:
     parse_mapping(text, p.name)
     p.write_text(text, encoding="utf-8")
     return p
+
+
+def inferred_mapping_text(*, columns: "pd.DataFrame", spellings: "pd.DataFrame | None" = None, tool: str | None = None,
+                          instrument: str | None = None, sheet: str | None = None, source: str = "",
+                          declared_answers: dict | None = None, ambiguous: list[dict] = ()) -> str:
+    """The mapping a read inferred, as YAML for the user to check and reuse.
+
+    ``columns`` is a column plan (``column``, ``kind``, ``target``, ``how``,
+    ``score``); ``spellings`` the unit/role spelling table; ``ambiguous`` the
+    undeclared codes, written commented out for the user to confirm.
+    """
+    cols = []
+    for r in columns.itertuples():
+        if r.kind == "item":
+            note = f"{r.how} {r.score:.2f} - CHECK" if r.how == "fuzzy" else r.how
+            cols.append((r.column, r.target, note))
+        elif r.kind == "ignore":
+            cols.append((r.column, "ignore", r.how))
+        elif r.kind == "free_text":
+            cols.append((r.column, "free_text", r.how))
+        elif r.kind == "timing":
+            continue
+        elif r.kind == "meta" and r.target in META_TARGETS:
+            cols.append((r.column, r.target, r.how))
+        elif r.kind == "meta":
+            cols.append((r.column, f"meta:{r.target}", r.how))
+    units, roles = [], []
+    if spellings is not None:
+        for r in spellings.itertuples():
+            if r.how in ("abbreviation", "normalised", "mapping") and r.spelling != r.value:
+                (units if r.field == "unit" else roles).append((r.spelling, r.value, f"{r.how}, {r.n} rows"))
+    answers = [(k, v, "declared") for k, v in (declared_answers or {}).items()]
+    commented = [(d["value"], f"CHECK: {d['cells']} cells in {d['columns']} item columns, not on the scale")
+                 for d in ambiguous]
+    header = (f"dmkit column mapping inferred from {source or 'an export'}{f' ({tool})' if tool else ''}.\n"
+              "Check every line, then reuse it for each round exported the same way:\n"
+              "  dmkit validate FILE -i INSTRUMENT --mapping THIS.yaml   (or save it as FILE.mapping.yaml)\n"
+              "Column targets: an item id, unit, role, respondent_id, submitted, municipality, round,\n"
+              "free_text, ignore or meta:NAME. answers: cell text -> scale value, dont_know or skip.")
+    return render_mapping(columns=cols, answers=answers, units=units, roles=roles, format=tool,
+                          instrument=instrument, sheet=sheet, header=header, commented_answers=commented)
+
