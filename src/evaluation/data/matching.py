@@ -55,7 +55,7 @@ _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": 
 _NUMBERING = re.compile(
     r"^\s*(?:(?:q|f|fr|fråga|fraga|question|nr|no)\s*\.?\s*)?"   # optional word: Q, F, Fråga, Question
     r"\d+(?:[._]\d+)*[a-z]?"                                      # 3, 1.1, 3_1, 7b
-    r"(?:\s*[.:)\-]\s*|\s+)",                                     # followed by . : ) - or a space
+    r"(?:\s*[.:)]\s*|\s*-\s+|\s+)",                              # then . : ) or " - " or a space
     re.IGNORECASE,
 )
 _BRACKET = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
