@@ -232,6 +232,21 @@ def _resolve_mapping(mapping, source, inst: Instrument, notes: list[str]) -> Map
     return None
 
 
+def _map_distinct(s: pd.Series, func) -> pd.Series:
+    """``s.map(func)`` computed once per distinct value (object result, None kept)."""
+    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), ""), sort=False)
+    out = np.empty(len(uniq) + 1, dtype=object)
+    out[:-1] = [func(u) for u in uniq]
+    out[-1] = None
+    return pd.Series(out[codes], index=s.index, dtype=object)
+
+
+def _meta_cell(v: Any, value_labels: dict) -> str | None:
+    t = str(v).strip()
+    t = value_labels.get(t, t)
+    return None if t in ("", "nan", "None") else t
+
+
 _CODED = re.compile(r"^\s*\d+\s*[=:.)\-\u2013]\s*(\S.*)$")
 
 
@@ -240,15 +255,14 @@ def _strip_codes(s: pd.Series) -> tuple[pd.Series, str]:
 
     Only when every filled cell has that form, so a unit really named "1. Skola" elsewhere is left alone.
     """
-    filled = s.dropna()
-    if not len(filled):
+    distinct = [v for v in pd.unique(s.dropna())]
+    if not distinct:
         return s, ""
-    m = filled.astype(str).str.extract(_CODED, expand=False)
-    if m.isna().any():
+    found = {v: _CODED.match(str(v)) for v in distinct}
+    if not all(found.values()):
         return s, ""
-    out = s.copy()
-    out.loc[filled.index] = m.str.strip()
-    return out, "answers exported as 'code = text'; the text kept"
+    return _map_distinct(s, lambda v: found[v].group(1).strip() if v in found else None), \
+        "answers exported as 'code = text'; the text kept"
 
 
 def _expected_text(inst: Instrument) -> str:
@@ -382,11 +396,8 @@ def read_responses(
 
     meta = pd.DataFrame(index=df.index)
     for col, canon in plan.meta.items():
-        s = df[col].astype(str).str.strip()
-        vl = exp.value_labels.get(col)
-        if vl:
-            s = s.map(lambda v, vl=vl: vl.get(v, v))
-        s = s.replace({"": None, "nan": None, "None": None})
+        vl = exp.value_labels.get(col) or {}
+        s = _map_distinct(df[col], lambda v, vl=vl: _meta_cell(v, vl))
         if canon in ("unit", "role"):
             s, how = _strip_codes(s)
             if how:

@@ -131,22 +131,24 @@ class AnswerParser:
         return self._prefixed(k) or (np.nan, "bad")
 
     def parse(self, cells: pd.Series, value_labels: Mapping[str, str] | None = None) -> ParsedColumn:
-        raw = cells.astype(str)
-        uniq = pd.unique(raw)
-        res = {u: self.parse_one(u, value_labels) for u in uniq}
+        """Parse a column: each distinct cell text is read once (exports repeat a handful of values)."""
+        codes, uniq = pd.factorize(cells.astype(object).where(cells.notna(), ""), sort=False)
+        uniq = [str(u) for u in uniq]
+        res = [self.parse_one(u, value_labels) for u in uniq]
         codes_used = ""
-        bad_u = [u for u in uniq if res[u][1] == "bad"]
-        if bad_u:
-            lime = {u: _LIME.match(_key(u)) for u in uniq if res[u][1] != "blank"}
+        if any(r[1] == "bad" for r in res):
+            lime = {j: _LIME.match(_key(u)) for j, u in enumerate(uniq) if res[j][1] != "blank"}
             if lime and all(lime.values()):
                 sc = self.instrument.scale
-                for u, m in lime.items():
+                for j, m in lime.items():
                     n = int(m.group(1))
                     if sc.min <= n <= sc.max:
-                        res[u] = (float(n), "answer")
+                        res[j] = (float(n), "answer")
                 codes_used = "LimeSurvey answer codes A1, A2, … read as 1, 2, …"
-        values = raw.map({u: v[0] for u, v in res.items()}).astype(float)
-        kind = raw.map({u: v[1] for u, v in res.items()})
+        vals = np.array([r[0] for r in res] or [np.nan], dtype=float)
+        kinds = np.array([_KINDS.index(r[1]) for r in res] or [2], dtype=np.int8)
+        values = pd.Series(vals[codes], index=cells.index)
+        kind = pd.Series(pd.Categorical.from_codes(kinds[codes], categories=list(_KINDS)), index=cells.index)
         return ParsedColumn(values, kind, codes_used)
 
 

@@ -32,6 +32,7 @@ import unicodedata
 from collections import Counter
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["unit_key", "merge_spellings", "SPELLING_COLUMNS"]
@@ -82,9 +83,8 @@ def merge_spellings(values: pd.Series, *, field: str = "unit",
     abbreviation, mapping), one row per spelling, sorted by spelling.
     """
     declared_k = {unit_key(k): str(v) for k, v in (declared or {}).items()}
-    present = values.dropna()
-    present = present[present.astype(str).str.strip() != ""]
-    counts = Counter(present.astype(str))
+    vc = values.dropna().astype(object).value_counts(sort=False)
+    counts = Counter({str(k): int(n) for k, n in vc.items() if str(k).strip()})
     groups: dict[str, Counter] = {}
     for sp, n in counts.items():
         groups.setdefault(unit_key(sp), Counter())[sp] += n
@@ -105,8 +105,11 @@ def merge_spellings(values: pd.Series, *, field: str = "unit",
             if len(cands) == 1:
                 value, how = cands.pop(), "abbreviation"
         resolved[sp] = (value, how)
-    out = values.map({sp: v for sp, (v, _how) in resolved.items()})
-    out = out.astype(object).where(out.notna(), None)
+    codes, uniq = pd.factorize(values.astype(object).where(values.notna(), ""), sort=False)
+    look = np.empty(len(uniq) + 1, dtype=object)
+    look[:-1] = [resolved[str(u)][0] if str(u) in resolved else None for u in uniq]
+    look[-1] = None
+    out = pd.Series(look[codes], index=values.index, dtype=object)
     table = pd.DataFrame([(field, sp, v, counts[sp], how) for sp, (v, how) in sorted(resolved.items())],
                          columns=SPELLING_COLUMNS)
     table["n"] = table["n"].astype(int)

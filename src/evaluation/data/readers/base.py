@@ -51,6 +51,8 @@ class Grid:
     #: SPSS: variable labels and value labels
     column_labels: dict[str, str] = field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: every record as a text frame (fast path for large clean text files); ``rows`` then holds the first ones
+    frame: pd.DataFrame | None = None
 
     def head(self, n: int = 40) -> list[list[str]]:
         return self.rows[:n]
@@ -120,11 +122,20 @@ def table_from_grid(grid: Grid, header_at: int, *, n_header_rows: int = 1,
     header = grid.rows[header_at]
     cols = unique_names(names if names is not None else header)
     k = len(cols)
+    first = header_at + n_header_rows
+    if grid.frame is not None and grid.frame.shape[1] == k:
+        body = grid.frame.iloc[first:]
+        end = len(body)
+        while end and not (body.iloc[end - 1].astype(str).str.strip() != "").any():
+            end -= 1
+        df = body.iloc[:end].copy()
+        df.columns = cols
+        df.index = pd.Index(grid.rownums[first:first + end], name="row", dtype="int64")
+        return df, list(grid.damaged)
     delim = grid.info.get("delimiter")
     good: list[list[str]] = []
     idx: list[int] = []
     damaged = list(grid.damaged)
-    first = header_at + n_header_rows
     body = grid.rows[first:]
     nums = grid.rownums[first:]
     # trailing blank records are the end of the file, not respondents

@@ -112,6 +112,78 @@ def _quote_reason(rn: int, line_no: int) -> str:
             "(or put the whole cell in quotes, doubling each quote inside it) and read the file again")
 
 
+def fast_frame(text: str, delim: str, raw: bytes | None = None, encoding: str | None = None):
+    """All records as a text DataFrame via pandas' C parser, or None when the file needs the strict path.
+
+    pandas pads short rows and forgives stray quotes, so it is used only after
+    every record is checked: a line without quotes has ``count(delim) + 1``
+    fields; records with quotes (a multi-line one found by quote parity) are
+    parsed together, strictly, with :mod:`csv`. Any record of another width, a
+    blank line, a stray quote or a lone CR line ending sends the file to
+    :func:`parse_text`, which names each damaged row.
+    """
+    import pandas as pd
+
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        return None
+    quotes = [ln.count('"') for ln in lines]
+    odd = [i for i, q in enumerate(quotes) if q % 2]
+    if len(odd) % 2:
+        return None
+    consumed = [False] * len(lines)
+    quoted: list[str] = []
+    starts: list[int] = []
+    for o, c in zip(odd[::2], odd[1::2]):
+        quoted.append("\n".join(lines[o:c + 1]))
+        starts.append(o)
+        for i in range(o, c + 1):
+            consumed[i] = True
+    plain_counts = set()
+    for i, ln in enumerate(lines):
+        if consumed[i]:
+            continue
+        if quotes[i]:
+            quoted.append(ln)
+            starts.append(i)
+        elif not ln or ln == "\r":
+            return None
+        else:
+            plain_counts.add(ln.count(delim) + 1)
+    widths = set(plain_counts)
+    if quoted:
+        try:
+            recs = list(csv.reader(io.StringIO("\n".join(q.rstrip("\r") for q in quoted), newline=""),
+                                   delimiter=delim, strict=True))
+        except csv.Error:
+            return None
+        if len(recs) != len(quoted):
+            return None
+        widths.update(len(r) for r in recs)
+    if len(widths) != 1:
+        return None
+    k = widths.pop()
+    n_records = len(lines) - sum(consumed) + len(odd) // 2
+    if k < 2:
+        return None
+    try:
+        if raw is not None and encoding in ("utf-8", "utf-8-sig"):
+            src = io.BytesIO(raw)
+        else:
+            src, encoding = io.StringIO(text), None
+        df = pd.read_csv(src, sep=delim, header=None, dtype=object, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False, engine="c", encoding=encoding)
+    except Exception:
+        return None
+    if df.shape != (n_records, k):
+        return None
+    return df
+
+
 def parse_text(text: str, delim: str, name: str) -> tuple[list[list[str]], list[int], list[Damage], bool]:
     """Records, their row numbers, damaged rows and whether the file ends mid-row.
 
@@ -265,10 +337,14 @@ def load_grid(path: str | Path, *, sheet: str | None = None) -> Grid:
                             "respondent. Export the responses again.")
     _refuse_non_table(raw, text, name)
     delim = sniff_delimiter(text, name)
-    rows, nums, damaged, ends_mid = parse_text(text, delim, name)
     info = {"format": "tsv" if delim == "\t" else "csv", "encoding": enc, "delimiter": delim}
     if enc.startswith("utf-16") and delim == "\t":
         info["format"] = "excel_unicode_text"
+    frame = fast_frame(text, delim, raw, enc)
+    if frame is not None:
+        head = frame.iloc[:60].to_numpy().tolist()
+        return Grid(name, head, list(range(1, len(frame) + 1)), info, frame=frame)
+    rows, nums, damaged, ends_mid = parse_text(text, delim, name)
     return Grid(name, rows, nums, info, damaged=damaged, ends_mid_row=ends_mid)
 
 
