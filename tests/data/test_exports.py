@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.instruments import load_instrument
-from evaluation.responses import AmbiguousCodeError, read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import AmbiguousCodeError, read_responses
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 INST = load_instrument("dual_maturity")

@@ -11,8 +11,8 @@ import pytest
 
 from evaluation.cli import main as dmkit
 from evaluation.data.mapping import MappingError, load_mapping, parse_mapping
-from evaluation.instruments import load_instrument
-from evaluation.responses import ResponseError, read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import ResponseError, read_responses
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 INST = load_instrument("dual_maturity")

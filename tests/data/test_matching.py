@@ -9,8 +9,8 @@ import pytest
 from evaluation.data.answers import AnswerParser
 from evaluation.data.matching import background_kind, match_items, strip_numbering
 from evaluation.data.units import merge_spellings
-from evaluation.instruments import load_instrument
-from evaluation.responses import read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import read_responses
 
 INST = load_instrument("dual_maturity")
 IT = INST.items[0]

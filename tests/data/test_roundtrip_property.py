@@ -14,8 +14,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation.instruments import load_instrument
-from evaluation.responses import read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import read_responses
 
 INST = load_instrument("dual_maturity")
 ITEMS = INST.item_ids

@@ -37,7 +37,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..instruments import Instrument
+from .instruments import Instrument
 from .matching import normalise
 
 __all__ = ["AnswerParser", "ParsedColumn", "find_ambiguous_codes", "DK_WORDS", "BLANK_WORDS"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..instruments import Instrument, text
+from .instruments import Instrument, text
 from .mapping import Mapping
 from .matching import background_kind, match_items, normalise, strip_numbering
 from .readers.base import Export

@@ -21,7 +21,7 @@ respondent of a one-header export is row 2, the way a spreadsheet shows the file
 Examples
 --------
 >>> import pandas as pd
->>> from evaluation.responses import read_responses
+>>> from evaluation.data.responses import read_responses
 >>> df = pd.DataFrame({"respondent_id": ["a", "b", "c"], "unit": ["X", "X", "Y"],
 ...                    "cap_und_1": [5, "Vet ej", None], "cap_und_2": ["Stämmer helt", 2, 9]})
 >>> rs = read_responses(df, "dual_maturity")
@@ -44,11 +44,11 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .data.answers import AnswerParser, find_ambiguous_codes
-from .data.columns import FREE_TEXT_HINTS, KNOWN_META, META_ALIASES, ColumnPlan, plan_columns
-from .data.mapping import Mapping, find_sidecar, load_mapping
-from .data.readers import Export, ResponseError, read_export
-from .data.units import SPELLING_COLUMNS, merge_spellings
+from .answers import AnswerParser, find_ambiguous_codes
+from .columns import FREE_TEXT_HINTS, KNOWN_META, META_ALIASES, ColumnPlan, plan_columns
+from .mapping import Mapping, find_sidecar, load_mapping
+from .readers import Export, ResponseError, read_export
+from .units import SPELLING_COLUMNS, merge_spellings
 from .instruments import Instrument, load_instrument, text
 
 __all__ = ["ResponseSet", "ResponseError", "AmbiguousCodeError", "read_responses", "read_table", "META_ALIASES",
