@@ -83,7 +83,7 @@ def test_instruments_validate_round_from_another_folder(wheel_env):
     assert r.returncode == 0, r.stdout + r.stderr
     out = wheel_env["cwd"] / "rapport"
     assert (out / "round_report.html").stat().st_size > 10_000
-    res = json.loads((out / "results.json").read_text())
+    res = json.loads((out / "results.json").read_text())["sections"]
     assert res["overall"]["n"] > 0
 
 

@@ -58,6 +58,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from evaluation.reports.envelope import sections_of
+
 __all__ = [
     "FIELDS",
     "CRITERIA",
@@ -319,7 +321,7 @@ def read_unit_maturity(results: str | Path | Mapping) -> pd.DataFrame:
         if not p.exists():
             raise ValueError(f"{p}: results.json not found; give the results.json of a round report (dmkit round).")
         try:
-            res = json.loads(p.read_text(encoding="utf-8"))
+            res = sections_of(json.loads(p.read_text(encoding="utf-8")))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{p}: not valid JSON ({exc}).") from None
         name = p.name

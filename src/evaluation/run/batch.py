@@ -63,6 +63,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from evaluation.reports.envelope import sections_of
+
 __all__ = [
     "SKR_GROUPS",
     "SIZE_CLASSES",
@@ -479,7 +481,7 @@ def national_summary(table: pd.DataFrame) -> pd.DataFrame:
     for r in table.itertuples():
         if not r.ok or not r.results or not Path(r.results).exists():
             continue
-        res = json.loads(Path(r.results).read_text(encoding="utf-8"))
+        res = sections_of(json.loads(Path(r.results).read_text(encoding="utf-8")))
         row = {"folder": r.folder, "municipality": r.municipality, "municipality_group": r.municipality_group,
                "size": r.size, "instrument": res.get("instrument", {}).get("id"),
                "n": res.get("respondents", {}).get("accepted")}
