@@ -14,9 +14,9 @@ Known structure (the truth the fits should find):
   threshold of ``cap_3`` is 0.5 lower and the loading of ``gov_4`` drops
   (non-invariance); role "Chef" answers ``cul_2`` one step higher on the
   latent scale (uniform DIF). About 3 % of answers are missing at random.
-* ``ordinal_b``: 520 respondents, 8 items, 2 factors (lead_1..4, tech_1..4),
-  skewed thresholds, units of very unequal size (1 to 60 respondents, so
-  some units are too small for agreement), 6 % missing, invariant rounds,
+* ``ordinal_b``: 784 respondents, 8 items, 2 factors (lead_1..4, tech_1..4),
+  skewed thresholds, units of very unequal size (1 to 90 respondents, so
+  some units are too small for agreement), 5 % missing, invariant rounds,
   8 respondents without an overall score.
 
 Each file has respondent_id, municipality, unit, role, round, the items
@@ -98,11 +98,11 @@ def main() -> None:
     fb = {"leadership": [f"lead_{i}" for i in range(1, 5)],
           "technology": [f"tech_{i}" for i in range(1, 5)]}
     lam_b = dict(zip([i for v in fb.values() for i in v], [0.8, 0.75, 0.7, 0.5, 0.7, 0.65, 0.6, 0.75]))
-    th_b = {it: np.array([-2.0, -1.4, -0.7, 0.0, 0.9]) - 0.15 * (k % 3) for k, it in enumerate(lam_b)}
+    th_b = {it: np.array([-1.8, -1.2, -0.5, 0.2, 1.0]) - 0.15 * (k % 3) for k, it in enumerate(lam_b)}
     phi_b = np.array([[1, .55], [.55, 1]])
-    sizes = [60, 45, 3, 1, 38, 52, 2, 30, 41, 25, 55, 4, 36, 48, 27, 33, 20]
+    sizes = [90, 70, 3, 1, 58, 80, 2, 45, 61, 38, 85, 4, 55, 72, 40, 50, 30]
     b = _make(20261204, sum(sizes), fb, lam_b, phi_b, th_b, 1, len(sizes), sizes,
-              ["Chef", "Medarbetare", "Strateg"], 0.06, 0.4, 0.0)
+              ["Chef", "Medarbetare", "Strateg"], 0.05, 0.4, 0.0)
     b["municipality"] = np.where(b["unit"].str.extract(r"E(\d+)")[0].astype(int) <= 8, "Kommun A", "Kommun B")
     # a few respondents without a score (fewer than half answered in the kit's scoring)
     b.loc[np.random.default_rng(5).choice(len(b), 8, replace=False), "overall"] = np.nan
