@@ -58,7 +58,7 @@ for (name in names(sets)) {
       # normal-ogive GRM from lavaan's standardised solution: a = l / sqrt(1 - l^2), b = tau / l
       grm = data.frame(item = ld$rhs, a = ld$std.all / sqrt(1 - ld$std.all^2)),
       grm_b = data.frame(item = th$lhs, th = th$rhs,
-                         b = th$est.std / ld$std.all[match(th$lhs, ld$rhs)]),
+                         b = th$std.all / ld$std.all[match(th$lhs, ld$rhs)]),
       sample_th = as.numeric(ss$th), sample_cor = unclass(ss$cov),
       nacov_diag = diag(lavInspect(f, "gamma")),
       timing = as.list(lavInspect(f, "timing")[c("total")])
