@@ -183,9 +183,10 @@ def within_group_agreement(items: pd.DataFrame, group: Any, *, scale: tuple = (1
     low, high = (float(v) for v in scale)
     if not high > low:
         raise ValueError(f"scale must be (low, high) with high > low, got {scale!r}.")
-    g = pd.Series(group.to_numpy() if isinstance(group, pd.Series) else np.asarray(group), index=items.index)
-    if len(g) != len(items):
-        raise ValueError(f"group has {len(g)} labels but items has {len(items)} rows; pass one label per row.")
+    gv = group.to_numpy() if isinstance(group, pd.Series) else np.asarray(group)
+    if len(gv) != len(items):
+        raise ValueError(f"group has {len(gv)} labels but items has {len(items)} rows; pass one label per row.")
+    g = pd.Series(gv, index=items.index)
     x = items.apply(lambda s: _numeric(s, str(s.name)))
     outside = (x < low) | (x > high)
     if outside.any().any():

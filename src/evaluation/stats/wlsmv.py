@@ -451,11 +451,10 @@ def fit_measures(groups: list, inf: Inference, p: int) -> dict:
     rmsea = float(np.sqrt(max(x2s / (nr * df) - 1 / nr, 0.0)) * np.sqrt(G)) if df > 0 else 0.0
     lo, hi = rmsea_ci(x2s, df, nr, G)
     srmr = 0.0
-    nel = 0
     for gs, sig in zip(groups, inf.implied):
         r = gs.s[gs.n_th:] - sig[gs.n_th:]
         srmr += gs.n / ntot * float(np.sqrt(np.sum(r * r) / (p * (p + 1) / 2)))
-        nel += len(gs.s)
+    nel = len(groups[0].s)          # lavaan: the number of statistics of the first group
     return {"chisq": inf.chisq, "df": df, "chisq_scaled": x2s, "df_scaled": df,
             "pvalue_scaled": inf.pvalue_scaled, "cfi_scaled": cfi, "tli_scaled": tli,
             "rmsea_scaled": rmsea, "rmsea_ci_low_scaled": lo, "rmsea_ci_high_scaled": hi,
