@@ -7,7 +7,7 @@ stays thin and the numbers can be tested without running it.
 Examples
 --------
 >>> from evaluation.simulate import simulate_round
->>> from evaluation.rounds import analyse_round
+>>> from evaluation.reports.round import analyse_round
 >>> data = simulate_round("dual_maturity", n=120, seed=2).data
 >>> res = analyse_round(data, instrument="dual_maturity", municipality="Testby")
 >>> sorted(res.results["dimensions"])
@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .instruments import Instrument, load_instrument, text
-from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from .report import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
-from .responses import ResponseSet, read_responses
-from .scoring import classify, group_scores, respondent_scores
+from evaluation.data.instruments import Instrument, load_instrument, text
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+from evaluation.data.responses import ResponseSet, read_responses
+from evaluation.scoring import classify, group_scores, respondent_scores
 
 __all__ = [
     "RoundParameters",
@@ -256,7 +256,7 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
     out: dict[str, Any] = {}
     scored = rs.scored()
     try:
-        from . import reliability as rel
+        from evaluation.stats import reliability as rel
     except ImportError:  # pragma: no cover - lands in its own issue
         rel = None
     rows = []
@@ -287,7 +287,7 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
     else:
         out["reliability"] = pd.DataFrame(rows)
     try:
-        from . import comprehension
+        from evaluation.stats import comprehension
     except ImportError:  # pragma: no cover
         comprehension = None
     if comprehension is not None:
