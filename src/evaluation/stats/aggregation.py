@@ -238,7 +238,7 @@ class UnitMeans:
 
 
 def _reml(y: np.ndarray, factors: list) -> Any:
-    from evaluation.effects import _reml_random_intercepts
+    from evaluation.stats.effects import _reml_random_intercepts
 
     names = [f"f{i}" for i in range(len(factors))]
     return _reml_random_intercepts(np.ones((len(y), 1)), y, factors, names=["(Intercept)"],
@@ -250,7 +250,7 @@ def unit_means(scores: pd.DataFrame, score: str, group: str, *, nested_in: str |
 
     Fits ``lme4::lmer(score ~ 1 + (1 | nested_in) + (1 | group))`` (or
     ``score ~ 1 + (1 | group)``) by REML, with the kit's profiled-deviance
-    REML (``evaluation.effects``; Bates et al. 2015, eq. 41). The BLUP of a
+    REML (``evaluation.stats.effects``; Bates et al. 2015, eq. 41). The BLUP of a
     unit is the fixed intercept plus its predicted random effects (unit, and
     its municipality when nested): with variance components
     :math:`\sigma^2_u, \sigma^2_e` in the unit-only model

@@ -3,7 +3,7 @@ r"""Differential item functioning by ordinal logistic regression (Zumbo 1999; lo
 For each item :math:`y` and a matching score :math:`s` (the total score, or
 the rest score without the item), three proportional-odds models
 (statsmodels ``OrderedModel``, logit link; the fitting is shared with
-``evaluation.comprehension.dif_ordinal``):
+``evaluation.stats.comprehension.dif_ordinal``):
 
 .. math:: M_1: \operatorname{logit} P(y \le k) = \tau_k - \beta_1 s, \quad
           M_2: \ldots - \beta_2 g, \quad M_3: \ldots - \beta_3 s g,
@@ -74,7 +74,7 @@ def dif(items: pd.DataFrame, group: Any, focal: Any, anchor: str = "total") -> p
     >>> res["chi2_uniform"].idxmax(), bool(res.loc["q0", "p_uniform"] < 0.001)
     ('q0', True)
     """
-    from evaluation.comprehension import _null_loglik, _olr_dif_logliks
+    from evaluation.stats.comprehension import _null_loglik, _olr_dif_logliks
 
     if not isinstance(items, pd.DataFrame):
         raise TypeError(f"items must be a DataFrame of item columns, got {type(items).__name__}.")

@@ -41,7 +41,7 @@ def parse_factors(model: Any) -> dict[str, list[str]]:
         if not out or any(len(v) == 0 for v in out.values()):
             raise ValueError("model as a dict maps each factor to a non-empty list of items.")
         return out
-    from evaluation.structure import _parse_model
+    from evaluation.stats.structure import _parse_model
 
     spec = _parse_model(model)
     if spec.covariances:
