@@ -86,6 +86,13 @@ _API: dict[str, str] = {
     "retest_reliability": "evaluation.stats.agreement",
     "bland_altman": "evaluation.stats.agreement",
     "compare_alphas": "evaluation.stats.agreement",
+    # statistics: aggregation, ordinal CFA / IRT, ordinal invariance, DIF (issue 18)
+    "group_agreement": "evaluation.stats.aggregation",
+    "within_group_agreement": "evaluation.stats.aggregation",
+    "unit_means": "evaluation.stats.aggregation",
+    "ordinal_cfa": "evaluation.stats.ordinal",
+    "ordinal_invariance": "evaluation.stats.ordinal_invariance",
+    "dif": "evaluation.stats.dif",
     # privacy
     "check_min_group_size": "evaluation.privacy",
     "suppressed_groups": "evaluation.privacy",

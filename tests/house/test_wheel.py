@@ -38,7 +38,10 @@ def wheel_env(tmp_path_factory):
                           capture_output=True, text=True, check=True).stdout.strip()
     # dependencies from this environment; its own editable `evaluation` is not processed (nested .pth)
     Path(site, "_dmkit_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(whl)], check=True)
+    # without PYTHONPATH: a source tree on it would make pip think the kit is already installed
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(whl)], check=True,
+                   env=clean)
     work = base / "elsewhere"
     work.mkdir()
     shutil.copy(ROOT / "data_samples" / "solvik_2025.csv", work / "svar.csv")
