@@ -175,6 +175,15 @@ def cmd_instruments(args: argparse.Namespace) -> int:
             print("\nOrdlista:" if lang == "sv" else "\nGlossary:")
             for g in inst.glossary:
                 print(f"  {text(g['term'], lang)}: {text(g['definition'], lang)}")
+        if inst.changes:
+            print("\nVersioner:" if lang == "sv" else "\nVersions:")
+            for c in inst.changes:
+                date = f" ({c['date']})" if c.get("date") else ""
+                print(f"  {c['version']}{date}: {text(c['summary'], lang)}")
+                for key, sv, en in (("changed", "ändrade", "changed"), ("added", "nya", "added"),
+                                    ("removed", "borttagna", "removed")):
+                    if c.get(key):
+                        print(f"    {sv if lang == 'sv' else en}: {', '.join(c[key])}")
         return 0
     _print_df(list_instruments(args.language))
     return 0
