@@ -100,9 +100,13 @@ docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	@echo "make: docs built without warnings: docs/_build/html/index.html"
 
-# The venv's kernels first, so an older user-level kernel of the same name does not shadow them.
+# The venv's kernels first (an older user-level kernel of the same name does not shadow them),
+# and the kit's kernel (evaluation.reports.protocol.KERNEL_NAME) as the default for new notebooks.
 lab: $(STAMP)
-	JUPYTER_PATH=$(abspath $(VENV))/share/jupyter $(VENV)/bin/jupyter lab notebooks/
+	@kernel=$$($(PY) -c 'from evaluation.reports.protocol import KERNEL_NAME; print(KERNEL_NAME)' 2>/dev/null || echo dmkit); \
+	  echo "make: JupyterLab on notebooks/ with the kernel '$$kernel' of $(VENV)"; \
+	  JUPYTER_PATH=$(abspath $(VENV))/share/jupyter exec $(VENV)/bin/jupyter lab \
+	    --MultiKernelManager.default_kernel_name="$$kernel" notebooks/
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock

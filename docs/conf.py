@@ -36,3 +36,9 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 # Docstrings are read from the code; the doctest examples are run by pytest, not here.
 suppress_warnings = []
+
+import warnings  # noqa: E402
+
+# numpydoc parses module docstrings too and notes their free-form sections ("Model", ...) as
+# UserWarnings; they are not Sphinx warnings and say nothing about the rendered pages.
+warnings.filterwarnings("ignore", message="Unknown section", category=UserWarning)
