@@ -48,6 +48,11 @@ def test_history_must_end_at_the_instrument_version(tmp_path):
         load_instrument(_write_v11(tmp_path, last_version="1.2"))
 
 
+def test_history_names_only_items_of_the_instrument(tmp_path):
+    with pytest.raises(InstrumentError, match=r"changes/1/changed: \['no_such_item'\] are not items"):
+        load_instrument(_write_v11(tmp_path, changed=("no_such_item",)))
+
+
 def test_schema_rejects_an_unknown_key_in_a_change(tmp_path):
     doc = yaml.safe_load((ROOT / "instruments" / "dual_maturity.yaml").read_text(encoding="utf-8"))
     doc["changes"][0]["comparable"] = True

@@ -374,6 +374,15 @@ def _semantic_checks(doc: dict, path: Path) -> None:
         keys = [version_key(v) for v in versions]
         if keys != sorted(set(keys)):
             problems.append(f"at changes: versions must be unique and oldest first, not {versions}")
+        item_ids = {it["id"] for d in doc["dimensions"] for c in d["categories"] for it in c["items"]}
+        last = doc["changes"][-1]
+        for key in ("changed", "added"):
+            unknown = sorted(set(last.get(key) or ()) - item_ids)
+            if unknown:
+                problems.append(f"at changes/{len(versions) - 1}/{key}: {unknown} are not items of this version")
+        gone = sorted(set(last.get("removed") or ()) & item_ids)
+        if gone:
+            problems.append(f"at changes/{len(versions) - 1}/removed: {gone} are still items of this version")
     if doc["id"] != path.stem:
         problems.append(f"at id: {doc['id']!r} must equal the file name stem {path.stem!r}")
     scale = doc["scale"]
