@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--single-repeat", type=int, default=3)
     ap.add_argument("--dir", help="keep the batch folder here")
     args = ap.parse_args()
-    from evaluation.simulate_national import simulate_national, write_batch_dir
+    from evaluation.simulate.national import simulate_national, write_batch_dir
 
     tmp = None
     if args.dir:

@@ -1,11 +1,11 @@
 """Coverage of disattenuated correlations on simulated pairs of instruments.
 
-For each seed, :func:`evaluation.simulate_pairs.simulate_pairs` generates
+For each seed, :func:`evaluation.simulate.pairs.simulate_pairs` generates
 respondents answering two instruments with known latent correlations
 (truth). Scale scores are item means; reliabilities are Cronbach's alpha
 estimated from the same sample (pingouin.cronbach_alpha). We check whether the
 truth lies inside the confidence interval of the disattenuated correlation
-from :func:`evaluation.compare.convergent_validity`.
+from :func:`evaluation.stats.agreement.convergent_validity`.
 
 Reported: coverage per A--B pair over seeds, the lowest of them (the claim:
 >= 93 % of seeds), the pooled coverage, and as the peer the coverage of the
@@ -24,8 +24,8 @@ import time
 import pandas as pd
 import pingouin as pg
 
-from evaluation.compare import convergent_validity
-from evaluation.simulate_pairs import simulate_pairs
+from evaluation.stats.agreement import convergent_validity
+from evaluation.simulate.pairs import simulate_pairs
 
 SCENARIOS = {
     "default (2 x 3 constructs, n=300)": dict(

@@ -1,4 +1,4 @@
-"""Planted-item detection benchmark for ``evaluation.comprehension``.
+"""Planted-item detection benchmark for ``evaluation.stats.comprehension``.
 
 For each seed, ``evaluation.simulate.simulate_round`` generates a round of the
 ``dual_maturity`` instrument (n = 300) with ``--n-hard`` items planted as hard
@@ -33,9 +33,9 @@ import time
 
 import numpy as np
 
-from evaluation.comprehension import Thresholds, comprehension_report, wilson_ci
-from evaluation.instruments import load_instrument
-from evaluation.responses import read_responses
+from evaluation.stats.comprehension import Thresholds, comprehension_report, wilson_ci
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import read_responses
 from evaluation.simulate import simulate_round
 
 

@@ -1,4 +1,4 @@
-"""Coverage and bias of evaluation.effects on simulated before/after data.
+"""Coverage and bias of evaluation.stats.effects on simulated before/after data.
 
 For each design, data with a known planted effect are simulated over many
 seeds; we count how often the 95 % confidence interval covers the truth
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from evaluation.effects import difference_in_differences, prepost  # noqa: E402
+from evaluation.stats.effects import difference_in_differences, prepost  # noqa: E402
 
 DELTA, SD, R = 5.0, 15.0, 0.6
 

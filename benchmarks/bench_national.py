@@ -3,7 +3,7 @@
 Target (issue 8): 1,500 organisations × 200 respondents (300,000 rows) in ≤ 30 s
 wall time and ≤ 2 GB peak memory.
 
-The data set is simulated (evaluation.simulate_national) and written as a batch
+The data set is simulated (evaluation.simulate.national) and written as a batch
 folder first (not timed). The build is then measured in a fresh Python process
 (wall time of build_benchmark, peak resident memory from
 resource.getrusage(RUSAGE_SELF).ru_maxrss of that process, which includes the
@@ -28,7 +28,7 @@ from pathlib import Path
 MEASURE = r"""
 import json, os, resource, sys, time, tracemalloc
 t0 = time.perf_counter()
-from evaluation.benchmark import build_benchmark
+from evaluation.run.national_benchmark import build_benchmark
 t_import = time.perf_counter() - t0
 trace = sys.argv[2] == "1"
 workers = int(sys.argv[4])
@@ -52,8 +52,8 @@ print(json.dumps({"import_s": t_import, "build_s": t_build, "cpu_s": c_build, "o
 PEER = r"""
 import json, sys, time
 from pathlib import Path
-from evaluation.batch import find_folders, load_folder
-from evaluation.responses import read_responses
+from evaluation.run.batch import find_folders, load_folder
+from evaluation.data.responses import read_responses
 from evaluation.scoring import organisation_scores
 folders = find_folders(sys.argv[1])[: int(sys.argv[2])]
 t0 = time.perf_counter()
@@ -73,7 +73,7 @@ def main() -> None:
     ap.add_argument("--tracemalloc", action="store_true", help="also a run under tracemalloc (slower)")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts to measure")
     args = ap.parse_args()
-    from evaluation.simulate_national import simulate_national, write_batch_dir
+    from evaluation.simulate.national import simulate_national, write_batch_dir
 
     tmp = None
     if args.dir:

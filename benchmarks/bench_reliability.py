@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from evaluation.reliability import cronbach_alpha, mcdonald_omega  # noqa: E402
+from evaluation.stats.reliability import cronbach_alpha, mcdonald_omega  # noqa: E402
 
 
 def simulate(n: int = 2000, k: int = 10, seed: int = 42) -> pd.DataFrame:

@@ -37,7 +37,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from evaluation import reliability as rel  # noqa: E402
-from evaluation.reliability import cronbach_alpha, mcdonald_omega  # noqa: E402
+from evaluation.stats.reliability import cronbach_alpha, mcdonald_omega  # noqa: E402
 
 K = 8
 LAMBDA = np.linspace(0.45, 0.80, K)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 FLOOR_SCRIPT = """
 import sys
-from evaluation.report import run_notebook
+from evaluation.reports.protocol import run_notebook
 run_notebook(sys.argv[1], {}, sys.argv[2], progress=False)
 """
 
@@ -51,8 +51,11 @@ def main() -> None:
         floor_nb = tmp / "floor.ipynb"
         build(str(floor_nb), [("code", "output_dir = ''", {"tags": ["parameters"]}),
                               ("code", "import matplotlib.pyplot as plt\nfrom IPython.display import Markdown, display\n"
-                                       "from evaluation import plots, rounds, reliability, comprehension\n"
-                                       "from evaluation.report import write_results")])
+                                       "from evaluation import plots\n",
+    "from evaluation.reports import round as rounds\n",
+    "from evaluation.stats import reliability\n",
+    "from evaluation.stats import comprehension\n"
+                                       "from evaluation.reports.protocol import write_results")])
         files = {}
         for n in (400, 2000):
             p = tmp / f"round_{n}.csv"

@@ -1,4 +1,4 @@
-"""Speed and agreement of evaluation.structure against lavaan and semopy.
+"""Speed and agreement of evaluation.stats.structure against lavaan and semopy.
 
 One run, same data for every peer:
 
@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.structure import _instrument_model, cfa, measurement_invariance
+from evaluation.stats.structure import _instrument_model, cfa, measurement_invariance
 
 ROOT = Path(__file__).resolve().parents[1]
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
@@ -111,8 +111,8 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
 
-    from evaluation.instruments import load_instrument
-    from evaluation.responses import read_responses
+    from evaluation.data.instruments import load_instrument
+    from evaluation.data.responses import read_responses
     from evaluation.simulate import simulate_round
 
     # simulate_round draws one latent per dimension, so the category factors of

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.instruments import load_instrument
+from evaluation.data.instruments import load_instrument
 from evaluation.simulate import simulate_round
 
 HERE = Path(__file__).resolve().parent
@@ -89,7 +89,7 @@ def messy() -> None:
 
 def benchmark() -> None:
     """Anonymised scores of 30 other (fictional) organisations, as dmkit benchmark writes them."""
-    from evaluation.responses import read_responses
+    from evaluation.data.responses import read_responses
     from evaluation.scoring import organisation_scores
 
     rows = []
@@ -106,7 +106,7 @@ def benchmark() -> None:
 
 def paired() -> None:
     """The same 220 fictional respondents answering dual_maturity and public_dma, and a retest."""
-    from evaluation.simulate_pairs import simulate_pairs
+    from evaluation.simulate.pairs import simulate_pairs
 
     cross = {("capture", "strategy_investment"): 0.65, ("information", "data_security"): 0.6,
              ("information", "interoperability"): 0.6, ("change", "human_centric"): 0.45,

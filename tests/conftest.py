@@ -22,6 +22,6 @@ def samples() -> Path:
 
 @pytest.fixture(scope="session")
 def dual():
-    from evaluation.instruments import load_instrument
+    from evaluation.data.instruments import load_instrument
 
     return load_instrument("dual_maturity")

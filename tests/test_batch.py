@@ -8,12 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from evaluation.batch import load_folder, national_summary, overview_figure, run_batch
-from evaluation.benchmark import build_benchmark
+from evaluation.run.batch import load_folder, national_summary, overview_figure, run_batch
+from evaluation.run.national_benchmark import build_benchmark
 from evaluation.cli import main as dmkit
 from evaluation.simulate import simulate_round
-from evaluation.simulate_national import simulate_national, write_batch_dir
-from evaluation.templates import new_municipality
+from evaluation.simulate.national import simulate_national, write_batch_dir
+from evaluation.admin.templates import new_municipality
 
 from test_templates import fill_template
 

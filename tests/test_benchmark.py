@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluation.benchmark import (MIN_ORGANISATIONS, benchmark_summary, build_benchmark, fast_answers,
+from evaluation.run.national_benchmark import (MIN_ORGANISATIONS, benchmark_summary, build_benchmark, fast_answers,
                                   k_anonymise)
 from evaluation.cli import main as dmkit
-from evaluation.responses import read_responses
-from evaluation.rounds import benchmark_percentiles, read_benchmark
+from evaluation.data.responses import read_responses
+from evaluation.reports.round import benchmark_percentiles, read_benchmark
 from evaluation.scoring import organisation_scores
 from evaluation.simulate import simulate_round
-from evaluation.simulate_national import GROUP_COUNTS_2017, group_counts, simulate_national, write_batch_dir
+from evaluation.simulate.national import GROUP_COUNTS_2017, group_counts, simulate_national, write_batch_dir
 
 from conftest import SAMPLES
 
@@ -190,6 +190,6 @@ def test_cli(tmp_path, national_dir, capsys):
     doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     doc["municipality_group"] = "Större stad"
     p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    from evaluation.batch import load_folder
+    from evaluation.run.batch import load_folder
 
     assert load_folder(folders[2]).municipality_group == "B3"

@@ -1,4 +1,4 @@
-"""Tests of evaluation.compare against R references and by construction.
+"""Tests of evaluation.stats.agreement against R references and by construction.
 
 Fixtures: tests/reference/compare.R wrote compare_inputs.csv (data) and
 compare_reference.json (psych::cohen.kappa, psych::ICC, cor.test, and
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import compare as cmp
-from evaluation.simulate_pairs import simulate_pairs
+from evaluation.stats import agreement as cmp
+from evaluation.simulate.pairs import simulate_pairs
 
 REF = Path(__file__).parent / "reference"
 INPUTS = pd.read_csv(REF / "compare_inputs.csv")
@@ -80,27 +80,27 @@ def test_kappa_bad_arguments():
 
 def test_icc_sem_sdc_equal_psych():
     ref = R["icc"]
-    res = cmp.test_retest(INPUTS["x1"], INPUTS["x2"])
+    res = cmp.retest_reliability(INPUTS["x1"], INPUTS["x2"])
     for key in ["icc2", "icc2_low", "icc2_high", "icc3", "icc3_low", "icc3_high",
                 "sd_pooled", "sem", "sdc"]:
         assert res[key] == pytest.approx(ref[key], abs=TOL), key
 
 
-def test_test_retest_dataframes_and_errors():
+def test_retest_reliability_dataframes_and_errors():
     t1 = INPUTS[["x1", "y"]]
     t2 = INPUTS[["x2", "y"]].rename(columns={"x2": "x1"})
     t2["y"] += np.random.default_rng(1).normal(0, 1e-4, len(t2))  # nearly identical occasions
-    tab = cmp.test_retest(t1, t2).table
+    tab = cmp.retest_reliability(t1, t2).table
     assert list(tab["score"]) == ["x1", "y"]
     assert tab.loc[0, "icc2"] == pytest.approx(R["icc"]["icc2"], abs=TOL)
     assert tab.loc[1, "icc2"] == pytest.approx(1.0, abs=1e-6)
     assert tab.loc[1, "sem"] < 1e-3
     with pytest.raises(ValueError, match="same scores"):
-        cmp.test_retest(INPUTS[["x1", "y"]], INPUTS[["x2", "y"]])
+        cmp.retest_reliability(INPUTS[["x1", "y"]], INPUTS[["x2", "y"]])
     with pytest.raises(ValueError, match="paired by"):
-        cmp.test_retest(INPUTS["x1"], INPUTS["x2"][:-1])
+        cmp.retest_reliability(INPUTS["x1"], INPUTS["x2"][:-1])
     with pytest.raises(ValueError, match="at least 3"):
-        cmp.test_retest([1.0, 2.0, np.nan], [1.0, 2.5, 3.0])
+        cmp.retest_reliability([1.0, 2.0, np.nan], [1.0, 2.5, 3.0])
 
 
 def test_correlation_fisher_ci_and_disattenuation_equal_r():

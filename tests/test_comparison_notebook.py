@@ -1,6 +1,6 @@
 """The instrument-comparison report end to end, and compare_instruments on simulated pairs.
 
-Data: evaluation.simulate_pairs with the crosswalk's pairs given known true
+Data: evaluation.simulate.pairs with the crosswalk's pairs given known true
 correlations (dual_maturity categories × public_dma dimensions), written to
 CSV like survey exports, with a partial retest of A.
 """
@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import compare as cmp
-from evaluation.instruments import load_instrument
-from evaluation.report import run_notebook
-from evaluation.responses import read_responses
-from evaluation.simulate_pairs import simulate_pairs
+from evaluation.stats import agreement as cmp
+from evaluation.data.instruments import load_instrument
+from evaluation.reports.protocol import run_notebook
+from evaluation.data.responses import read_responses
+from evaluation.simulate.pairs import simulate_pairs
 
 CROSS = {("capture", "strategy_investment"): 0.7, ("information", "data_security"): 0.65,
          ("information", "interoperability"): 0.65, ("infrastructure", "green"): 0.1,
@@ -157,7 +157,7 @@ def test_link_errors(files):
 
 def test_dif_group_feeds_cosmin_invariance(files, monkeypatch):
     """Wiring only: the real DIF (comprehension.dif_ordinal) takes ~30 s, so a stub stands in."""
-    import evaluation.comprehension as comp
+    import evaluation.stats.comprehension as comp
 
     calls = []
 

@@ -1,4 +1,4 @@
-"""Tests for evaluation.comprehension: every signal on hand-made cases, the
+"""Tests for evaluation.stats.comprehension: every signal on hand-made cases, the
 logistic-regression and DIF fits against R (tests/reference/comprehension.R),
 and detection of items planted by the simulator."""
 
@@ -15,8 +15,8 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from evaluation import comprehension as cm
-from evaluation.comprehension import (
+from evaluation.stats import comprehension as cm
+from evaluation.stats.comprehension import (
     Thresholds,
     comprehension_gradient,
     comprehension_report,
@@ -216,7 +216,7 @@ def test_r_drop_by_hand_and_reversed_item():
 
 
 def test_r_drop_agrees_with_reliability_module_on_complete_data():
-    reliability = pytest.importorskip("evaluation.reliability")
+    reliability = pytest.importorskip("evaluation.stats.reliability")
     df, theta, rng = likert(n=150, k=5, seed=18)
     df["q4"] = 7 - df["q4"]
     ours = item_signals(df)["r_drop"]
@@ -508,8 +508,8 @@ def test_format_report():
 
 # ---------------------------------------------------------------- simulator
 def test_planted_items_on_the_simulator():
-    from evaluation.instruments import load_instrument
-    from evaluation.responses import read_responses
+    from evaluation.data.instruments import load_instrument
+    from evaluation.data.responses import read_responses
     from evaluation.simulate import simulate_round
 
     inst = load_instrument("dual_maturity")

@@ -1,4 +1,4 @@
-"""Tests for evaluation.effects against R fixtures (tests/reference/effects.R) and by hand."""
+"""Tests for evaluation.stats.effects against R fixtures (tests/reference/effects.R) and by hand."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.effects import (
+from evaluation.stats.effects import (
     difference_in_differences,
     minimum_detectable_effect,
     power,
@@ -109,7 +109,7 @@ def test_partially_paired_reduces_to_paired_and_welch_limits():
     df = read("effects_paired.csv")
     pre = df[df["round"] == "pre"]["score"].to_numpy()
     post = df[df["round"] == "post"]["score"].to_numpy()
-    from evaluation.effects import _prepost_arrays
+    from evaluation.stats.effects import _prepost_arrays
 
     ids = np.array([f"r{i}" for i in range(len(pre))], dtype=object)
     # drop one id from each round so the design becomes partially paired
@@ -268,7 +268,7 @@ def test_did_wild_bootstrap_few_clusters():
 
 def test_did_wild_bootstrap_p_matches_bruteforce():
     """The vectorised WCR equals refitting every bootstrap sample by brute force."""
-    from evaluation.effects import _wild_cluster_bootstrap
+    from evaluation.stats.effects import _wild_cluster_bootstrap
 
     df = read("effects_did.csv")
     post = (df["round"] == "post").to_numpy(float)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluation.cli import main as dmkit
-from evaluation.initiatives import (CRITERIA, FIELDS, assess_initiatives, portfolio, read_register,
+from evaluation.admin.initiatives import (CRITERIA, FIELDS, assess_initiatives, portfolio, read_register,
                                     read_unit_maturity, write_register_template)
 
 BASE = {"id": "I0", "initiativ": "Neutral", "enhet": "Bygg", "beskrivning": "", "timmar_gemensamma_resurser": "10",

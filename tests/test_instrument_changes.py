@@ -7,8 +7,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, SAMPLES
-from evaluation.instruments import InstrumentError, load_instrument
-from evaluation.rounds import analyse_round, version_warning_text
+from evaluation.data.instruments import InstrumentError, load_instrument
+from evaluation.reports.round import analyse_round, version_warning_text
 
 SHIPPED = ["dual_maturity", "leadership_current_state", "public_dma", "workshop_followup", "workshop_reaction"]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evaluation.instruments import InstrumentError, list_instruments, load_instrument
+from evaluation.data.instruments import InstrumentError, list_instruments, load_instrument
 
 
 def test_all_shipped_instruments_load():

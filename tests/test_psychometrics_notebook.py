@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import reliability as rel
-from evaluation import structure as st
-from evaluation.psychometrics import _dimension_model, add_cli, validate_psychometrics_parameters
-from evaluation.report import ReportError, run_notebook
-from evaluation.responses import read_responses
+from evaluation.stats import reliability as rel
+from evaluation.stats import structure as st
+from evaluation.reports.psychometrics import _dimension_model, add_cli, validate_psychometrics_parameters
+from evaluation.reports.protocol import ReportError, run_notebook
+from evaluation.data.responses import read_responses
 
 from conftest import SAMPLES
 
@@ -32,7 +32,7 @@ N_BOOT = 200
 
 
 def _library(rs) -> dict:
-    """The same analyses straight from evaluation.reliability / evaluation.structure."""
+    """The same analyses straight from evaluation.stats.reliability / evaluation.stats.structure."""
     inst = rs.instrument
     sc = rs.scored()
     out: dict = {"alpha": {}, "omega": {}, "cfa": {}, "invariance": {}}
@@ -204,7 +204,7 @@ def planted():
 
 
 def test_planted_small_unit_left_out(planted):
-    from evaluation.psychometrics import review_instrument
+    from evaluation.reports.psychometrics import review_instrument
 
     rev = review_instrument(planted, group="unit", min_group_size=5, n_boot=50, comprehension=False)
     inv = rev.results["invariance"]
@@ -223,7 +223,7 @@ def test_planted_small_unit_left_out(planted):
 
 
 def test_too_few_large_groups_means_no_invariance(planted):
-    from evaluation.psychometrics import invariance_markdown, review_instrument
+    from evaluation.reports.psychometrics import invariance_markdown, review_instrument
 
     rev = review_instrument(planted, group="unit", min_group_size=98, n_boot=20, comprehension=False)
     assert rev.invariance == {} and rev.results["invariance"]["included"] == ["A"]

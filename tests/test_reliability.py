@@ -1,4 +1,4 @@
-"""evaluation.reliability against R (psych 2.2.9, lavaan 0.6-14, GPArotation).
+"""evaluation.stats.reliability against R (psych 2.2.9, lavaan 0.6-14, GPArotation).
 
 Fixtures: tests/reference/reliability.R wrote reliability_<name>.json from the
 data sets reliability_<name>.csv beside it (see that script for what each is).
@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 from scipy.stats import multivariate_normal
 
-from evaluation import reliability as rel
-from evaluation.reliability import (
+from evaluation.stats import reliability as rel
+from evaluation.stats.reliability import (
     OmegaHierarchicalResult,
     ReliabilityResult,
     alpha_summary,

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.instruments import load_instrument
-from evaluation.responses import ResponseError, read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import ResponseError, read_responses
 
 INST = load_instrument("dual_maturity")
 ITEMS = INST.item_ids

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from evaluation.cli import main as dmkit
-from evaluation.report import ReportError, run_notebook
-from evaluation.responses import read_responses
-from evaluation.rounds import change_between_rounds
+from evaluation.reports.protocol import ReportError, run_notebook
+from evaluation.data.responses import read_responses
+from evaluation.reports.round import change_between_rounds
 from evaluation.scoring import group_scores, organisation_scores, respondent_scores
 
 from conftest import SAMPLES
@@ -196,7 +196,7 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
 
 
 def test_benchmark_within_municipality_group():
-    from evaluation.rounds import analyse_round
+    from evaluation.reports.round import analyse_round
 
     rs = read_responses(SAMPLES / "solvik_2025.csv", "dual_maturity")
     org = organisation_scores(rs)["mean"]
@@ -215,6 +215,6 @@ def test_benchmark_within_municipality_group():
     assert {r["id"]: r for r in b["rows"]}["legacy"]["n_organisations"] == 14
     few = analyse_round(rs, instrument="dual_maturity", benchmark=bench, municipality_group="C8")
     assert not any(r["shown"] for r in few.results["benchmark"]["group_rows"])
-    from evaluation.rounds import benchmark_markdown
+    from evaluation.reports.round import benchmark_markdown
 
     assert "färre än 5 organisationer ur gruppen" in benchmark_markdown(few)

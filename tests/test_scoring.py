@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.instruments import load_instrument
-from evaluation.responses import read_responses
+from evaluation.data.instruments import load_instrument
+from evaluation.data.responses import read_responses
 from evaluation.scoring import classify, group_scores, mean_ci, organisation_scores, respondent_scores
 
 INST = load_instrument("dual_maturity")

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from evaluation.responses import read_responses
+from evaluation.data.responses import read_responses
 from evaluation.scoring import group_scores
 from evaluation.simulate import simulate_round
 

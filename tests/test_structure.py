@@ -1,4 +1,4 @@
-"""evaluation.structure against R (lavaan 0.6-14, psych 2.2.9).
+"""evaluation.stats.structure against R (lavaan 0.6-14, psych 2.2.9).
 
 Fixtures: tests/reference/structure.R wrote structure_{cfa,invariance,
 parallel}.json from structure_hs1939.csv (lavaan's HolzingerSwineford1939) and
@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import structure as st
-from evaluation.structure import (
+from evaluation.stats import structure as st
+from evaluation.stats.structure import (
     CFAResult,
     ParallelAnalysisResult,
     cfa,
@@ -470,7 +470,7 @@ def test_instrument_structure_checks(data):
 
 def test_instrument_structure_on_a_simulated_round(dual):
     pytest.importorskip("evaluation.simulate")
-    from evaluation.responses import read_responses
+    from evaluation.data.responses import read_responses
     from evaluation.simulate import simulate_round
 
     sim = simulate_round(dual, n=400, seed=2)

@@ -9,13 +9,13 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from evaluation.batch import load_folder
+from evaluation.run.batch import load_folder
 from evaluation.cli import main as dmkit
-from evaluation.instruments import load_instrument, text
-from evaluation.responses import read_responses
-from evaluation.rounds import validate_round_parameters
+from evaluation.data.instruments import load_instrument, text
+from evaluation.data.responses import read_responses
+from evaluation.reports.round import validate_round_parameters
 from evaluation.simulate import simulate_round
-from evaluation.templates import META_COLUMNS, answer_options, new_municipality, slugify
+from evaluation.admin.templates import META_COLUMNS, answer_options, new_municipality, slugify
 
 UNITS = ["Socialförvaltningen", "Utbildningsförvaltningen", "Kommunledningskontoret"]
 ROLES = ["Chef", "Strateg", "Systemförvaltare"]

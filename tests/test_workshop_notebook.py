@@ -1,4 +1,4 @@
-"""The workshop evaluation: evaluation.effects.workshop_effects & co, and notebooks/workshop_effect.ipynb."""
+"""The workshop evaluation: evaluation.stats.effects.workshop_effects & co, and notebooks/workshop_effect.ipynb."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import effects
-from evaluation.responses import read_responses
+from evaluation.stats import effects
+from evaluation.data.responses import read_responses
 from evaluation.simulate import simulate_round
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,7 +215,7 @@ def test_notebook_is_committed_without_outputs():
 
 
 def test_notebook_runs_paired_with_feedback(tmp_path):
-    from evaluation.report import run_notebook
+    from evaluation.reports.protocol import run_notebook
 
     b, a = rounds(n=40)
     fb = simulate_round("workshop_reaction", n=40, seed=9).data  # same codes R0001..R0040

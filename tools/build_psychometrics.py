@@ -14,7 +14,7 @@ language: str = "sv"  # report language: "sv" or "en"
 min_group_size: int = 5  # smallest group included in the invariance analysis (privacy)
 n_boot: int = 1000  # bootstrap resamples for the omega intervals
 output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook''', P),
-    ("code", '''from evaluation.psychometrics import validate_psychometrics_parameters
+    ("code", '''from evaluation.reports.psychometrics import validate_psychometrics_parameters
 params = validate_psychometrics_parameters(
     responses=responses, instrument=instrument, group_column=group_column, language=language,
     output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot)''',
@@ -26,9 +26,9 @@ import pandas as pd
 pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_rows", 200)
 from IPython.display import Markdown, display
-from evaluation import psychometrics as ps
-from evaluation.report import write_results
-from evaluation.responses import read_responses
+from evaluation.reports import psychometrics as ps
+from evaluation.reports.protocol import write_results
+from evaluation.data.responses import read_responses
 rs = read_responses(params.responses, params.instrument)
 rev = ps.review_instrument(rs, group=params.group_column, language=params.language,
                            min_group_size=params.min_group_size, n_boot=params.n_boot)

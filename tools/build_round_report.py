@@ -18,7 +18,7 @@ population_size: int = 0  # optional: number invited, for the response rate; 0 m
 min_group_size: int = 5  # smallest group shown (privacy)
 language: str = "sv"  # report language: "sv" or "en"
 output_dir: str = "reports/round"  # folder for HTML, results.json and the executed notebook''', P),
-    ("code", '''from evaluation.rounds import validate_round_parameters
+    ("code", '''from evaluation.reports.round import validate_round_parameters
 params = validate_round_parameters(
     responses=responses, instrument=instrument, municipality=municipality, round_label=round_label,
     previous_responses=previous_responses, benchmark=benchmark, municipality_group=municipality_group,
@@ -28,8 +28,9 @@ params = validate_round_parameters(
 warnings.filterwarnings("ignore")
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
-from evaluation import plots, rounds
-from evaluation.report import write_results
+from evaluation import plots
+from evaluation.reports import round as rounds
+from evaluation.reports.protocol import write_results
 res = rounds.analyse_round(
     params.responses, instrument=params.instrument, municipality=params.municipality,
     round_label=params.round_label, previous_responses=params.previous_responses, benchmark=params.benchmark,

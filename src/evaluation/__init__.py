@@ -1,8 +1,121 @@
 """Open digital-maturity evaluation kit for Swedish municipalities.
 
-Modules (one per concept): ``instruments``, ``responses``, ``scoring``,
-``privacy``, ``reliability``, ``structure``, ``comprehension``, ``effects``,
-``compare``, ``plots``, ``report``, ``simulate``, ``cli``.
+The public API is flat, as in pingouin: ``import evaluation as ev`` and then
+``ev.read_responses(...)``, ``ev.cronbach_alpha(...)``, ``ev.cfa(...)``. Names
+are loaded lazily on first use, so ``import evaluation`` (and ``dmkit``'s
+start-up) stays cheap.
+
+The package is layered; data flow one way and a layer never imports one
+above it (``tests/test_layers.py`` enforces it)::
+
+    data/       instruments (YAML → Instrument), survey-export readers → ResponseSet, package data
+    scoring     item → category → dimension → organisation scores
+    stats/      pure statistics: numbers and reason codes; no language, figures or files
+    privacy/    disclosure control: every published number passes here
+    plots/      every figure (a matplotlib Figure each)
+    text/       the message catalogue (sv, en) and the one number formatter
+    reports/    the report protocol and the four reports (round, psychometrics, workshop, comparison)
+    run/        batch runs, the national benchmark file
+    simulate/   synthetic data with known truth
+    admin/      templates for municipalities, initiative triage
+    cli         ``dmkit``, thin
+
+>>> import evaluation as ev
+>>> sim = ev.simulate_round("dual_maturity", n=200, seed=1)
+>>> rs = ev.read_responses(sim.data, "dual_maturity")
+>>> round(ev.cronbach_alpha(rs.scored().iloc[:, :5]).estimate, 2)   # the five "understand" items
+0.85
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from evaluation import _compat
+
+__version__ = "0.2.0"
+
+#: public name → module that defines it. Add a line here to export a name flat.
+_API: dict[str, str] = {
+    # data: instruments, survey exports, package data
+    "Instrument": "evaluation.data.instruments",
+    "InstrumentError": "evaluation.data.instruments",
+    "load_instrument": "evaluation.data.instruments",
+    "list_instruments": "evaluation.data.instruments",
+    "VersionChange": "evaluation.data.instruments",
+    "ResponseSet": "evaluation.data.responses",
+    "ResponseError": "evaluation.data.responses",
+    "read_responses": "evaluation.data.responses",
+    "read_table": "evaluation.data.responses",
+    "resource_dir": "evaluation.data.resources",
+    # scoring
+    "respondent_scores": "evaluation.scoring",
+    "group_scores": "evaluation.scoring",
+    "organisation_scores": "evaluation.scoring",
+    "mean_ci": "evaluation.scoring",
+    "classify": "evaluation.scoring",
+    # statistics: reliability and items
+    "cronbach_alpha": "evaluation.stats.reliability",
+    "alpha_summary": "evaluation.stats.reliability",
+    "item_statistics": "evaluation.stats.reliability",
+    "mcdonald_omega": "evaluation.stats.reliability",
+    "omega_hierarchical": "evaluation.stats.reliability",
+    "polychoric": "evaluation.stats.reliability",
+    # statistics: factor structure
+    "parallel_analysis": "evaluation.stats.structure",
+    "cfa": "evaluation.stats.structure",
+    "measurement_invariance": "evaluation.stats.structure",
+    "instrument_structure": "evaluation.stats.structure",
+    # statistics: comprehension signals
+    "text_signals": "evaluation.stats.comprehension",
+    "instrument_text_signals": "evaluation.stats.comprehension",
+    "item_signals": "evaluation.stats.comprehension",
+    "comprehension_gradient": "evaluation.stats.comprehension",
+    "dif_ordinal": "evaluation.stats.comprehension",
+    "lix": "evaluation.stats.comprehension",
+    "wilson_ci": "evaluation.stats.comprehension",
+    # statistics: effects of a workshop
+    "prepost": "evaluation.stats.effects",
+    "then_test": "evaluation.stats.effects",
+    "difference_in_differences": "evaluation.stats.effects",
+    "power": "evaluation.stats.effects",
+    "minimum_detectable_effect": "evaluation.stats.effects",
+    # statistics: comparing instruments (validity, agreement, retest)
+    "convergent_validity": "evaluation.stats.agreement",
+    "agreement": "evaluation.stats.agreement",
+    "retest_reliability": "evaluation.stats.agreement",
+    "bland_altman": "evaluation.stats.agreement",
+    "compare_alphas": "evaluation.stats.agreement",
+    # privacy
+    "check_min_group_size": "evaluation.privacy",
+    "suppressed_groups": "evaluation.privacy",
+    "suppression_mask": "evaluation.privacy",
+    # reports
+    "run_notebook": "evaluation.reports.protocol",
+    "read_results": "evaluation.reports.protocol",
+    "analyse_round": "evaluation.reports.round",
+    "version_warning_text": "evaluation.reports.round",
+    "review_instrument": "evaluation.reports.psychometrics",
+    # simulation
+    "simulate_round": "evaluation.simulate",
+    "simulate_national": "evaluation.simulate.national",
+    "simulate_pairs": "evaluation.simulate.pairs",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+_compat.install()
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'evaluation' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # cache: the next access is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

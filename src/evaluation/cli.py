@@ -70,8 +70,8 @@ def version_text() -> str:
     """
     import platform
 
-    from . import __version__
-    from .instruments import list_instruments
+    from evaluation import __version__
+    from evaluation.data.instruments import list_instruments
 
     inst = list_instruments("en")
     versions = ", ".join(f"{i} {v}" for i, v in zip(inst["id"], inst["version"]))
@@ -153,7 +153,7 @@ def _finish(sub: argparse._SubParsersAction) -> None:
 # -- instruments -------------------------------------------------------------
 
 def cmd_instruments(args: argparse.Namespace) -> int:
-    from .instruments import list_instruments, load_instrument, text
+    from evaluation.data.instruments import list_instruments, load_instrument, text
 
     if args.action == "show":
         if not args.id:
@@ -185,14 +185,19 @@ def cmd_instruments(args: argparse.Namespace) -> int:
                     if c.get(key):
                         print(f"    {sv if lang == 'sv' else en}: {', '.join(c[key])}")
         return 0
-    _print_df(list_instruments(args.language))
+    table = list_instruments(args.language)
+    if table.empty:
+        return _fail("no instruments found: this installation ships none and DMKIT_INSTRUMENT_PATH names "
+                     "no folder with instrument YAML files. Reinstall the kit (pip install .) or set "
+                     "DMKIT_INSTRUMENT_PATH to your instruments folder.")
+    _print_df(table)
     return 0
 
 
 # -- validate ----------------------------------------------------------------
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .responses import read_responses
+    from evaluation.data.responses import read_responses
 
     rs = read_responses(args.file, args.instrument)
     s = rs.summary()
@@ -215,8 +220,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # -- round report ----------------------------------------------------------------
 
 def cmd_round(args: argparse.Namespace) -> int:
-    from .report import run_report_command
-    from .rounds import validate_round_parameters
+    from evaluation.reports.protocol import run_report_command
+    from evaluation.reports.round import validate_round_parameters
 
     params = {
         "responses": args.file,
@@ -239,10 +244,10 @@ def cmd_round(args: argparse.Namespace) -> int:
 # -- items (comprehension) ---------------------------------------------------------
 
 def cmd_items(args: argparse.Namespace) -> int:
-    from .responses import read_responses
+    from evaluation.data.responses import read_responses
 
     try:
-        from . import comprehension
+        from evaluation.stats import comprehension
     except ImportError:  # pragma: no cover - module lands in its own issue
         return _fail("the comprehension module is not installed in this version")
     rs = read_responses(args.file, args.instrument)
@@ -256,13 +261,13 @@ def cmd_items(args: argparse.Namespace) -> int:
 #: command; this file only says where to find it. A module is imported only when its command
 #: is used (or for ``--help``), so ``dmkit round`` does not pay for importing the whole kit.
 PLUGINS: dict[str, str] = {
-    "psychometrics": "evaluation.psychometrics",
-    "workshop": "evaluation.effects",
-    "compare": "evaluation.compare",
-    "new-municipality": "evaluation.templates",
-    "batch": "evaluation.batch",
-    "benchmark": "evaluation.benchmark",
-    "initiatives": "evaluation.initiatives",
+    "psychometrics": "evaluation.reports.psychometrics",
+    "workshop": "evaluation.stats.effects",
+    "compare": "evaluation.stats.agreement",
+    "new-municipality": "evaluation.admin.templates",
+    "batch": "evaluation.run.batch",
+    "benchmark": "evaluation.run.national_benchmark",
+    "initiatives": "evaluation.admin.initiatives",
 }
 
 
@@ -348,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ValueError as exc:  # bad input: one plain message, no traceback
+    except (ValueError, FileNotFoundError) as exc:  # bad input: one plain message, no traceback
         return _fail(str(exc))
     except KeyboardInterrupt:  # pragma: no cover
         return _fail("interrupted", 130)

@@ -15,7 +15,7 @@ Default scoring (DESIGN.md), open for anyone to check by hand:
 Examples
 --------
 >>> import pandas as pd
->>> from evaluation.responses import read_responses
+>>> from evaluation.data.responses import read_responses
 >>> from evaluation.scoring import respondent_scores
 >>> # cap_und_5 is reverse-keyed: answering 1 scores as 6. Respondent 2 answered
 >>> # only 2 of 5 items (< 50 %), so the category score is missing.
@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .instruments import Instrument, load_instrument, text
-from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
+from evaluation.data.instruments import Instrument, load_instrument, text
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
 
 __all__ = [
     "respondent_scores",
@@ -155,7 +155,7 @@ def group_scores(
     Examples
     --------
     >>> from evaluation.simulate import simulate_round
-    >>> from evaluation.responses import read_responses
+    >>> from evaluation.data.responses import read_responses
     >>> rs = read_responses(simulate_round("dual_maturity", n=60, seed=1).data, "dual_maturity")
     >>> g = group_scores(rs)
     >>> list(g.loc[g.level == "dimension", "id"])

@@ -1,7 +1,7 @@
 """The anonymised benchmark file (``dmkit benchmark DIR -o FILE``).
 
 From a batch folder (one sub-folder per organisation, each with
-``params.yaml``; see :mod:`evaluation.batch`) this builds the file the round
+``params.yaml``; see :mod:`evaluation.run.batch`) this builds the file the round
 report takes as ``benchmark``: one row per organisation with
 
 ``organisation, instrument, group, size, <category ids>, <dimension ids>, overall``
@@ -12,7 +12,7 @@ report takes as ``benchmark``: one row per organisation with
   never distributed.
 - ``group`` is SKR's municipality group (kommungruppsindelning 2017, from
   ``municipality_group`` in params.yaml), ``size`` the size class from
-  ``population`` (:data:`evaluation.batch.SIZE_CLASSES`).
+  ``population`` (:data:`evaluation.run.batch.SIZE_CLASSES`).
 - Scores are organisation means of respondent scores (percent of max), the
   same numbers as the organisation's own round report
   (:func:`evaluation.scoring.organisation_scores`); a score based on fewer
@@ -38,14 +38,14 @@ Speed
 Survey files in the kit's own format (a CSV with item ids as headers, as the
 templates of ``dmkit new-municipality`` produce) are read by a vectorised
 path that maps each distinct cell text once; the result is checked equal to
-:func:`evaluation.responses.read_responses` in the tests. Any other file (Excel,
+:func:`evaluation.data.responses.read_responses` in the tests. Any other file (Excel,
 SPSS, question texts as headers, another encoding) goes through
 ``read_responses`` itself. Scoring runs once over all organisations.
 
 Examples
 --------
 >>> import pandas as pd
->>> from evaluation.benchmark import k_anonymise
+>>> from evaluation.run.national_benchmark import k_anonymise
 >>> g = pd.Series(["A1"] * 3 + ["B4"] * 6 + ["C8"] * 7)
 >>> s = pd.Series(["<15k"] * 16)
 >>> out = k_anonymise(g, s, min_orgs=5)
@@ -65,9 +65,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .batch import SIZE_CLASSES, SKR_GROUPS, find_folders, load_folder
-from .instruments import Instrument, load_instrument
-from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
+from evaluation.run.batch import SIZE_CLASSES, SKR_GROUPS, find_folders, load_folder
+from evaluation.data.instruments import Instrument, load_instrument
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
 
 __all__ = [
     "MIN_ORGANISATIONS",
@@ -154,7 +154,7 @@ _NORM_CACHE: dict[str, str] = {}
 
 
 def _norm_cached(value: str) -> str:
-    from .responses import _norm
+    from evaluation.data.responses import _norm
 
     out = _NORM_CACHE.get(value)
     if out is None:
@@ -175,7 +175,7 @@ def fast_answers(path: str | Path, instrument: Instrument | str) -> pd.DataFrame
     kept). Returns the ``answers`` frame (index = file row, header = row 1) or
     ``None`` when the file needs the general reader.
     """
-    from . import responses as R
+    from evaluation.data import responses as R
 
     inst = load_instrument(instrument)
     p = Path(path)
@@ -267,7 +267,7 @@ def _answers_for(path: str, inst: Instrument) -> pd.DataFrame:
     fast = fast_answers(path, inst)
     if fast is not None:
         return fast
-    from .responses import read_responses
+    from evaluation.data.responses import read_responses
 
     return read_responses(path, inst).answers
 
@@ -310,7 +310,7 @@ def organisation_table(directory: str | Path, *, min_group_size: int | None = No
     ``workers`` processes read the folders in parallel (default: one per core
     for 200 folders or more, else 1); scoring then runs once over all of them.
     """
-    from .scoring import respondent_scores
+    from evaluation.scoring import respondent_scores
 
     folders = find_folders(directory)
     if not folders:
@@ -318,7 +318,7 @@ def organisation_table(directory: str | Path, *, min_group_size: int | None = No
                          "each with params.yaml).")
     k_override = None if min_group_size is None else check_min_group_size(min_group_size)
     if workers is None:
-        from .batch import _default_workers
+        from evaluation.run.batch import _default_workers
 
         workers = _default_workers() if len(folders) >= 200 else 1
     if int(workers) < 1:

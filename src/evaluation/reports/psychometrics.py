@@ -7,7 +7,7 @@ tested without running it:
 
 1. **Reliability** per dimension and per category: Cronbach's alpha with the
    Feldt interval and McDonald's omega total with a percentile-bootstrap
-   interval (:mod:`evaluation.reliability`, equal to ``psych``/``lavaan``);
+   interval (:mod:`evaluation.stats.reliability`, equal to ``psych``/``lavaan``);
    omega hierarchical of the whole instrument with the categories (or
    dimensions) as group factors.
 2. **Items**: psych-style item statistics per category with the item texts.
@@ -22,7 +22,7 @@ tested without running it:
    (privacy: no number describes them; only their label is named as left
    out).
 6. **Items that may be hard to understand**
-   (:func:`evaluation.comprehension.comprehension_report`).
+   (:func:`evaluation.stats.comprehension.comprehension_report`).
 
 Missing answers ("don't know", skipped) are common in maturity surveys, so the
 factor models use full-information ML (lavaan's ``missing="ml"``) by default:
@@ -37,7 +37,7 @@ default or English on request; display-table functions round for the report
 Examples
 --------
 >>> from evaluation.simulate import simulate_round
->>> from evaluation.responses import read_responses
+>>> from evaluation.data.responses import read_responses
 >>> rs = read_responses(simulate_round("dual_maturity", n=200, seed=3).data, "dual_maturity")
 >>> rev = review_instrument(rs, n_boot=50, missing="listwise", comprehension=False)
 >>> int(rev.reliability.loc[("dimension", "capability"), "k"])
@@ -60,9 +60,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .instruments import Instrument, load_instrument, text
-from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from .responses import ResponseSet, read_responses
+from evaluation.data.instruments import Instrument, load_instrument, text
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from evaluation.data.responses import ResponseSet, read_responses
 
 __all__ = [
     "HU_BENTLER",
@@ -157,7 +157,7 @@ def validate_psychometrics_parameters(
     >>> p.group_column, p.language, p.min_group_size
     ('role', 'sv', 5)
     """
-    from .report import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+    from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
 
     path = Path(file_parameter("responses", responses))
     inst = instrument_parameter(instrument)
@@ -170,7 +170,7 @@ def validate_psychometrics_parameters(
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
     group = str(group_column).strip() if group_column is not None else ""
     if group:
-        from .responses import META_ALIASES
+        from evaluation.data.responses import META_ALIASES
 
         canonical = group
         low = group.lower()
@@ -211,7 +211,7 @@ class InstrumentReview:
         Whole instrument; group factors = categories (or dimensions).
     omega_h_note : str
     items : DataFrame
-        :func:`~evaluation.reliability.item_statistics` within each category,
+        :func:`~evaluation.stats.reliability.item_statistics` within each category,
         with ``dimension``, ``category``, ``reverse`` and ``text``.
     parallel : ParallelAnalysisResult
         Principal components (``fa="pc"``).
@@ -362,8 +362,8 @@ def review_instrument(
     -------
     InstrumentReview
     """
-    from . import reliability as rel
-    from . import structure as st
+    from evaluation.stats import reliability as rel
+    from evaluation.stats import structure as st
 
     if language not in LANGS:
         raise ValueError(f"language must be 'sv' (Swedish) or 'en' (English), not {language!r}.")
@@ -508,7 +508,7 @@ def review_instrument(
     # -- comprehension --------------------------------------------------------------------------
     comp = None
     if comprehension:
-        from .comprehension import comprehension_report
+        from evaluation.stats.comprehension import comprehension_report
 
         try:
             with warnings.catch_warnings():
@@ -542,7 +542,7 @@ def factor_correlations(cfa_result: Any) -> pd.DataFrame:
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> from evaluation.structure import cfa
+    >>> from evaluation.stats.structure import cfa
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(400, 2)) @ np.array([[1.0, 0.6], [0.0, 0.8]])
     >>> x = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.normal(size=(400, 6)), columns=list("abcdef"))
@@ -840,7 +840,7 @@ _PROBLEMS_SV = (
 
 
 def _problem_text(problem: str, L: str) -> str:
-    """A CFA problem sentence of :mod:`evaluation.structure` in ``L`` (unknown ones as they are)."""
+    """A CFA problem sentence of :mod:`evaluation.stats.structure` in ``L`` (unknown ones as they are)."""
     if L != "sv":
         return problem
     for pat, repl in _PROBLEMS_SV:
@@ -904,7 +904,7 @@ def cfa_markdown(rev: InstrumentReview) -> str:
 
 
 def _rule_text(rule: str, L: str) -> str:
-    """A decision rule of :func:`evaluation.structure.measurement_invariance` in ``L``."""
+    """A decision rule of :func:`evaluation.stats.structure.measurement_invariance` in ``L``."""
     if L != "sv":
         return rule
     out = (rule.replace("non-invariant if", "ej invariant om").replace("together with", "tillsammans med")
@@ -1173,12 +1173,12 @@ def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: in
     """Scree plot: observed eigenvalues against the simulated quantile (parallel analysis).
 
     ``pa`` (components) and optionally ``pa_fa`` (factors) are
-    :class:`~evaluation.structure.ParallelAnalysisResult`; the first
+    :class:`~evaluation.stats.structure.ParallelAnalysisResult`; the first
     ``max_show`` eigenvalues are drawn.
 
     >>> from evaluation.simulate import simulate_round
-    >>> from evaluation.responses import read_responses
-    >>> from evaluation.structure import parallel_analysis
+    >>> from evaluation.data.responses import read_responses
+    >>> from evaluation.stats.structure import parallel_analysis
     >>> rs = read_responses(simulate_round("public_dma", n=150, seed=1).data, "public_dma")
     >>> fig = scree_plot(parallel_analysis(rs, n_iter=20))
     >>> type(fig).__name__
@@ -1207,7 +1207,7 @@ def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: in
 
 # ----------------------------------------------------------------------------- command line
 def _cmd(args: argparse.Namespace) -> int:
-    from .report import run_report_command
+    from evaluation.reports.protocol import run_report_command
 
     params = {"responses": args.file, "instrument": args.instrument, "group_column": args.group or "",
               "language": args.language, "min_group_size": args.min_group_size, "n_boot": args.n_boot,

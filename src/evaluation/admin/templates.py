@@ -9,12 +9,12 @@ Creates a folder that a strategist can use without a programmer::
       mall/insamling.xlsx      data-collection template (see below)
       mall/insamling.csv       the same columns as CSV (header only)
       mall/kodbok.csv          codebook: item id, dimension, category, texts sv/en, scale
-      initiativregister.xlsx   initiative register template (evaluation.initiatives)
+      initiativregister.xlsx   initiative register template (evaluation.admin.initiatives)
       initiativregister.csv
       data/                    put the answers here (data/svar.xlsx)
 
 The Excel template's first sheet *Svar* has one column per item, headed by the
-**item id** (so that :func:`evaluation.responses.read_responses` maps it
+**item id** (so that :func:`evaluation.data.responses.read_responses` maps it
 without guessing), the question text as a cell comment on the header, and a
 drop-down (Excel data validation) of the allowed answers — ``"6 - Stämmer
 helt"`` … and ``"0 - Vet ej"``, which the importer reads as codes. Metadata
@@ -26,7 +26,7 @@ Examples
 --------
 >>> import tempfile
 >>> from pathlib import Path
->>> from evaluation.templates import new_municipality
+>>> from evaluation.admin.templates import new_municipality
 >>> with tempfile.TemporaryDirectory() as d:
 ...     s = new_municipality("Solvik kommun", instrument="dual_maturity", directory=Path(d) / "solvik",
 ...                          units=["Socialtjänst", "Skola"], roles=["Chef", "Strateg"])
@@ -48,7 +48,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from .instruments import Instrument, load_instrument, text
+from evaluation.data.resources import resource_dir
+from evaluation.data.instruments import Instrument, load_instrument, text
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -67,16 +68,10 @@ META_COLUMNS = ("respondent_id", "unit", "role")
 _MAX_ROWS = 2000
 
 
-def _find_template_dir() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent / "templates"
-        if (cand / "README_kommun.md").is_file():
-            return cand
-    return here.parents[2] / "templates"
-
-
-TEMPLATE_DIR = _find_template_dir()
+def __getattr__(name: str):
+    if name == "TEMPLATE_DIR":  # looked up lazily: the shipped templates/ folder
+        return resource_dir("templates")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def slugify(name: str) -> str:
@@ -266,7 +261,7 @@ class Scaffold:
 
 
 def _render(name: str, **values: object) -> str:
-    tpl = TEMPLATE_DIR / name
+    tpl = resource_dir("templates") / name
     if not tpl.is_file():
         raise ValueError(f"Template {tpl} is missing; reinstall the kit (the templates/ folder ships with it).")
     return string.Template(tpl.read_text(encoding="utf-8")).substitute({k: str(v) for k, v in values.items()})
@@ -320,7 +315,7 @@ def new_municipality(
     overwrite : bool
         Replace files that already exist (default: refuse).
     """
-    from .batch import normalise_group, size_class
+    from evaluation.run.batch import normalise_group, size_class
 
     if not str(name or "").strip():
         raise ValueError("Give the municipality's name, e.g. dmkit new-municipality \"Solvik kommun\" --instrument dual_maturity.")
@@ -384,7 +379,7 @@ def new_municipality(
         minutes=max(5, round(len(inst.items) * 0.4)), glossary=glossary,
     ), encoding="utf-8")
 
-    from .initiatives import write_register_template
+    from evaluation.admin.initiatives import write_register_template
 
     write_register_template(targets["register_xlsx"], units=units_l)
     write_register_template(targets["register_csv"])

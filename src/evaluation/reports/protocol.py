@@ -23,7 +23,10 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from evaluation.data.resources import resource_dir
+
 __all__ = [
+    "KERNEL_NAME",
     "NOTEBOOK_DIR",
     "ReportError",
     "ReportRun",
@@ -36,16 +39,36 @@ __all__ = [
 ]
 
 
-def _find_notebook_dir() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent / "notebooks"
-        if cand.is_dir() and any(cand.glob("*.ipynb")):
-            return cand
-    return here.parents[2] / "notebooks"
+#: The Jupyter kernel every report notebook declares and ``make setup`` registers
+#: (the Makefile, the notebook builder and the runner all read this one name).
+KERNEL_NAME = "dmkit"
 
 
-NOTEBOOK_DIR = _find_notebook_dir()
+def __getattr__(name: str):
+    if name == "NOTEBOOK_DIR":  # looked up lazily: the shipped notebooks/ folder
+        return resource_dir("notebooks")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def runner_kernel() -> str:
+    """The kernel the runner starts: ``KERNEL_NAME`` when its spec runs this very Python, else ``python3``.
+
+    The registered ``dmkit`` kernel may belong to another environment (an older
+    checkout, a wheel installed elsewhere); a report must run on the code of the
+    environment that started it, which ipykernel's built-in ``python3`` spec does.
+    """
+    import sys
+
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        exe = Path(spec.argv[0])
+        if exe.exists() and exe.resolve() == Path(sys.executable).resolve():
+            return KERNEL_NAME
+    except Exception:  # no such kernel spec, or an unreadable one
+        pass
+    return "python3"
 
 
 class ReportError(RuntimeError):
@@ -180,7 +203,7 @@ def run_notebook(
     *,
     name: str | None = None,
     progress: bool = True,
-    kernel_name: str = "python3",
+    kernel_name: str | None = None,
     title: str | None = None,
 ) -> ReportRun:
     """Execute ``notebook`` with papermill and export HTML beside it.
@@ -207,9 +230,10 @@ def run_notebook(
 
     nb_in = Path(notebook)
     if not nb_in.exists():
-        nb_in = NOTEBOOK_DIR / str(notebook)
-    if not nb_in.exists():
-        raise ReportError(f"Notebook {notebook!s} not found (looked in {NOTEBOOK_DIR}).")
+        nb_dir = resource_dir("notebooks")
+        nb_in = nb_dir / str(notebook)
+        if not nb_in.exists():
+            raise ReportError(f"Notebook {notebook!s} not found (looked in {nb_dir}).")
     out_dir = Path(output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or nb_in.stem
@@ -219,7 +243,7 @@ def run_notebook(
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
-                            kernel_name=kernel_name, cwd=str(Path.cwd()), log_output=False)
+                            kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False)
     except pm.PapermillExecutionError as exc:
         raise notebook_failure(exc, nb_out) from None
     t_exec = time.perf_counter() - t0
@@ -258,7 +282,7 @@ def file_parameter(name: str, value: Any, *, optional: bool = False) -> str | No
 
 def instrument_parameter(value: Any, *, name: str = "instrument"):
     """Load the instrument a report parameter names; a plain ``ValueError`` otherwise."""
-    from .instruments import InstrumentError, load_instrument
+    from evaluation.data.instruments import InstrumentError, load_instrument
 
     try:
         return load_instrument(str(value))
@@ -275,7 +299,7 @@ def language_parameter(value: Any) -> str:
 
 def min_group_size_parameter(value: Any) -> int:
     """A whole number ≥ 1; a plain ``ValueError`` naming the parameter otherwise."""
-    from .privacy import check_min_group_size
+    from evaluation.privacy import check_min_group_size
 
     try:
         return check_min_group_size(value)

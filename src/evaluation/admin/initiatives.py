@@ -34,7 +34,7 @@ comma fine); ``berorda_enheter`` lists other affected units separated by ``;``.
 Examples
 --------
 >>> import pandas as pd
->>> from evaluation.initiatives import assess_initiatives
+>>> from evaluation.admin.initiatives import assess_initiatives
 >>> reg = pd.DataFrame({"id": ["I1", "I2"], "initiativ": ["E-tjänst bygglov", "Ny rutin"],
 ...                     "enhet": ["Bygg", "Skola"], "timmar_gemensamma_resurser": [60, 5],
 ...                     "timmar_totalt": [300, 20], "oklar_finansiering": ["nej", "nej"],

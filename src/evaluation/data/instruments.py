@@ -8,7 +8,7 @@ names the file and the path inside it.
 
 Examples
 --------
->>> from evaluation.instruments import load_instrument
+>>> from evaluation.data.instruments import load_instrument
 >>> inst = load_instrument("dual_maturity")
 >>> inst.id, inst.scale.min, inst.scale.max, len(inst.items)
 ('dual_maturity', 1, 6, 30)
@@ -28,6 +28,8 @@ from typing import Any, Mapping
 import pandas as pd
 import yaml
 
+from evaluation.data.resources import instrument_dirs, resource_dir
+
 __all__ = [
     "INSTRUMENT_DIR",
     "Category",
@@ -46,17 +48,12 @@ __all__ = [
 LANGUAGES = ("sv", "en")
 
 
-def _find_instrument_dir() -> Path:
-    """The repository's ``instruments/`` folder (src layout, editable install)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        cand = parent / "instruments"
-        if cand.is_dir() and (cand / "instrument.schema.json").exists():
-            return cand
-    return here.parents[2] / "instruments"
-
-
-INSTRUMENT_DIR = _find_instrument_dir()
+def __getattr__(name: str):
+    # INSTRUMENT_DIR is looked up lazily so that importing this module never fails
+    # on an installation without package data (the error then names what to do).
+    if name == "INSTRUMENT_DIR":
+        return resource_dir("instruments")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class InstrumentError(ValueError):
@@ -260,7 +257,7 @@ class Instrument:
 
 @lru_cache(maxsize=1)
 def _schema() -> dict:
-    path = INSTRUMENT_DIR / "instrument.schema.json"
+    path = resource_dir("instruments") / "instrument.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -274,20 +271,29 @@ def _resolve(id_or_path: str | Path) -> Path:
         raise InstrumentError(
             f"{str(id_or_path)!r} is neither an instrument id (snake_case) nor an existing YAML file."
         )
-    cand = INSTRUMENT_DIR / f"{id_or_path}.yaml"
-    if not cand.exists():
-        known = ", ".join(list_instrument_ids()) or "none"
-        raise InstrumentError(f"Unknown instrument {str(id_or_path)!r}. Known instruments: {known}.")
-    return cand
+    for folder in instrument_dirs():
+        for suffix in (".yaml", ".yml"):
+            cand = folder / f"{id_or_path}{suffix}"
+            if cand.is_file():
+                return cand
+    known = ", ".join(list_instrument_ids())
+    if not known:
+        raise InstrumentError(
+            f"Unknown instrument {str(id_or_path)!r}: this installation finds no instruments at all. "
+            "Reinstall the kit (pip install .), give a YAML file (--instrument path.yaml), or name a folder "
+            "of instrument files in the environment variable DMKIT_INSTRUMENT_PATH."
+        )
+    raise InstrumentError(f"Unknown instrument {str(id_or_path)!r}. Known instruments: {known}.")
 
 
 def list_instrument_ids() -> list[str]:
-    """Ids of the instruments shipped in ``instruments/``."""
-    out = []
-    for p in sorted(INSTRUMENT_DIR.glob("*.yaml")):
-        if p.stem in ("crosswalk",):
-            continue
-        out.append(p.stem)
+    """Ids of the known instruments: the user's folders (``DMKIT_INSTRUMENT_PATH``), then the shipped ones."""
+    out: list[str] = []
+    for folder in instrument_dirs():
+        for p in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+            if p.stem in ("crosswalk",) or p.stem in out:
+                continue
+            out.append(p.stem)
     return out
 
 

@@ -23,7 +23,7 @@ themselves, which disattenuated observed correlations estimate.
 
 Examples
 --------
->>> from evaluation.simulate_pairs import simulate_pairs
+>>> from evaluation.simulate.pairs import simulate_pairs
 >>> sim = simulate_pairs(n=50, seed=1, cross={("a_capability", "b_readiness"): 0.7})
 >>> sim.data_a.shape, sim.data_b.shape
 ((50, 11), (50, 13))
@@ -87,7 +87,7 @@ def _spec(instrument: Any, level: str, default: dict[str, list[str]],
         spec = {str(k): [str(i) for i in v] for k, v in instrument.items()}
         return spec, scale or default_scale, set(), None
     if isinstance(instrument, str):
-        from .instruments import load_instrument
+        from evaluation.data.instruments import load_instrument
 
         instrument = load_instrument(instrument)
     if level == "dimension":

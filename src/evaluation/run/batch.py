@@ -24,14 +24,14 @@ importing the stack (pandas, scipy, matplotlib, the kit). Here each worker
 process starts **one kernel and keeps it alive**: every report is executed by
 papermill in that warm kernel (the namespace is cleared with ``%reset -f``
 before each report, so nothing of one municipality can reach another's
-report), then exported with the same :func:`evaluation.report.export_html`.
+report), then exported with the same :func:`evaluation.reports.protocol.export_html`.
 The executed notebook, HTML and ``results.json`` are therefore the ones
 ``dmkit round`` writes for the same parameters. Workers run in parallel
 (default: one per core).
 
 Failures never stop the batch: a folder whose parameters are wrong (checked
-by :func:`evaluation.rounds.validate_round_parameters`) or whose notebook fails
-(:class:`evaluation.report.ReportError`) is listed at the end with its
+by :func:`evaluation.reports.round.validate_round_parameters`) or whose notebook fails
+(:class:`evaluation.reports.protocol.ReportError`) is listed at the end with its
 plain-language reason, and in ``DIR/index.html``.
 
 ``DIR/index.html`` links every report and shows a national overview: the
@@ -41,7 +41,7 @@ organisation stands out). Figures are embedded as base64 PNG.
 
 Examples
 --------
->>> from evaluation.batch import size_class, SKR_GROUPS
+>>> from evaluation.run.batch import size_class, SKR_GROUPS
 >>> size_class(42000), SKR_GROUPS["C8"]["sv"]
 ('15-50k', 'Landsbygdskommun')
 """
@@ -311,7 +311,7 @@ def _run_warm(params: Mapping[str, Any], *, title: str, recycle_after: int = 200
     """Execute the round report for ``params`` in this process's warm kernel (worker side)."""
     import papermill as pm
 
-    from .report import NOTEBOOK_DIR, export_html, notebook_failure
+    from evaluation.reports.protocol import NOTEBOOK_DIR, export_html, notebook_failure
 
     t0 = time.perf_counter()
     out = Path(params["output_dir"])
@@ -404,7 +404,7 @@ def run_batch(
         ``results``, ``seconds``. Failures never raise; they are rows with
         ``ok`` False and a plain ``reason``.
     """
-    from .rounds import validate_round_parameters
+    from evaluation.reports.round import validate_round_parameters
 
     t0 = time.perf_counter()
     d = Path(directory).resolve()
@@ -491,7 +491,7 @@ def national_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _dimension_names(summary: pd.DataFrame, language: str) -> dict[str, str]:
-    from .instruments import load_instrument
+    from evaluation.data.instruments import load_instrument
 
     names = {"overall": "Total mognad" if language == "sv" else "Overall maturity"}
     for inst_id in summary["instrument"].dropna().unique():

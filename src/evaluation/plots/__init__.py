@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .instruments import Instrument, text
+from evaluation.data.instruments import Instrument, text
 
 __all__ = [
     "quadrant_plot",
@@ -138,7 +138,7 @@ def likert_plot(dist: pd.DataFrame, *, instrument: Instrument, language: str = "
                 item_labels: Mapping[str, str] | None = None) -> plt.Figure:
     """Diverging stacked bars of every item's answers; don't know and skipped in a panel of their own.
 
-    ``dist``: output of :func:`evaluation.rounds.item_distribution`.
+    ``dist``: output of :func:`evaluation.reports.round.item_distribution`.
     Shares are of respondents; the scale's lower half goes left of zero,
     the upper half right (a middle code on odd scales is split evenly).
     """

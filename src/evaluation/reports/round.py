@@ -7,7 +7,7 @@ stays thin and the numbers can be tested without running it.
 Examples
 --------
 >>> from evaluation.simulate import simulate_round
->>> from evaluation.rounds import analyse_round
+>>> from evaluation.reports.round import analyse_round
 >>> data = simulate_round("dual_maturity", n=120, seed=2).data
 >>> res = analyse_round(data, instrument="dual_maturity", municipality="Testby")
 >>> sorted(res.results["dimensions"])
@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .instruments import Instrument, load_instrument, text, version_key
-from .privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from .report import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
-from .responses import ResponseSet, read_responses
-from .scoring import classify, group_scores, respondent_scores
+from evaluation.data.instruments import Instrument, load_instrument, text, version_key
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+from evaluation.data.responses import ResponseSet, read_responses
+from evaluation.scoring import classify, group_scores, respondent_scores
 
 __all__ = [
     "RoundParameters",
@@ -168,7 +168,7 @@ def version_warning_text(instrument: Instrument, previous_version: str, *, langu
 
     Examples
     --------
-    >>> from evaluation.instruments import load_instrument
+    >>> from evaluation.data.instruments import load_instrument
     >>> print(version_warning_text(load_instrument("dual_maturity"), "0.9", language="en"))
     The previous round used instrument version 0.9, this one version 1.0. Version 0.9 is not in the instrument's change history, so which questions are comparable is not known; compare with care.
     """
@@ -301,7 +301,7 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
     out: dict[str, Any] = {}
     scored = rs.scored()
     try:
-        from . import reliability as rel
+        from evaluation.stats import reliability as rel
     except ImportError:  # pragma: no cover - lands in its own issue
         rel = None
     rows = []
@@ -332,7 +332,7 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
     else:
         out["reliability"] = pd.DataFrame(rows)
     try:
-        from . import comprehension
+        from evaluation.stats import comprehension
     except ImportError:  # pragma: no cover
         comprehension = None
     if comprehension is not None:

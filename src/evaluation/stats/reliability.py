@@ -27,7 +27,7 @@ What is written here and why
 Examples
 --------
 >>> import numpy as np, pandas as pd
->>> from evaluation.reliability import cronbach_alpha, item_statistics
+>>> from evaluation.stats.reliability import cronbach_alpha, item_statistics
 >>> rng = np.random.default_rng(1)
 >>> f = rng.normal(size=300)
 >>> items = pd.DataFrame({f"q{j}": np.clip(np.round(3.5 + f + rng.normal(size=300)), 1, 6)

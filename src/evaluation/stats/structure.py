@@ -79,7 +79,7 @@ def _as_frame(data: Any, what: str = "data") -> pd.DataFrame:
     else:
         raise TypeError(
             f"{what} must be a pandas DataFrame of item columns or a ResponseSet "
-            f"(from evaluation.responses.read_responses); got {type(data).__name__}."
+            f"(from evaluation.data.responses.read_responses); got {type(data).__name__}."
         )
     return frame
 
@@ -102,7 +102,7 @@ def _numeric_columns(frame: pd.DataFrame, columns: list[str], what: str) -> pd.D
                 raise ValueError(
                     f"Column {c!r} must hold numeric item scores; row {bad.index[0]!r} "
                     f"holds {bad.iloc[0]!r}. Recode labels to numbers first (or read the "
-                    "file with evaluation.responses.read_responses)."
+                    "file with evaluation.data.responses.read_responses)."
                 )
             col = converted
         out[c] = col.astype(float)
@@ -1618,7 +1618,7 @@ def instrument_structure(
         if instrument is None:
             raise ValueError(
                 "With a DataFrame of responses, pass the instrument too "
-                "(evaluation.instruments.load_instrument('<id>'))."
+                "(evaluation.data.instruments.load_instrument('<id>'))."
             )
     else:
         raise TypeError(
@@ -1626,7 +1626,7 @@ def instrument_structure(
         )
     if not (hasattr(instrument, "category_items") and hasattr(instrument, "dimension_items")):
         raise TypeError(
-            "instrument must be an Instrument (from evaluation.instruments.load_instrument) "
+            "instrument must be an Instrument (from evaluation.data.instruments.load_instrument) "
             "with category_items() and dimension_items()."
         )
     model, items = _instrument_model(instrument, level)

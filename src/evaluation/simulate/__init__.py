@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .instruments import Instrument, load_instrument
+from evaluation.data.instruments import Instrument, load_instrument
 
 __all__ = ["SimulatedRound", "simulate_round", "DEFAULT_UNITS", "DEFAULT_ROLES"]
 
@@ -269,9 +269,9 @@ def simulate_round(
 
 def __getattr__(name: str):
     """``simulate`` is the one place to find every generator: the two-instrument
-    (:func:`evaluation.simulate_pairs.simulate_pairs`), before/after
-    (:func:`evaluation.effects.simulate_prepost`, when present) and national
-    (:func:`evaluation.simulate_national.simulate_national`) generators live in
+    (:func:`evaluation.simulate.pairs.simulate_pairs`), before/after
+    (:func:`evaluation.stats.effects.simulate_prepost`, when present) and national
+    (:func:`evaluation.simulate.national.simulate_national`) generators live in
     their own modules and are reachable from here too."""
     import importlib
 

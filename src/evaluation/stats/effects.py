@@ -1415,8 +1415,8 @@ def validate_workshop_parameters(
     """
     from pathlib import Path
 
-    from .instruments import load_instrument
-    from .privacy import check_min_group_size
+    from evaluation.data.instruments import load_instrument
+    from evaluation.privacy import check_min_group_size
 
     if design not in WORKSHOP_DESIGNS:
         raise ValueError(f"design must be one of {', '.join(WORKSHOP_DESIGNS)}; got {design!r}.")
@@ -1745,7 +1745,7 @@ def workshop_effects(
     Examples
     --------
     >>> from evaluation.simulate import simulate_round
-    >>> from evaluation.responses import read_responses
+    >>> from evaluation.data.responses import read_responses
     >>> b = read_responses(simulate_round("dual_maturity", n=60, seed=1).data, "dual_maturity")
     >>> a = read_responses(simulate_round("dual_maturity", n=60, seed=2, level=0.5).data, "dual_maturity")
     >>> tab = workshop_effects(b, a)
@@ -1754,8 +1754,8 @@ def workshop_effects(
     >>> tab.loc[tab.id == "overall", ["comparison", "test"]].values.tolist()
     [['post_pre', 'paired t']]
     """
-    from .privacy import check_min_group_size
-    from .scoring import respondent_scores
+    from evaluation.privacy import check_min_group_size
+    from evaluation.scoring import respondent_scores
 
     k = check_min_group_size(min_group_size)
     _check_ci(ci)
@@ -1810,7 +1810,7 @@ def workshop_effects(
             rows.append({"id": sid, "level": level, "dimension": dim, "comparison": "post_pre",
                          **_row_from_prepost(res), "suppressed": False})
     elif choice.design == "then_test":
-        from .scoring import respondent_scores as _rs
+        from evaluation.scoring import respondent_scores as _rs
 
         retro = retrospective_answers(after)
         st = _rs(retro, inst)
@@ -1913,8 +1913,8 @@ def reaction_summary(feedback: Any, *, min_group_size: int = 5, ci: float = 0.95
     (:func:`evaluation.scoring.group_scores`). Rows with fewer than
     ``min_group_size`` answers are suppressed (numbers NaN).
     """
-    from .privacy import check_min_group_size
-    from .scoring import group_scores, mean_ci
+    from evaluation.privacy import check_min_group_size
+    from evaluation.scoring import group_scores, mean_ci
 
     k = check_min_group_size(min_group_size)
     inst = feedback.instrument
@@ -1988,7 +1988,7 @@ class WorkshopAnalysis:
 
 
 def _paired_change(an_before: Any, an_after: Any, subject_column: str) -> pd.Series | None:
-    from .scoring import respondent_scores
+    from evaluation.scoring import respondent_scores
 
     cb, ca = _codes(an_before.meta, subject_column), _codes(an_after.meta, subject_column)
     if cb is None or ca is None:
@@ -2004,15 +2004,15 @@ def analyse_workshop(params: WorkshopParameters, *, n_boot: int = 9999, seed: in
     """Read the files and compute every number of the workshop report.
 
     Steps: read before/after (and feedback) with
-    :func:`evaluation.responses.read_responses`; :func:`choose_design`;
+    :func:`evaluation.data.responses.read_responses`; :func:`choose_design`;
     :func:`workshop_effects`; :func:`reaction_summary`; the Spearman
     correlation between a participant's reaction and their own overall change
     (when the feedback file links by respondent code and at least
     ``max(min_group_size, 10)`` respondents link); and a planning table of
     :func:`minimum_detectable_effect` for the next round.
     """
-    from .responses import read_responses
-    from .scoring import respondent_scores
+    from evaluation.data.responses import read_responses
+    from evaluation.scoring import respondent_scores
 
     before = read_responses(params.before, params.instrument)
     after = read_responses(params.after, params.instrument)
@@ -2333,7 +2333,7 @@ def before_after_plot(res: WorkshopAnalysis, *, score_id: str = "overall") -> An
     """
     import matplotlib.pyplot as plt
 
-    from .scoring import respondent_scores
+    from evaluation.scoring import respondent_scores
 
     L = res.params.language
     sv = L == "sv"
@@ -2387,7 +2387,7 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
     """Did the survey measure the same thing before and after? Measurement invariance across the rounds.
 
     Fits the instrument's CFA (one factor per dimension or category, its items
-    as indicators) in both rounds with :func:`evaluation.structure.measurement_invariance`
+    as indicators) in both rounds with :func:`evaluation.stats.structure.measurement_invariance`
     (configural, metric, scalar; Chen 2007 cut-offs). Scalar invariance is
     what a comparison of means before/after needs. With fewer than ``min_n``
     respondents in a round the test is not run (a CFA with that little data
@@ -2398,7 +2398,7 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
     -------
     (table or None, text)
     """
-    from .structure import measurement_invariance
+    from evaluation.stats.structure import measurement_invariance
 
     _check_language(language)
     sv = language == "sv"
@@ -2438,7 +2438,7 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
 
 def _cmd_workshop(args: Any) -> int:
     """``dmkit workshop``: validate parameters, run the notebook, one plain message on failure."""
-    from .report import run_report_command
+    from evaluation.reports.protocol import run_report_command
 
     params = {
         "before": args.before, "after": args.after, "instrument": args.instrument, "design": args.design,

@@ -15,7 +15,7 @@ respondent is row 2, the way a spreadsheet shows the file.
 Examples
 --------
 >>> import pandas as pd
->>> from evaluation.responses import read_responses
+>>> from evaluation.data.responses import read_responses
 >>> df = pd.DataFrame({"respondent_id": ["a", "b", "c"], "unit": ["X", "X", "Y"],
 ...                    "cap_und_1": [5, "Vet ej", None], "cap_und_2": ["Stämmer helt", 2, 9]})
 >>> rs = read_responses(df, "dual_maturity")
@@ -40,7 +40,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .instruments import Instrument, load_instrument, text
+from evaluation.data.instruments import Instrument, load_instrument, text
 
 __all__ = ["ResponseSet", "ResponseError", "read_responses", "read_table", "META_ALIASES"]
 

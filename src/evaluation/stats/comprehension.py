@@ -709,7 +709,7 @@ def instrument_text_signals(instrument, *, language: str = "sv") -> pd.DataFrame
     Parameters
     ----------
     instrument : Instrument
-        From :func:`evaluation.instruments.load_instrument`; its ``glossary``
+        From :func:`evaluation.data.instruments.load_instrument`; its ``glossary``
         terms in ``language`` are used.
     language : {"sv", "en"}
 
@@ -730,7 +730,7 @@ def instrument_text_signals(instrument, *, language: str = "sv") -> pd.DataFrame
     language = _lang(language)
     items = getattr(instrument, "items", None)
     if items is None:
-        raise TypeError("instrument must be an Instrument (from evaluation.instruments.load_instrument).")
+        raise TypeError("instrument must be an Instrument (from evaluation.data.instruments.load_instrument).")
     gloss = _glossary_terms(instrument, language)
     rows = []
     for item in items:
@@ -784,7 +784,7 @@ def _prepare(responses, instrument=None, *, dont_know=None, skipped=None) -> _Da
             sk = sk.reindex(index=scored.index, columns=scored.columns).fillna(False).astype(bool)
     else:
         raise TypeError(
-            "responses must be a ResponseSet (from evaluation.responses.read_responses) "
+            "responses must be a ResponseSet (from evaluation.data.responses.read_responses) "
             f"or a DataFrame of item scores, got {type(responses).__name__}."
         )
     if scored.shape[1] < 2:
@@ -1625,7 +1625,7 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
     language = _lang(language)
     th = thresholds if thresholds is not None else Thresholds()
     if not isinstance(th, Thresholds):
-        raise TypeError("thresholds must be a Thresholds instance (evaluation.comprehension.Thresholds).")
+        raise TypeError("thresholds must be a Thresholds instance (evaluation.stats.comprehension.Thresholds).")
     data = _prepare(responses, instrument, dont_know=dont_know, skipped=skipped)
     sig = item_signals(data)
     gser = _group_series(data, group)

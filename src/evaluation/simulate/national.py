@@ -24,7 +24,7 @@ Municipality names are invented ("Kommun 001", ...), never real ones.
 
 Examples
 --------
->>> from evaluation.simulate_national import simulate_national
+>>> from evaluation.simulate.national import simulate_national
 >>> nat = simulate_national("dual_maturity", n_municipalities=12, respondents=(20, 30), seed=1)
 >>> len(nat.municipalities), int(nat.municipalities["n"].between(20, 30).all())
 (12, 1)
@@ -41,9 +41,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .batch import SKR_GROUPS
-from .instruments import Instrument, load_instrument
-from .simulate import simulate_round
+from evaluation.run.batch import SKR_GROUPS
+from evaluation.data.instruments import Instrument, load_instrument
+from evaluation.simulate import simulate_round
 
 __all__ = ["GROUP_COUNTS_2017", "GROUP_EFFECTS", "NationalData", "simulate_national", "write_batch_dir",
            "group_counts"]

@@ -40,12 +40,12 @@ __all__ = [
     "MINUS",
     "ConvergentValidity",
     "Agreement",
-    "TestRetest",
+    "RetestResult",
     "BlandAltman",
     "AlphaComparison",
     "convergent_validity",
     "agreement",
-    "test_retest",
+    "retest_reliability",
     "bland_altman",
     "compare_alphas",
     "cosmin_summary",
@@ -577,7 +577,7 @@ def _pingouin_full_precision():
 
 
 @dataclass(frozen=True)
-class TestRetest:
+class RetestResult:
     """Test--retest reliability and measurement error per score.
 
     ``table`` has one row per score: ``score``, ``n``, ``mean_t1``,
@@ -601,7 +601,7 @@ class TestRetest:
         return self.table.iloc[0][key]
 
 
-def test_retest(scores_t1: Any, scores_t2: Any) -> TestRetest:
+def retest_reliability(scores_t1: Any, scores_t2: Any) -> RetestResult:
     r"""ICC(2,1) and ICC(3,1), SEM and smallest detectable change.
 
     The ICCs and their 95 % intervals come from
@@ -624,7 +624,7 @@ def test_retest(scores_t1: Any, scores_t2: Any) -> TestRetest:
 
     Returns
     -------
-    TestRetest
+    RetestResult
 
     References
     ----------
@@ -637,7 +637,7 @@ def test_retest(scores_t1: Any, scores_t2: Any) -> TestRetest:
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> t = rng.normal(50, 10, 100)
-    >>> res = test_retest(t + rng.normal(0, 4, 100), t + rng.normal(0, 4, 100))
+    >>> res = retest_reliability(t + rng.normal(0, 4, 100), t + rng.normal(0, 4, 100))
     >>> bool(0.7 < res["icc2"] < 0.95), bool(res["icc2_low"] < res["icc2"] < res["icc2_high"])
     (True, True)
     >>> bool(abs(res["sdc"] - 1.96 * np.sqrt(2) * res["sem"]) < 1e-12)
@@ -681,10 +681,10 @@ def test_retest(scores_t1: Any, scores_t2: Any) -> TestRetest:
             "icc3": float(i3["ICC"]), "icc3_low": float(i3["CI95"][0]), "icc3_high": float(i3["CI95"][1]),
             "sem": sem, "sdc": 1.96 * math.sqrt(2) * sem,
         })
-    return TestRetest(pd.DataFrame(rows))
+    return RetestResult(pd.DataFrame(rows))
 
 
-test_retest.__test__ = False  # a public API name, not a pytest test
+
 
 
 # ----------------------------------------------------------------------------
@@ -1264,7 +1264,9 @@ def load_crosswalk(path: str | Any = None) -> dict:
 
     import yaml
 
-    from .instruments import INSTRUMENT_DIR
+    from evaluation.data.resources import resource_dir
+
+    INSTRUMENT_DIR = resource_dir("instruments")
 
     p = Path(path) if path not in (None, "") else INSTRUMENT_DIR / "crosswalk.yaml"
     if not p.exists():
@@ -1320,7 +1322,7 @@ def crosswalk_hypotheses(crosswalk: Mapping[str, Any], instrument_a: Any, instru
     (``max_r`` = ``discriminant_max_r``). ``a``/``b`` are score ids (the
     category when the member names one, else the dimension).
 
-    >>> from evaluation.instruments import load_instrument
+    >>> from evaluation.data.instruments import load_instrument
     >>> h = crosswalk_hypotheses(load_crosswalk(), load_instrument("dual_maturity"),
     ...                          load_instrument("public_dma"))
     >>> h[["a", "b", "expected"]].head(2).values.tolist()
@@ -1385,7 +1387,7 @@ def _safe(fn, *args, **kwargs):
 
 
 def _classes(scores: pd.DataFrame, inst: Any) -> tuple[pd.Series, list[str]]:
-    from .scoring import classify
+    from evaluation.scoring import classify
 
     cls = inst.classification
     if not cls:
@@ -1435,7 +1437,7 @@ class InstrumentComparison:
 
     def name(self, side: str) -> str:
         """Title of instrument ``"A"`` or ``"B"``."""
-        from .instruments import text
+        from evaluation.data.instruments import text
 
         inst = self.instrument_a if side == "A" else self.instrument_b
         return text(inst.title, self.language) or inst.id
@@ -1625,7 +1627,7 @@ def _alpha_row(items: pd.DataFrame, side: str, score: str, level: str) -> dict:
         row["note"] = "1 item"
         return row
     try:
-        from .reliability import cronbach_alpha
+        from evaluation.stats.reliability import cronbach_alpha
     except ImportError:  # pragma: no cover - reliability ships with the kit
         import pingouin as pg
 
@@ -1661,10 +1663,10 @@ def compare_instruments(
     1. link the two ResponseSets on ``link`` (:func:`link_responses`);
     2. score respondents (:func:`evaluation.scoring.respondent_scores`);
     3. internal consistency per category, dimension and total
-       (:func:`evaluation.reliability.cronbach_alpha`), and Feldt's
+       (:func:`evaluation.stats.reliability.cronbach_alpha`), and Feldt's
        dependent-samples test of the two total scales (:func:`compare_alphas`);
     4. structural validity: CFA of each instrument's own categories
-       (:func:`evaluation.structure.instrument_structure`);
+       (:func:`evaluation.stats.structure.instrument_structure`);
     5. convergent/discriminant correlations against the crosswalk's
        hypotheses (:func:`crosswalk_hypotheses`, :func:`convergent_validity`,
        disattenuated with the alphas), share confirmed, Terwee's 75 % rule;
@@ -1673,10 +1675,10 @@ def compare_instruments(
        (quadratic weights), and the instruments' own classes when both use
        the same number of levels; the cross-table of own classes with
        small-cell suppression;
-    7. test--retest per dimension and total (:func:`test_retest`) and
+    7. test--retest per dimension and total (:func:`retest_reliability`) and
        Bland--Altman of the total (:func:`bland_altman`, retest − test);
     8. items that seem hard to understand
-       (:func:`evaluation.comprehension.comprehension_report`);
+       (:func:`evaluation.stats.comprehension.comprehension_report`);
     9. burden: items, median minutes (when item timings exist), don't-know
        and skip rates;
     10. a COSMIN table per instrument (:func:`cosmin_summary`) and a summary
@@ -1686,7 +1688,7 @@ def compare_instruments(
     ----------
     rs_a, rs_b : ResponseSet
         The two instruments' responses (from
-        :func:`evaluation.responses.read_responses`).
+        :func:`evaluation.data.responses.read_responses`).
     link : str
         Metadata column identifying the same person in both files.
     crosswalk : path, mapping or None
@@ -1704,15 +1706,15 @@ def compare_instruments(
     dif_group : str, optional
         Metadata column (e.g. ``"role"``) for cross-group invariance: ordinal
         logistic-regression DIF per item
-        (:func:`evaluation.comprehension.dif_ordinal`, McFadden R² change ≥
+        (:func:`evaluation.stats.comprehension.dif_ordinal`, McFadden R² change ≥
         0.02 with p < 0.01 is important DIF). None leaves that COSMIN row "?".
 
     Returns
     -------
     InstrumentComparison
     """
-    from .privacy import check_min_group_size, suppression_mask
-    from .scoring import respondent_scores
+    from evaluation.privacy import check_min_group_size, suppression_mask
+    from evaluation.scoring import respondent_scores
 
     L = _lang(language)
     T = _TXT[L]
@@ -1768,7 +1770,7 @@ def compare_instruments(
                "n": math.nan, "converged": False, "note": ""}
         if structure:
             try:
-                from .structure import instrument_structure
+                from evaluation.stats.structure import instrument_structure
             except ImportError:  # pragma: no cover
                 instrument_structure = None
                 row["note"] = "structure module missing"
@@ -1849,7 +1851,7 @@ def compare_instruments(
         cols = list(inst.dimension_items()) + ["overall"]
         t1 = respondent_scores(rs).loc[pr["row_a"], cols].reset_index(drop=True)
         t2 = respondent_scores(rt).loc[pr["row_b"], cols].reset_index(drop=True)
-        tr = test_retest(t1, t2)
+        tr = retest_reliability(t1, t2)
         ba = bland_altman(t2["overall"], t1["overall"])
         retest[side] = {"table": tr.table, "bland_altman": ba, "n": len(pr)}
 
@@ -1860,7 +1862,7 @@ def compare_instruments(
                "review": math.nan, "items_to_revise": ""}
         if comprehension:
             try:
-                from .comprehension import comprehension_report
+                from evaluation.stats.comprehension import comprehension_report
             except ImportError:  # pragma: no cover
                 comprehension_report = None
             if comprehension_report is not None:
@@ -1900,7 +1902,7 @@ def compare_instruments(
     dif: dict[str, tuple[bool | None, float | None]] = {"A": (None, None), "B": (None, None)}
     if dif_group:
         try:
-            from .comprehension import dif_ordinal
+            from evaluation.stats.comprehension import dif_ordinal
         except ImportError:  # pragma: no cover
             dif_ordinal = None
         for side, rs in (("A", rs_a), ("B", rs_b)):
@@ -1932,7 +1934,7 @@ def compare_instruments(
         )
 
     # -- summary in words ------------------------------------------------------------
-    from .instruments import text as _text
+    from evaluation.data.instruments import text as _text
 
     name_a, name_b = _text(ia.title, L) or ia.id, _text(ib.title, L) or ib.id
     summary = [T["n_line"].format(na=rs_a.n_accepted, a=name_a, nb=rs_b.n_accepted, b=name_b,
@@ -2074,8 +2076,8 @@ def validate_comparison_parameters(
     """
     from pathlib import Path
 
-    from .instruments import load_instrument
-    from .privacy import check_min_group_size
+    from evaluation.data.instruments import load_instrument
+    from evaluation.privacy import check_min_group_size
 
     for name, value, what in (("responses_a", responses_a, "first"), ("responses_b", responses_b, "second")):
         if not value:
@@ -2103,7 +2105,7 @@ def validate_comparison_parameters(
 
 def run_comparison(params: ComparisonParameters, **kwargs: Any) -> InstrumentComparison:
     """Read the files named in ``params`` and call :func:`compare_instruments`."""
-    from .responses import read_responses
+    from evaluation.data.responses import read_responses
 
     rs_a = read_responses(params.responses_a, params.instrument_a)
     rs_b = read_responses(params.responses_b, params.instrument_b)
@@ -2118,7 +2120,7 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> InstrumentCom
 
 def _cmd_compare(args: Any) -> int:
     """``dmkit compare``: validate parameters, run the notebook, one plain message on failure."""
-    from .report import run_report_command
+    from evaluation.reports.protocol import run_report_command
 
     params = {
         "responses_a": args.responses_a, "instrument_a": args.instrument_a,
