@@ -19,6 +19,7 @@ language = "en"
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax copied into _static: formulas render without a network
     "sphinx.ext.viewcode",
     "numpydoc",
     "apigen",

@@ -97,3 +97,36 @@ def test_api_pages_cover_every_public_name(tmp_path):
         page = (tmp_path / apigen.OUT / f"{name}.rst").read_text()
         assert name in page and module in page
         assert f"   {name}\n" in index, f"{name} is not in the API index"
+
+
+def _cookbook_commands() -> list[tuple[str, str]]:
+    """Every ``$ dmkit ...`` line of the cookbook pages (backslash continuations joined)."""
+    out = []
+    for page in sorted((ROOT / "docs" / "cookbook").glob("*.rst")):
+        text = re.sub(r"\\\n\s*", " ", page.read_text(encoding="utf-8"))
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("$ dmkit"):
+                out.append((page.name, re.sub(r"\s+#.*$", "", line[2:])))
+    return out
+
+
+def test_cookbook_has_a_page_per_user():
+    pages = {p.stem for p in (ROOT / "docs" / "cookbook").glob("*.rst")}
+    assert {"strategist", "researcher", "workshop", "municipality"} <= pages
+    index = (ROOT / "docs" / "index.rst").read_text()
+    assert all(f"cookbook/{p}" in index for p in pages)
+
+
+@pytest.mark.parametrize("page, command", _cookbook_commands())
+def test_cookbook_commands_parse(page, command):
+    import shlex
+
+    from evaluation.cli import build_parser
+
+    argv = shlex.split(command)[1:]
+    ns = build_parser(argv[0]).parse_args(argv)  # a wrong option exits and fails the test
+    assert ns.command == argv[0]
+    for arg in argv:
+        if arg.startswith("data_samples/"):
+            assert (ROOT / arg).is_file(), f"{page}: {command} names a missing file {arg}"
