@@ -105,7 +105,8 @@ docs: $(STAMP)
 lab: $(STAMP)
 	@kernel=$$($(PY) -c 'from evaluation.reports.protocol import KERNEL_NAME; print(KERNEL_NAME)' 2>/dev/null || echo dmkit); \
 	  echo "make: JupyterLab on notebooks/ with the kernel '$$kernel' of $(VENV)"; \
-	  JUPYTER_PATH=$(abspath $(VENV))/share/jupyter exec $(VENV)/bin/jupyter lab \
+	  root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
+	  JUPYTER_PATH=$(abspath $(VENV))/share/jupyter exec $(VENV)/bin/jupyter lab $$root \
 	    --MultiKernelManager.default_kernel_name="$$kernel" notebooks/
 
 bench: $(STAMP)
