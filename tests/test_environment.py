@@ -41,6 +41,9 @@ def _pyproject() -> dict[str, str]:
 def _conda() -> dict[str, str]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    # packages conda-forge lacks go through conda's pip step (the kit itself too: "-e .")
+    pip = next((d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d), [])
+    out.update(_split(d) for d in pip if not d.startswith("-"))
     out.pop("python", None)
     out.pop("pip", None)
     return out

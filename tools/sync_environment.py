@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: PyPI name -> conda-forge name, where they differ (compared after lower-casing).
 CONDA_NAMES: dict[str, str] = {}
+#: Pure-Python packages not (reliably) on conda-forge: installed by conda's pip step, same bounds.
+PIP_ONLY = {"sphinx-mathjax-offline", "semopy"}
+
+
+def _name(spec: str) -> str:
+    i = next((k for k, ch in enumerate(spec) if ch in "<>=!~ ;["), len(spec))
+    return spec[:i].lower().replace("_", "-")
 
 #: The Python the conda environment pins: the oldest the kit supports, the one the lock is tested on.
 CONDA_PYTHON = "3.11"
@@ -44,11 +51,16 @@ def render(pyproject: Path = ROOT / "pyproject.toml") -> str:
         "dependencies:",
         f"  - python={CONDA_PYTHON}",
     ]
-    lines += [f"  - {_conda_spec(s)}" for s in project["dependencies"]]
+    pip_only = []
+    lines += [f"  - {_conda_spec(s)}" for s in project["dependencies"] if _name(s) not in PIP_ONLY]
+    pip_only += [s for s in project["dependencies"] if _name(s) in PIP_ONLY]
     for group, specs in project.get("optional-dependencies", {}).items():
         lines.append(f"  # [{group}]")
-        lines += [f"  - {_conda_spec(s)}" for s in specs]
-    lines += ["  - pip", "  - pip:", "      - -e .", ""]
+        lines += [f"  - {_conda_spec(s)}" for s in specs if _name(s) not in PIP_ONLY]
+        pip_only += [s for s in specs if _name(s) in PIP_ONLY]
+    lines += ["  - pip", "  - pip:"]
+    lines += [f"      - {s.replace(' ', '')}" for s in pip_only]
+    lines += ["      - -e .", ""]
     return "\n".join(lines)
 
 
