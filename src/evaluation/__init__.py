@@ -43,6 +43,7 @@ _API: dict[str, str] = {
     "InstrumentError": "evaluation.data.instruments",
     "load_instrument": "evaluation.data.instruments",
     "list_instruments": "evaluation.data.instruments",
+    "VersionChange": "evaluation.data.instruments",
     "ResponseSet": "evaluation.data.responses",
     "ResponseError": "evaluation.data.responses",
     "read_responses": "evaluation.data.responses",
@@ -101,6 +102,7 @@ _API: dict[str, str] = {
     "run_notebook": "evaluation.reports.protocol",
     "read_results": "evaluation.reports.protocol",
     "analyse_round": "evaluation.reports.round",
+    "version_warning_text": "evaluation.reports.round",
     "review_instrument": "evaluation.reports.psychometrics",
     # simulation
     "simulate_round": "evaluation.simulate",

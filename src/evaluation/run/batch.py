@@ -660,8 +660,8 @@ def _cmd(args: argparse.Namespace) -> int:
 def add_cli(subparsers) -> None:
     """Add ``dmkit batch DIR [--workers N] [--benchmark FILE]``."""
     s = subparsers.add_parser("batch", help="run the round report for every municipality folder in DIR")
-    s.add_argument("dir", help="folder with one sub-folder per municipality (each with params.yaml)")
-    s.add_argument("--workers", "-w", type=int, default=None, help="parallel workers (default: number of cores)")
-    s.add_argument("--benchmark", help="benchmark file (dmkit benchmark) to use for every report")
+    s.add_argument("dir", help="folder with one sub-folder per municipality (each with params.yaml), e.g. kommuner")
+    s.add_argument("--workers", "-w", type=int, default=None, help="parallel workers (default: number of cores), e.g. 2")
+    s.add_argument("--benchmark", help="benchmark file (dmkit benchmark) to use for every report, e.g. benchmark.csv")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd)
