@@ -50,7 +50,7 @@ def reports(tmp_path_factory):
 @pytest.mark.parametrize("name", list(ROUNDS))
 def test_results_equal_library(reports, name):
     out = reports[name]
-    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["sections"]
     assert (out / "round_report.html").exists() and (out / "round_report.ipynb").exists()
     rs = read_responses(ROUNDS[name]["responses"], "dual_maturity")
     org = organisation_scores(rs)
@@ -106,7 +106,7 @@ def test_small_unit_appears_nowhere(reports):
     assert (rs.meta["unit"] == small).sum() == 3
     raw = group_scores(rs, by="unit", min_group_size=1)
     secret = raw[raw.group == small].dropna(subset=["mean"])
-    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["sections"]
     unit_entries = {u["group"]: u for u in res["units"]}
     assert unit_entries[small] == {"group": small, "suppressed": True}
     hidden = [g for g, u in unit_entries.items() if u["suppressed"]]
@@ -152,7 +152,7 @@ def test_notebook_failure_names_step(tmp_path):
     with pytest.raises(ReportError) as e:
         run_notebook("round_report.ipynb", params, tmp_path, progress=False)
     msg = str(e.value)
-    assert "Kontroll av parametrar" in msg and "language" in msg and str(tmp_path) in msg
+    assert "checking the parameters" in msg and "language" in msg and str(tmp_path) in msg
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -187,7 +187,7 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
     info = json.loads(htmllib.unescape(m.group(1)))
     assert info["images"] >= 7 and info["broken"] == 0
     assert info["errors"] == []
-    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))["sections"]
     visible = info["text"]
     assert f"{res['overall']['mean']:.0f} %" in visible
     for dim in res["dimensions"].values():

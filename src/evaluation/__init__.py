@@ -43,6 +43,7 @@ _API: dict[str, str] = {
     "InstrumentError": "evaluation.data.instruments",
     "load_instrument": "evaluation.data.instruments",
     "list_instruments": "evaluation.data.instruments",
+    "VersionChange": "evaluation.data.instruments",
     "ResponseSet": "evaluation.data.responses",
     "ResponseError": "evaluation.data.responses",
     "read_responses": "evaluation.data.responses",
@@ -93,6 +94,13 @@ _API: dict[str, str] = {
     "retest_reliability": "evaluation.stats.agreement",
     "bland_altman": "evaluation.stats.agreement",
     "compare_alphas": "evaluation.stats.agreement",
+    # statistics: aggregation, ordinal CFA / IRT, ordinal invariance, DIF (issue 18)
+    "group_agreement": "evaluation.stats.aggregation",
+    "within_group_agreement": "evaluation.stats.aggregation",
+    "unit_means": "evaluation.stats.aggregation",
+    "ordinal_cfa": "evaluation.stats.ordinal",
+    "ordinal_invariance": "evaluation.stats.ordinal_invariance",
+    "dif": "evaluation.stats.dif",
     # privacy
     "check_min_group_size": "evaluation.privacy",
     "suppressed_groups": "evaluation.privacy",
@@ -101,6 +109,7 @@ _API: dict[str, str] = {
     "run_notebook": "evaluation.reports.protocol",
     "read_results": "evaluation.reports.protocol",
     "analyse_round": "evaluation.reports.round",
+    "version_warning_text": "evaluation.reports.round",
     "review_instrument": "evaluation.reports.psychometrics",
     # simulation
     "simulate_round": "evaluation.simulate",

@@ -17,6 +17,13 @@ dmkit new-municipality NAME -i ID      scaffold a municipality's folder and temp
 dmkit batch DIR                        round reports for every municipality folder
 dmkit benchmark DIR -o FILE            anonymised benchmark file
 dmkit initiatives FILE                 which initiatives go to the preparation group
+
+Conventions (tests/test_cli_conventions.py checks them): ``dmkit --version`` prints the kit's
+and the shipped instruments' versions; every option has a help text with an example value
+(options every command shares get theirs from :data:`SHARED_HELP` when the command gives
+none); every ``dmkit COMMAND --help`` ends with a runnable example (:data:`EXAMPLES`, run from
+the repository's root); errors are one plain line on stderr, ``dmkit: ...`` or
+``dmkit COMMAND: ...``, with exit code 1 for bad input and 2 for a bad command line.
 """
 
 from __future__ import annotations
@@ -40,6 +47,107 @@ def _print_df(df, *, max_rows: int = 200) -> None:
 def _fail(message: str, code: int = 1) -> int:
     print(f"dmkit: {message}", file=sys.stderr)
     return code
+
+
+#: Exit codes: 0 done, 1 bad input (a file, a value, a failing report), 2 bad command line.
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one plain line pointing at ``--help``."""
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def version_text() -> str:
+    """The kit's version and every shipped instrument's, as ``dmkit --version`` prints them.
+
+    >>> print(version_text())  # doctest: +ELLIPSIS
+    dmkit ... (package evaluation, Python ...)
+    instruments: dual_maturity ..., workshop_reaction ...
+    """
+    import platform
+
+    from evaluation import __version__
+    from evaluation.data.instruments import list_instruments
+
+    inst = list_instruments("en")
+    versions = ", ".join(f"{i} {v}" for i, v in zip(inst["id"], inst["version"]))
+    return (f"dmkit {__version__} (package evaluation, Python {platform.python_version()})\n"
+            f"instruments: {versions}")
+
+
+class _VersionAction(argparse.Action):
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit(0)
+
+
+#: Help of the options several commands share, used where a command's own ``add_argument``
+#: gives none (keyed by the option's ``dest``), so the same option reads the same everywhere.
+SHARED_HELP: dict[str, str] = {
+    "instrument": "instrument id or path to its YAML (list them: dmkit instruments), e.g. dual_maturity",
+    "instrument_a": "id or YAML path of the first file's instrument, e.g. dual_maturity",
+    "instrument_b": "id or YAML path of the second file's instrument, e.g. public_dma",
+    "language": "language of the output, sv or en (default %(default)s), e.g. en",
+    "min_group_size": "fewest respondents any published number may describe (default %(default)s), e.g. 10",
+    "output_dir": "folder for the HTML report, the executed notebook and results.json "
+                  "(default %(default)s), e.g. reports/solvik_2025",
+    "quiet": "no progress bar",
+    "municipality": "the municipality's name as the report prints it (default %(default)s), "
+                    "e.g. \"Solvik kommun\"",
+    "round_label": "label of this round, e.g. 2025",
+    "file": "survey export (CSV, XLSX or SAV), e.g. data_samples/solvik_2025.csv",
+}
+
+#: The runnable example that ends each ``dmkit COMMAND --help`` (run from the repository's
+#: root: the files are the synthetic samples in data_samples/). A command's module may set its
+#: own ``epilog`` instead; this table fills in where it does not.
+EXAMPLES: dict[str, str] = {
+    "instruments": "dmkit instruments show dual_maturity --language en",
+    "validate": "dmkit validate data_samples/solvik_2025_messy.csv --instrument dual_maturity",
+    "round": ("dmkit round data_samples/solvik_2025.csv --instrument dual_maturity "
+              "--municipality \"Solvik kommun\" --round-label 2025 --previous data_samples/solvik_2024.csv "
+              "--benchmark data_samples/benchmark_2025.csv --population-size 320 --output-dir reports/solvik_2025"),
+    "items": "dmkit items data_samples/solvik_2025.csv --instrument dual_maturity --group role",
+    "psychometrics": ("dmkit psychometrics data_samples/solvik_2025.csv --instrument dual_maturity --group role "
+                      "--output-dir reports/psychometrics"),
+    "workshop": ("dmkit workshop data_samples/workshop_before.csv data_samples/workshop_after.csv "
+                 "--instrument workshop_followup --group-column took_part --cluster-column unit "
+                 "--feedback data_samples/workshop_reaction.csv --output-dir reports/workshop"),
+    "compare": ("dmkit compare data_samples/paired_dual_maturity.csv data_samples/paired_public_dma.csv "
+                "--instrument-a dual_maturity --instrument-b public_dma "
+                "--retest-a data_samples/paired_dual_maturity_retest.csv "
+                "--retest-b data_samples/paired_public_dma_retest.csv --output-dir reports/comparison"),
+    "new-municipality": ("dmkit new-municipality \"Solvik kommun\" --instrument dual_maturity "
+                         "--units \"Skola,Omsorg,Bygg\" --roles \"Chef,Medarbetare\" --dir kommuner/solvik"),
+    "batch": "dmkit batch kommuner --workers 2",
+    "benchmark": "dmkit benchmark kommuner --output benchmark.csv --summary benchmark_summary.csv",
+    "initiatives": "dmkit initiatives initiativ.xlsx --template --units \"Skola,Omsorg,Bygg\"",
+}
+
+#: What an example needs before it can run, said in its epilog (the others run as they stand).
+EXAMPLE_NOTES: dict[str, str] = {
+    "batch": "(kommuner/ holds one folder per municipality, as dmkit new-municipality makes them)",
+    "benchmark": "(after dmkit batch kommuner)",
+}
+
+
+def _finish(sub: argparse._SubParsersAction) -> None:
+    """Apply the conventions to every command: shared help texts, the example at the end."""
+    for name, sp in sub.choices.items():
+        sp.formatter_class = argparse.RawDescriptionHelpFormatter
+        for action in sp._actions:
+            if not action.help and action.dest in SHARED_HELP:
+                action.help = SHARED_HELP[action.dest]
+        if not sp.epilog and name in EXAMPLES:
+            note = f"\n  {EXAMPLE_NOTES[name]}" if name in EXAMPLE_NOTES else ""
+            sp.epilog = f"example:\n  {EXAMPLES[name]}{note}"
 
 
 # -- instruments -------------------------------------------------------------
@@ -67,6 +175,15 @@ def cmd_instruments(args: argparse.Namespace) -> int:
             print("\nOrdlista:" if lang == "sv" else "\nGlossary:")
             for g in inst.glossary:
                 print(f"  {text(g['term'], lang)}: {text(g['definition'], lang)}")
+        if inst.changes:
+            print("\nVersioner:" if lang == "sv" else "\nVersions:")
+            for c in inst.changes:
+                date = f" ({c['date']})" if c.get("date") else ""
+                print(f"  {c['version']}{date}: {text(c['summary'], lang)}")
+                for key, sv, en in (("changed", "ändrade", "changed"), ("added", "nya", "added"),
+                                    ("removed", "borttagna", "removed")):
+                    if c.get(key):
+                        print(f"    {sv if lang == 'sv' else en}: {', '.join(c[key])}")
         return 0
     table = list_instruments(args.language)
     if table.empty:
@@ -264,34 +381,42 @@ def _register_plugins(sub, only: str | None = None) -> None:
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` given, only that plugin module is imported."""
-    p = argparse.ArgumentParser(prog="dmkit", description="Digital-maturity evaluation kit (open instruments, "
-                                "survey import, psychometrics, reports).")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="dmkit", description="Digital-maturity evaluation kit (open instruments, "
+                "survey import, psychometrics, reports).",
+                epilog="example:\n  dmkit instruments\n\nEach command's --help ends with an example, "
+                       "e.g. dmkit round --help.", formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", "-V", action=_VersionAction,
+                   help="print the kit's version and the shipped instruments' versions, e.g. dmkit --version")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     s = sub.add_parser("instruments", help="list instruments, or show one's items")
-    s.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    s.add_argument("id", nargs="?")
+    s.add_argument("action", nargs="?", choices=["list", "show"], default="list",
+                   help="list the shipped instruments (default) or show one, e.g. show")
+    s.add_argument("id", nargs="?", help="with show: the instrument's id, e.g. dual_maturity")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_instruments)
 
     s = sub.add_parser("validate", help="validate a survey export against an instrument")
-    s.add_argument("file")
+    s.add_argument("file", help="survey export to check (CSV, XLSX or SAV), e.g. data_samples/solvik_2025_messy.csv")
     s.add_argument("--instrument", "-i", required=True)
-    s.add_argument("--rejected-out", help="where to write rejected rows (default FILE.rejected.csv)")
+    s.add_argument("--rejected-out", help="where to write rejected rows (default FILE.rejected.csv), "
+                                          "e.g. rejected.csv")
     _add_read_options(s)
     s.add_argument("--write-mapping", metavar="M.yaml",
                    help="write the column/answer/unit mapping inferred from this file, to check and reuse")
     s.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("round", help="run the survey-round report (HTML + results.json)")
-    s.add_argument("file", help="survey export (CSV/XLSX/SAV)")
+    s.add_argument("file", help="survey export (CSV, XLSX or SAV), e.g. data_samples/solvik_2025.csv")
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--municipality", "-m", default="Kommunen")
     s.add_argument("--round-label", default="")
-    s.add_argument("--previous", help="previous round's export, for change since then")
-    s.add_argument("--benchmark", help="benchmark file of other organisations' scores (dmkit benchmark)")
+    s.add_argument("--previous", help="previous round's export, for change since then, "
+                                      "e.g. data_samples/solvik_2024.csv")
+    s.add_argument("--benchmark", help="benchmark file of other organisations' scores (dmkit benchmark), "
+                                       "e.g. data_samples/benchmark_2025.csv")
     s.add_argument("--municipality-group", help="SKR municipality group (e.g. B3): also compare within the group")
-    s.add_argument("--population-size", type=int, help="number invited, for the response rate")
+    s.add_argument("--population-size", type=int, help="number invited, for the response rate, e.g. 320")
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/round")
@@ -299,7 +424,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_round)
 
     s = sub.add_parser("items", help="rank items by how hard they seem to understand")
-    s.add_argument("file")
+    s.add_argument("file", help="survey export (CSV, XLSX or SAV), e.g. data_samples/solvik_2025.csv")
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
     _add_read_options(s)
@@ -307,6 +432,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_items)
     if command is None or command in PLUGINS:
         _register_plugins(sub, only=command)
+    _finish(sub)
     return p
 
 
@@ -314,7 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), None)
     core = {"instruments", "validate", "round", "items"}
-    parser = build_parser(first if first in core or first in PLUGINS else None)
+    if first is None and any(a in ("--version", "-V") for a in argv):
+        first = ""  # the version needs no command's module
+    parser = build_parser(first if first == "" or first in core or first in PLUGINS else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

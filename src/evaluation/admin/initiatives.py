@@ -58,6 +58,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from evaluation.reports.envelope import sections_of
+
 __all__ = [
     "FIELDS",
     "CRITERIA",
@@ -319,7 +321,7 @@ def read_unit_maturity(results: str | Path | Mapping) -> pd.DataFrame:
         if not p.exists():
             raise ValueError(f"{p}: results.json not found; give the results.json of a round report (dmkit round).")
         try:
-            res = json.loads(p.read_text(encoding="utf-8"))
+            res = sections_of(json.loads(p.read_text(encoding="utf-8")))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{p}: not valid JSON ({exc}).") from None
         name = p.name
@@ -526,10 +528,11 @@ def add_cli(subparsers) -> None:
     """Add ``dmkit initiatives FILE [--maturity RESULTS_JSON]``."""
     s = subparsers.add_parser("initiatives", help="which initiatives must go to the preparation group; "
                                                   "portfolio per unit beside its maturity")
-    s.add_argument("file", help="initiative register (XLSX or CSV; template: --template)")
-    s.add_argument("--maturity", help="results.json of a round report, for the units' maturity")
-    s.add_argument("--output", "-o", help="write the assessment per initiative as CSV")
+    s.add_argument("file", help="initiative register (XLSX or CSV; template: --template), e.g. initiativ.xlsx")
+    s.add_argument("--maturity", help="results.json of a round report, for the units' maturity, "
+                   "e.g. reports/solvik_2025/results.json")
+    s.add_argument("--output", "-o", help="write the assessment per initiative as CSV, e.g. bedomning.csv")
     s.add_argument("--template", action="store_true", help="write an empty register template to FILE instead")
-    s.add_argument("--units", help="with --template: the municipality's units, comma-separated")
+    s.add_argument("--units", help="with --template: the municipality's units, comma-separated, e.g. \"Skola,Omsorg\"")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=_cmd)

@@ -403,11 +403,13 @@ def add_cli(subparsers) -> None:
                                                        "(params, Excel template, README, respondent text)")
     s.add_argument("name", help="the municipality's name, e.g. \"Solvik kommun\"")
     s.add_argument("--instrument", "-i", required=True)
-    s.add_argument("--dir", help="folder to create (default: ./<name>)")
-    s.add_argument("--units", help="the municipality's units, comma-separated (drop-down in the template)")
-    s.add_argument("--roles", help="respondent roles, comma-separated (drop-down in the template)")
-    s.add_argument("--round-label", help="label of the round (default: this year)")
+    s.add_argument("--dir", help="folder to create (default: ./<name>), e.g. kommuner/solvik")
+    s.add_argument("--units", help="the municipality's units, comma-separated (drop-down in the template), "
+                   "e.g. \"Skola,Omsorg,Bygg\"")
+    s.add_argument("--roles", help="respondent roles, comma-separated (drop-down in the template), "
+                   "e.g. \"Chef,Medarbetare\"")
+    s.add_argument("--round-label", help="label of the round (default: this year), e.g. 2026")
     s.add_argument("--group", help="SKR municipality group 2017, e.g. B4 (for benchmarks)")
-    s.add_argument("--population", type=int, help="inhabitants (size class for benchmarks)")
+    s.add_argument("--population", type=int, help="inhabitants (size class for benchmarks), e.g. 24000")
     s.add_argument("--force", action="store_true", help="overwrite existing files")
     s.set_defaults(func=_cmd)

@@ -38,7 +38,9 @@ __all__ = [
     "InstrumentError",
     "Item",
     "Scale",
+    "VersionChange",
     "list_instruments",
+    "version_key",
     "load_instrument",
     "text",
 ]
@@ -135,6 +137,35 @@ class Instrument:
     description: Mapping[str, str] | None = None
     path: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: the YAML's ``changes:`` history, oldest first (see :meth:`changes_since`)
+    changes: tuple[Mapping[str, Any], ...] = ()
+
+    def changes_since(self, version: str) -> "VersionChange":
+        """What changed from ``version`` to this one, from the ``changes:`` history.
+
+        The items listed under ``changed``, ``added`` or ``removed`` in any version after
+        ``version`` up to this one are not comparable across the two; every other item is.
+
+        Examples
+        --------
+        >>> inst = load_instrument("dual_maturity")
+        >>> inst.changes_since(inst.version).known, inst.changes_since("0.1").known
+        (True, False)
+        """
+        key = version_key
+        spelled = {key(c["version"]): str(c["version"]) for c in self.changes}
+        if key(version) not in spelled:
+            return VersionChange(str(version), self.version, known=False)
+        version = spelled[key(version)]  # as the history writes it ("1" read from a file -> "1.0")
+        steps = [c for c in self.changes if key(version) < key(c["version"]) <= key(self.version)]
+        changed = {i for c in steps for i in c.get("changed", ())}
+        added = {i for c in steps for i in c.get("added", ())}
+        removed = {i for c in steps for i in c.get("removed", ())}
+        ids = set(self.item_ids)
+        cats = tuple(c.id for c in self.categories if any(it.id in changed | added for it in c.items))
+        return VersionChange(version, self.version, known=True, steps=tuple(steps),
+                             not_comparable=tuple(i for i in self.item_ids if i in changed | added),
+                             removed=tuple(sorted(removed - ids)), affected_categories=cats)
 
     # -- navigation ---------------------------------------------------------
     @property
@@ -303,8 +334,61 @@ def _validate(doc: Any, path: Path) -> None:
         raise InstrumentError(f"Instrument file {path} does not follow the schema:\n" + "\n".join(lines) + more)
 
 
+def version_key(version: Any) -> tuple[int, ...]:
+    """A version as a tuple for comparing, trailing zeros dropped: "1", "1.0" and 1.0 are equal.
+
+    >>> version_key("1.0") == version_key(1) == version_key("1"), version_key("1.10") > version_key("1.9")
+    (True, True)
+    """
+    parts: list = [int(x) if x.isdigit() else x for x in str(version).strip().split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """What changed between two versions of an instrument (:meth:`Instrument.changes_since`).
+
+    ``known`` is False when the older version is not in the instrument's history; then
+    nothing can be said about which items are comparable.
+    """
+
+    from_version: str
+    to_version: str
+    known: bool
+    steps: tuple[Mapping[str, Any], ...] = ()
+    not_comparable: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    affected_categories: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per version step: ``version``, ``date``, ``changed``, ``added``, ``removed``."""
+        return pd.DataFrame([{"version": str(c["version"]), "date": c.get("date"),
+                              "changed": list(c.get("changed", ())), "added": list(c.get("added", ())),
+                              "removed": list(c.get("removed", ()))} for c in self.steps],
+                            columns=["version", "date", "changed", "added", "removed"])
+
+
 def _semantic_checks(doc: dict, path: Path) -> None:
     problems = []
+    versions = [str(c["version"]) for c in doc.get("changes") or ()]
+    if versions:
+        if versions[-1] != str(doc["version"]):
+            problems.append(f"at changes: the last entry is version {versions[-1]!r}, but the instrument is "
+                            f"version {doc['version']!r} (add an entry for it, newest last)")
+        keys = [version_key(v) for v in versions]
+        if keys != sorted(set(keys)):
+            problems.append(f"at changes: versions must be unique and oldest first, not {versions}")
+        item_ids = {it["id"] for d in doc["dimensions"] for c in d["categories"] for it in c["items"]}
+        last = doc["changes"][-1]
+        for key in ("changed", "added"):
+            unknown = sorted(set(last.get(key) or ()) - item_ids)
+            if unknown:
+                problems.append(f"at changes/{len(versions) - 1}/{key}: {unknown} are not items of this version")
+        gone = sorted(set(last.get("removed") or ()) & item_ids)
+        if gone:
+            problems.append(f"at changes/{len(versions) - 1}/removed: {gone} are still items of this version")
     if doc["id"] != path.stem:
         problems.append(f"at id: {doc['id']!r} must equal the file name stem {path.stem!r}")
     scale = doc["scale"]
@@ -390,6 +474,7 @@ def _build(doc: dict, path: Path) -> Instrument:
         description=doc.get("description"),
         path=str(path),
         raw=doc,
+        changes=tuple(doc.get("changes") or ()),
     )
 
 

@@ -273,6 +273,11 @@ def file_parameter(name: str, value: Any, *, optional: bool = False) -> str | No
             return None
         raise ValueError(f"Parameter {name!r} is empty: give the path of the survey export (CSV, XLSX or SAV).")
     p = Path(str(value))
+    if not p.exists() and not p.is_absolute() and p.parts[:1] == ("data_samples",):
+        # a notebook opened in JupyterLab runs in notebooks/: the sample defaults still resolve
+        root = resource_dir("notebooks").parent
+        if (root / p).exists():
+            p = root / p
     if not p.exists():
         raise ValueError(f"Parameter {name!r}: the file {str(p)!r} does not exist. Check the path and spelling.")
     if p.is_dir():

@@ -1221,12 +1221,12 @@ def add_cli(subparsers: Any) -> None:
     """Register ``dmkit psychometrics FILE --instrument ID [--group COL] ...``."""
     s = subparsers.add_parser("psychometrics", help="review an instrument on one data set: reliability, items, "
                               "factor structure, invariance (HTML + results.json)")
-    s.add_argument("file", help="survey export (CSV/XLSX/SAV)")
+    s.add_argument("file", help="survey export (CSV/XLSX/SAV), e.g. data_samples/solvik_2025.csv")
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--group", "-g", default="", help="metadata column for measurement invariance (e.g. role)")
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE)
-    s.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the omega intervals")
+    s.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the omega intervals, e.g. 2000")
     s.add_argument("--output-dir", "-o", default="reports/psychometrics")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd)

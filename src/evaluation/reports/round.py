@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.data.instruments import Instrument, load_instrument, text
+from evaluation.data.instruments import Instrument, load_instrument, text, version_key
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
 from evaluation.data.responses import ResponseSet, read_responses
@@ -36,6 +36,7 @@ __all__ = [
     "RoundParameters",
     "RoundAnalysis",
     "validate_round_parameters",
+    "version_warning_text",
     "analyse_round",
     "change_between_rounds",
     "benchmark_percentiles",
@@ -155,6 +156,50 @@ def change_between_rounds(previous: ResponseSet, current: ResponseSet, *, ci: fl
                      "mean_cur": y.mean(), "diff": diff, "ci_low": diff - tcrit * se, "ci_high": diff + tcrit * se,
                      "t": t, "df": df, "pvalue": p, "hedges_g": g})
     return pd.DataFrame(rows).set_index("id")
+
+
+def version_warning_text(instrument: Instrument, previous_version: str, *, language: str = "sv") -> str:
+    """The round report's warning when the previous round used another instrument version.
+
+    Built from the instrument's ``changes:`` history (:meth:`Instrument.changes_since`): what
+    changed in each version since, which items are not comparable (reworded, re-scaled or new)
+    and so which categories' change compares different questions; or, when the older version
+    is not in the history, that nothing can be said about comparability.
+
+    Examples
+    --------
+    >>> from evaluation.data.instruments import load_instrument
+    >>> print(version_warning_text(load_instrument("dual_maturity"), "0.9", language="en"))
+    The previous round used instrument version 0.9, this one version 1.0. Version 0.9 is not in the instrument's change history, so which questions are comparable is not known; compare with care.
+    """
+    ch = instrument.changes_since(previous_version)
+    previous_version = ch.from_version
+    sv = language == "sv"
+    out = (f"Föregående omgång besvarades med version {previous_version} av instrumentet, denna med version "
+           f"{instrument.version}." if sv else
+           f"The previous round used instrument version {previous_version}, this one version {instrument.version}.")
+    if not ch.known:
+        return out + (f" Version {previous_version} finns inte i instrumentets ändringshistorik, så det går inte "
+                      "att säga vilka frågor som är jämförbara; jämför med försiktighet." if sv else
+                      f" Version {previous_version} is not in the instrument's change history, so which questions "
+                      "are comparable is not known; compare with care.")
+    for c in ch.steps:
+        out += f" {'Ändrat i' if sv else 'Changed in'} {c['version']}: {text(c['summary'], language).rstrip('.')}."
+    if ch.not_comparable or ch.removed:
+        if ch.not_comparable:
+            out += (f" Inte jämförbara (ny eller ändrad fråga): {', '.join(ch.not_comparable)}." if sv else
+                    f" Not comparable (new or changed question): {', '.join(ch.not_comparable)}.")
+        if ch.removed:
+            out += (f" Borttagna: {', '.join(ch.removed)}." if sv else f" Removed: {', '.join(ch.removed)}.")
+        if ch.affected_categories:
+            names = ", ".join(instrument.name_of(k, language) for k in ch.affected_categories)
+            out += (f" Förändringen för {names} jämför därför delvis olika frågor; övriga frågor är jämförbara."
+                    if sv else f" The change for {names} therefore compares partly different questions; "
+                    "the other questions are comparable.")
+    else:
+        out += " Alla frågor är jämförbara mellan versionerna." if sv else \
+            " All questions are comparable between the versions."
+    return out
 
 
 def read_benchmark(path: str | Path) -> pd.DataFrame:
@@ -374,11 +419,8 @@ def analyse_round(
         prev_ver = None
         if "instrument_version" in prev_rs.meta.columns and prev_rs.meta["instrument_version"].notna().any():
             prev_ver = str(prev_rs.meta["instrument_version"].dropna().iloc[0])
-        if prev_ver is not None and prev_ver != inst.version:
-            version_warning = (f"Föregående omgång besvarades med version {prev_ver} av instrumentet, denna med "
-                               f"version {inst.version}; jämför med försiktighet." if language == "sv" else
-                               f"The previous round used instrument version {prev_ver}, this one version "
-                               f"{inst.version}; compare with care.")
+        if prev_ver is not None and version_key(prev_ver) != version_key(inst.version):
+            version_warning = version_warning_text(inst, prev_ver, language=language)
 
     bench = None
     if benchmark is not None and not (isinstance(benchmark, str) and not benchmark):

@@ -63,6 +63,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from evaluation.reports.envelope import sections_of
+
 __all__ = [
     "SKR_GROUPS",
     "SIZE_CLASSES",
@@ -479,7 +481,7 @@ def national_summary(table: pd.DataFrame) -> pd.DataFrame:
     for r in table.itertuples():
         if not r.ok or not r.results or not Path(r.results).exists():
             continue
-        res = json.loads(Path(r.results).read_text(encoding="utf-8"))
+        res = sections_of(json.loads(Path(r.results).read_text(encoding="utf-8")))
         row = {"folder": r.folder, "municipality": r.municipality, "municipality_group": r.municipality_group,
                "size": r.size, "instrument": res.get("instrument", {}).get("id"),
                "n": res.get("respondents", {}).get("accepted")}
@@ -658,8 +660,8 @@ def _cmd(args: argparse.Namespace) -> int:
 def add_cli(subparsers) -> None:
     """Add ``dmkit batch DIR [--workers N] [--benchmark FILE]``."""
     s = subparsers.add_parser("batch", help="run the round report for every municipality folder in DIR")
-    s.add_argument("dir", help="folder with one sub-folder per municipality (each with params.yaml)")
-    s.add_argument("--workers", "-w", type=int, default=None, help="parallel workers (default: number of cores)")
-    s.add_argument("--benchmark", help="benchmark file (dmkit benchmark) to use for every report")
+    s.add_argument("dir", help="folder with one sub-folder per municipality (each with params.yaml), e.g. kommuner")
+    s.add_argument("--workers", "-w", type=int, default=None, help="parallel workers (default: number of cores), e.g. 2")
+    s.add_argument("--benchmark", help="benchmark file (dmkit benchmark) to use for every report, e.g. benchmark.csv")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd)

@@ -489,14 +489,16 @@ def _cmd(args: argparse.Namespace) -> int:
 def add_cli(subparsers) -> None:
     """Add ``dmkit benchmark DIR -o FILE``."""
     s = subparsers.add_parser("benchmark", help="build the anonymised benchmark file from a batch folder")
-    s.add_argument("dir", help="folder with one sub-folder per organisation (each with params.yaml)")
-    s.add_argument("--output", "-o", required=True, help="benchmark CSV to write")
-    s.add_argument("--key", help="also write the code → folder key (for the coordinator only)")
-    s.add_argument("--summary", help="also write medians and quartiles per municipality group and size class")
+    s.add_argument("dir", help="folder with one sub-folder per organisation (each with params.yaml), e.g. kommuner")
+    s.add_argument("--output", "-o", required=True, help="benchmark CSV to write, e.g. benchmark.csv")
+    s.add_argument("--key", help="also write the code → folder key (for the coordinator only), e.g. key.csv")
+    s.add_argument("--summary", help="also write medians and quartiles per municipality group and size class, "
+                   "e.g. benchmark_summary.csv")
     s.add_argument("--min-group-size", type=int, default=None,
-                   help="fewest respondents for an organisation to count (default: each folder's params.yaml)")
-    s.add_argument("--seed", type=int, default=None, help="seed for the random organisation codes")
+                   help="fewest respondents for an organisation to count (default: each folder's params.yaml), "
+                        "e.g. 10")
+    s.add_argument("--seed", type=int, default=None, help="seed for the random organisation codes, e.g. 2025")
     s.add_argument("--workers", "-w", type=int, default=None,
-                   help="processes reading the folders (default: cores, for 200 folders or more)")
+                   help="processes reading the folders (default: cores, for 200 folders or more), e.g. 2")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd)

@@ -2136,14 +2136,16 @@ def _cmd_compare(args: Any) -> int:
 def add_cli(subparsers: Any) -> None:
     """Register ``dmkit compare`` (called by :mod:`evaluation.cli`)."""
     s = subparsers.add_parser("compare", help="compare two instruments answered by the same respondents")
-    s.add_argument("responses_a", help="export of the first instrument")
-    s.add_argument("responses_b", help="export of the second instrument")
+    s.add_argument("responses_a", help="export of the first instrument, e.g. data_samples/paired_dual_maturity.csv")
+    s.add_argument("responses_b", help="export of the second instrument, e.g. data_samples/paired_public_dma.csv")
     s.add_argument("--instrument-a", required=True)
     s.add_argument("--instrument-b", required=True)
-    s.add_argument("--link-column", default="respondent_id", help="column linking the same respondent in both files")
-    s.add_argument("--retest-a", help="retest export of the first instrument (optional)")
-    s.add_argument("--retest-b", help="retest export of the second instrument (optional)")
-    s.add_argument("--crosswalk", help="crosswalk YAML (default instruments/crosswalk.yaml)")
+    s.add_argument("--link-column", default="respondent_id", help="column linking the same respondent in both files, e.g. respondent_id")
+    s.add_argument("--retest-a", help="retest export of the first instrument (optional), "
+                   "e.g. data_samples/paired_dual_maturity_retest.csv")
+    s.add_argument("--retest-b", help="retest export of the second instrument (optional), "
+                   "e.g. data_samples/paired_public_dma_retest.csv")
+    s.add_argument("--crosswalk", help="crosswalk YAML (default instruments/crosswalk.yaml), e.g. my_crosswalk.yaml")
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/comparison")

@@ -1271,10 +1271,47 @@ _DIF_COLUMNS = ["n", "n_groups", "ll1", "ll2", "ll3", "r2_1", "r2_2", "r2_3", "r
                 "chi2_23", "p_23", "dif", "note"]
 
 
+def _olr_dif_logliks(y: np.ndarray, match: np.ndarray, g: np.ndarray, levels_g: list) -> list:
+    """Log-likelihoods of the three proportional-odds DIF models (statsmodels ``OrderedModel``, logit).
+
+    model 1: y ~ z; model 2: y ~ z + group; model 3: y ~ z * group, with z the
+    standardised matching score and the first of ``levels_g`` the reference
+    group. Shared by :func:`dif_ordinal` and ``evaluation.stats.dif.dif``.
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    levels = np.unique(y)
+    x = np.asarray(match, dtype=float)
+    z = (x - x.mean()) / x.std()
+    endog = pd.Series(pd.Categorical(y, categories=levels, ordered=True))
+    dummies = pd.get_dummies(pd.Categorical(g, categories=levels_g), prefix="g", drop_first=True,
+                             dtype=float)
+    X1 = pd.DataFrame({"rest": z})
+    X2 = pd.concat([X1, dummies], axis=1)
+    inter = dummies.mul(z, axis=0).add_suffix("_x_rest")
+    X3 = pd.concat([X2, inter], axis=1)
+    lls = []
+    start = None
+    for X in (X1, X2, X3):
+        model = OrderedModel(endog, X, distr="logit")
+        if start is not None:
+            # warm start: previous slopes, zeros for the added terms, previous thresholds
+            k_prev = len(start) - (len(levels) - 1)
+            start = np.concatenate([start[:k_prev], np.zeros(X.shape[1] - k_prev), start[k_prev:]])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = model.fit(start_params=start, method="bfgs", disp=0, maxiter=2000)
+        lls.append(float(fit.llf))
+        start = np.asarray(fit.params)
+    # Nested models: guard against an optimiser stopping short.
+    lls[1] = max(lls[1], lls[0])
+    lls[2] = max(lls[2], lls[1])
+    return lls
+
+
 def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criterion_r2, alpha,
               method):
     """One pass of ordinal-logistic DIF with the items in ``flagged`` left out of the rest scores."""
-    from statsmodels.miscmodels.ordinal_model import OrderedModel
     from statsmodels.stats.multitest import multipletests
 
     anchors = [c for c in items if c not in flagged]
@@ -1317,37 +1354,13 @@ def _dif_pass(scored, data, groups, items, rest_by, flagged, min_group_n, criter
             row["note"] = "no variation in rest score"
             rows.append(row)
             continue
-        z = ((x - x.mean()) / x.std(ddof=0)).to_numpy()
-        endog = pd.Series(pd.Categorical(y, categories=levels, ordered=True))
-        dummies = pd.get_dummies(pd.Categorical(g.to_numpy(), categories=sorted(keep)),
-                                 prefix="g", drop_first=True, dtype=float)
-        X1 = pd.DataFrame({"rest": z})
-        X2 = pd.concat([X1, dummies], axis=1)
-        inter = dummies.mul(z, axis=0).add_suffix("_x_rest")
-        X3 = pd.concat([X2, inter], axis=1)
-        ll0 = _null_loglik(y)
-        lls = []
         try:
-            start = None
-            for X in (X1, X2, X3):
-                model = OrderedModel(endog, X, distr="logit")
-                if start is not None:
-                    # warm start: previous slopes, zeros for the added terms, previous thresholds
-                    k_prev = len(start) - (len(levels) - 1)
-                    start = np.concatenate([start[:k_prev], np.zeros(X.shape[1] - k_prev),
-                                            start[k_prev:]])
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    fit = model.fit(start_params=start, method="bfgs", disp=0, maxiter=2000)
-                lls.append(float(fit.llf))
-                start = np.asarray(fit.params)
+            lls = _olr_dif_logliks(y, x.to_numpy(), g.to_numpy(), sorted(keep))
         except (np.linalg.LinAlgError, ValueError) as exc:
             row["note"] = f"model could not be fitted ({exc.__class__.__name__})"
             rows.append(row)
             continue
-        # Nested models: guard against an optimiser stopping short.
-        lls[1] = max(lls[1], lls[0])
-        lls[2] = max(lls[2], lls[1])
+        ll0 = _null_loglik(y)
         r2 = [1 - ll / ll0 for ll in lls]
         df_g = len(keep) - 1
         row.update(ll1=lls[0], ll2=lls[1], ll3=lls[2], r2_1=r2[0], r2_2=r2[1], r2_3=r2[2],

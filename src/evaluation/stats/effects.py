@@ -2453,14 +2453,16 @@ def _cmd_workshop(args: Any) -> int:
 def add_cli(subparsers: Any) -> None:
     """Register ``dmkit workshop`` (called by :mod:`evaluation.cli`)."""
     s = subparsers.add_parser("workshop", help="did the workshop change anything? (before/after report)")
-    s.add_argument("before", help="survey export from before the workshop")
-    s.add_argument("after", help="survey export from after the workshop")
+    s.add_argument("before", help="survey export from before the workshop, e.g. data_samples/workshop_before.csv")
+    s.add_argument("after", help="survey export from after the workshop, e.g. data_samples/workshop_after.csv")
     s.add_argument("--instrument", "-i", required=True)
-    s.add_argument("--design", default="auto", choices=["auto", "paired", "independent", "then_test", "did"])
-    s.add_argument("--subject-column", default="respondent_id", help="respondent codes linking the rounds ('' = none)")
-    s.add_argument("--group-column", default="", help="1 = took part, 0 = comparison group (for did)")
+    s.add_argument("--design", default="auto", choices=["auto", "paired", "independent", "then_test", "did"],
+                   help="the before/after design (default auto: read from the data), e.g. did")
+    s.add_argument("--subject-column", default="respondent_id", help="respondent codes linking the rounds ('' = none), e.g. respondent_id")
+    s.add_argument("--group-column", default="", help="1 = took part, 0 = comparison group (for did), e.g. took_part")
     s.add_argument("--cluster-column", default="", help="e.g. unit, for clustered designs")
-    s.add_argument("--feedback", default="", help="export of the workshop_reaction questionnaire (optional)")
+    s.add_argument("--feedback", default="", help="export of the workshop_reaction questionnaire (optional), "
+                   "e.g. data_samples/workshop_reaction.csv")
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/workshop")

@@ -1178,7 +1178,7 @@ def omega_hierarchical(items: Any, *, n_groups: int = 3, ordinal: bool = False) 
     ``ordinal=True``, psych's ``poly = TRUE``); ``n_groups`` minres factors,
     varimax, then oblimin; a general factor from a one-factor minres fit of
     the factor correlations (for two groups both g loadings are
-    sqrt(|phi_12|), psych's ``option = "equal"``); Schmid–Leiman
+    ``sqrt(|phi_12|)``, psych's ``option = "equal"``); Schmid–Leiman
     orthogonalisation; items whose g loading is negative are flipped.
     With V = sum of R (after flipping):
 

@@ -1,0 +1,108 @@
+"""Every published cut-off the kit judges by, defined once with its reference.
+
+Reports, statistics and the comparison all read these objects; no module
+writes ``0.95`` or ``> 0.95`` of its own. A :class:`Cutoff` knows its
+direction, so CFI = 0.95 passes in every report alike (Hu & Bentler's
+"close to .95 or above" is read as ``≥``).
+
+>>> HU_BENTLER["cfi"].passes(0.95), HU_BENTLER["rmsea"].passes(0.061)
+(True, False)
+>>> str(HU_BENTLER["srmr"])
+'srmr ≤ 0.08'
+>>> reliability_band(0.93), reliability_band(0.75), reliability_band(0.6)
+('individual', 'group', 'low')
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+__all__ = ["Cutoff", "HU_BENTLER", "CONFIGURAL_FIT", "RELIABILITY_GROUP", "RELIABILITY_INDIVIDUAL",
+           "OMEGA_H_GENERAL", "COSMIN_STRUCTURAL", "COSMIN_INTERNAL_CONSISTENCY", "COSMIN_RELIABILITY",
+           "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "reliability_band", "REFERENCES"]
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+_SHOW = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """One published rule ``statistic op value``, with the work that proposed it."""
+
+    statistic: str
+    op: str
+    value: float
+    reference: str
+
+    def passes(self, x: float | None) -> bool | None:
+        """True/False; None when ``x`` is missing (nothing to judge)."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return None
+        return bool(_OPS[self.op](float(x), self.value))
+
+    def __str__(self) -> str:
+        return f"{self.statistic} {_SHOW[self.op]} {self.value:g}"
+
+
+REFERENCES = {
+    "hu_bentler_1999": "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure "
+                       "analysis. Structural Equation Modeling, 6(1), 1–55.",
+    "nunnally_1994": "Nunnally, J. C., & Bernstein, I. H. (1994). Psychometric theory (3rd ed.). McGraw-Hill.",
+    "rodriguez_2016": "Rodriguez, A., Reise, S. P., & Haviland, M. G. (2016). Evaluating bifactor models. "
+                      "Psychological Methods, 21(2), 137–150.",
+    "prinsen_2018": "Prinsen, C. A. C., et al. (2018). COSMIN guideline for systematic reviews of patient-reported "
+                    "outcome measures. Quality of Life Research, 27, 1147–1157.",
+    "terwee_2007": "Terwee, C. B., et al. (2007). Quality criteria were proposed for measurement properties of "
+                   "health status questionnaires. Journal of Clinical Epidemiology, 60(1), 34–42.",
+    "chen_2007": "Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. "
+                 "Structural Equation Modeling, 14(3), 464–504.",
+    "cheung_rensvold_2002": "Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing "
+                            "measurement invariance. Structural Equation Modeling, 9(2), 233–255.",
+}
+
+#: Good fit (Hu & Bentler 1999): CFI/TLI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08.
+HU_BENTLER: dict[str, Cutoff] = {
+    "cfi": Cutoff("cfi", ">=", 0.95, "hu_bentler_1999"),
+    "tli": Cutoff("tli", ">=", 0.95, "hu_bentler_1999"),
+    "rmsea": Cutoff("rmsea", "<=", 0.06, "hu_bentler_1999"),
+    "srmr": Cutoff("srmr", "<=", 0.08, "hu_bentler_1999"),
+}
+#: Acceptable configural fit before invariance steps are compared (CFI ≥ 0.90, RMSEA ≤ 0.08).
+CONFIGURAL_FIT: dict[str, Cutoff] = {
+    "cfi": Cutoff("cfi", ">=", 0.90, "hu_bentler_1999"),
+    "rmsea": Cutoff("rmsea", "<=", 0.08, "hu_bentler_1999"),
+}
+#: Reliability enough to compare groups, and to judge single respondents (Nunnally & Bernstein 1994).
+RELIABILITY_GROUP = Cutoff("reliability", ">=", 0.70, "nunnally_1994")
+RELIABILITY_INDIVIDUAL = Cutoff("reliability", ">=", 0.90, "nunnally_1994")
+#: omega_h at or above this: the total score mainly reflects one general factor (Rodriguez et al. 2016).
+OMEGA_H_GENERAL = Cutoff("omega_h", ">=", 0.80, "rodriguez_2016")
+#: COSMIN structural validity "+" (Prinsen et al. 2018): any of CFI/TLI, RMSEA, SRMR meets Hu & Bentler.
+COSMIN_STRUCTURAL = HU_BENTLER
+#: COSMIN internal consistency "+": structural validity "+" and every (sub)scale's alpha ≥ 0.70.
+COSMIN_INTERNAL_CONSISTENCY = RELIABILITY_GROUP
+#: COSMIN reliability "+": ICC or weighted kappa ≥ 0.70.
+COSMIN_RELIABILITY = Cutoff("icc", ">=", 0.70, "prinsen_2018")
+#: Hypotheses testing "+": at least 75 % of the hypotheses confirmed (Terwee et al. 2007).
+TERWEE_HYPOTHESES = Cutoff("share_confirmed", ">=", 0.75, "terwee_2007")
+#: Non-invariance (Chen 2007): ΔCFI ≤ −0.010 together with ΔRMSEA ≥ 0.015 or ΔSRMR ≥ 0.030
+#: (metric step; 0.010 for the scalar step).
+CHEN_2007 = {
+    "delta_cfi": Cutoff("delta_cfi", "<=", -0.010, "chen_2007"),
+    "delta_rmsea": Cutoff("delta_rmsea", ">=", 0.015, "chen_2007"),
+    "delta_srmr_metric": Cutoff("delta_srmr", ">=", 0.030, "chen_2007"),
+    "delta_srmr_scalar": Cutoff("delta_srmr", ">=", 0.010, "chen_2007"),
+}
+#: Non-invariance (Cheung & Rensvold 2002): ΔCFI ≤ −0.01.
+CHEUNG_RENSVOLD_2002 = {"delta_cfi": Cutoff("delta_cfi", "<=", -0.01, "cheung_rensvold_2002")}
+
+
+def reliability_band(value: float | None) -> str | None:
+    """``"individual"`` (≥ 0.90), ``"group"`` (≥ 0.70), ``"low"``; None when missing — a reason code."""
+    if RELIABILITY_INDIVIDUAL.passes(value) is None:
+        return None
+    if RELIABILITY_INDIVIDUAL.passes(value):
+        return "individual"
+    return "group" if RELIABILITY_GROUP.passes(value) else "low"

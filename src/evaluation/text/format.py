@@ -1,0 +1,119 @@
+"""The one number formatter of every report, table, figure label and CLI print.
+
+Swedish (the default): decimal comma, the typographic minus U+2212, a thin
+no-break space (U+202F) between thousands and before the percent sign as the
+Swedish Language Council advises ("12 %"), "95 % KI". English: decimal point,
+the same minus sign, thin-space thousands, "12%". Missing values print as an
+en dash. Nothing here rounds the numbers the library returns; it only decides
+how many decimals a report shows.
+
+>>> number(-2.345, "sv", 1)
+'−2,3'
+>>> number(12345.6, "sv", 0), number(12345.6, "en", 0)
+('12\u202f346', '12\u202f346')
+>>> percent(0.123, "sv"), percent(0.123, "en")
+('12\u202f%', '12%')
+>>> signed(2.9, "sv", 1), signed(-0.1, "en", 1), signed(0.0, "sv", 1)
+('+2,9', '−0.1', '±0,0')
+>>> ci(-0.1, 5.9, "sv", 1)
+'−0,1 till 5,9'
+>>> pvalue(0.0004, "sv"), pvalue(0.0551, "en")
+('< 0,001', '0.055')
+>>> number(float("nan"), "sv")
+'–'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["LANGUAGES", "MINUS", "DASH", "THIN", "check_language", "number", "percent", "points",
+           "signed", "ci", "pvalue", "integer"]
+
+LANGUAGES = ("sv", "en")
+MINUS = "\u2212"
+DASH = "\u2013"
+THIN = "\u202f"  # narrow no-break space: thousands and "12 %"
+
+
+def check_language(language: Any) -> str:
+    """``"sv"`` or ``"en"``; the one language check of the kit.
+
+    >>> check_language("de")
+    Traceback (most recent call last):
+    ...
+    ValueError: language must be 'sv' (Swedish) or 'en' (English), not 'de'.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be 'sv' (Swedish) or 'en' (English), not {language!r}.")
+    return str(language)
+
+
+def _missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def number(x: Any, language: str = "sv", decimals: int = 1) -> str:
+    """``x`` with ``decimals`` decimals, Swedish or English style; "–" when missing."""
+    check_language(language)
+    if _missing(x):
+        return DASH
+    v = float(x)
+    s = f"{abs(v):,.{decimals}f}"
+    if s.strip("0.,") == "":  # rounds to zero: no minus sign on "−0,0"
+        v = 0.0
+    s = s.replace(",", THIN)
+    if language == "sv":
+        s = s.replace(".", ",")
+    return (MINUS if v < 0 else "") + s
+
+
+def integer(x: Any, language: str = "sv") -> str:
+    """A count: no decimals, thin-space thousands."""
+    return number(x, language, 0)
+
+
+def signed(x: Any, language: str = "sv", decimals: int = 1) -> str:
+    """A change with its sign: "+2,9", "−0,1", "±0,0"."""
+    s = number(x, language, decimals)
+    if s == DASH:
+        return s
+    if s.startswith(MINUS):
+        return s
+    return ("±" if float(s.replace(THIN, "").replace(",", ".")) == 0 else "+") + s
+
+
+def percent(share: Any, language: str = "sv", decimals: int = 0) -> str:
+    """A share 0–1 as percent: "12 %" (sv) or "12%" (en)."""
+    if _missing(share):
+        return DASH
+    s = number(100 * float(share), language, decimals)
+    return f"{s}{THIN}%" if language == "sv" else f"{s}%"
+
+
+def points(x: Any, language: str = "sv", decimals: int = 0) -> str:
+    """A score on the 0–100 percent-of-max scale, as percent: "55 %" / "55%"."""
+    if _missing(x):
+        return DASH
+    return percent(float(x) / 100, language, decimals)
+
+
+def ci(low: Any, high: Any, language: str = "sv", decimals: int = 1) -> str:
+    """A confidence interval "−0,1 till 5,9" (sv) / "−0.1 to 5.9" (en)."""
+    word = "till" if language == "sv" else "to"
+    return f"{number(low, language, decimals)} {word} {number(high, language, decimals)}"
+
+
+def pvalue(p: Any, language: str = "sv") -> str:
+    """A p-value: three decimals, "< 0,001" below that."""
+    if _missing(p):
+        return DASH
+    if float(p) < 0.001:
+        return "< " + number(0.001, language, 3)
+    return number(p, language, 3)
