@@ -340,10 +340,10 @@ def cmd_items(args: argparse.Namespace) -> int:
 def _add_read_options(s) -> None:
     from .data.readers import ADAPTERS
 
-    s.add_argument("--format", metavar="TOOL", help="survey tool that wrote the file, instead of detecting it: "
+    s.add_argument("--format", metavar="TOOL", help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; one of "
                    + ", ".join(ADAPTERS))
     s.add_argument("--mapping", metavar="M.yaml", help="mapping file (columns, answer codes, unit spellings); "
-                   "default FILE.mapping.yaml beside the export, if there is one")
+                   "default FILE.mapping.yaml beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
 
 
 #: Commands added by their own modules with ``add_cli(subparsers)``: each concept owns its
@@ -403,7 +403,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                                           "e.g. rejected.csv")
     _add_read_options(s)
     s.add_argument("--write-mapping", metavar="M.yaml",
-                   help="write the column/answer/unit mapping inferred from this file, to check and reuse")
+                   help="write the column/answer/unit mapping inferred from this file, to check and reuse, e.g. --write-mapping m.yaml")
     s.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("round", help="run the survey-round report (HTML + results.json)")
