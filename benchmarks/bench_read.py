@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from evaluation.instruments import load_instrument  # noqa: E402
-from evaluation.responses import read_responses  # noqa: E402
+from evaluation.data.instruments import load_instrument  # noqa: E402
+from evaluation.data.responses import read_responses  # noqa: E402
 
 
 def write_export(path: Path, n: int, shape: str, seed: int = 1) -> None:
