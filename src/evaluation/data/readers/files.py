@@ -112,6 +112,70 @@ def _quote_reason(rn: int, line_no: int) -> str:
             "(or put the whole cell in quotes, doubling each quote inside it) and read the file again")
 
 
+def _scan_records(text: str, delim: str) -> tuple[set, int] | None:
+    r"""Field counts of every record and the number of records, or None for a blank line or stray quote.
+
+    Vectorised over the file's bytes (``"``, the separator and line feeds are
+    ASCII, so UTF-8 bytes are unambiguous): per line, the count of quotes and
+    separators. A line with an even number of quotes and none is a record of
+    ``separators + 1`` fields; lines between two odd-quote lines form one
+    multi-line record; those and other quoted lines are parsed strictly with
+    :mod:`csv`.
+
+    >>> _scan_records('a;b\n1;2\n"x\ny";3\n', ";")
+    ({2}, 3)
+    >>> _scan_records('a;b\n\n1;2\n', ";") is None   # a blank line inside: the strict path names it
+    True
+    """
+    import numpy as np
+
+    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    n = buf.size
+    if n == 0:
+        return None
+    starts = np.concatenate(([0], np.flatnonzero(buf == 10) + 1))
+    if starts[-1] == n:
+        starts = starts[:-1]  # the text ends with a line feed: no empty last line
+    if starts.size == 0:
+        return None
+    ends = np.append(starts[1:] - 1, n if buf[-1] != 10 else n - 1)
+    def per_line(byte: int) -> np.ndarray:
+        at = np.flatnonzero(buf == byte)
+        return np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=starts.size)
+
+    quotes, seps = per_line(34), per_line(ord(delim))
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (buf[np.minimum(starts, n - 1)] == 13))
+    odd = np.flatnonzero(quotes % 2)
+    if odd.size % 2:
+        return None
+    opens, closes = odd[::2], odd[1::2]
+    mark = np.zeros(starts.size + 1, dtype=np.int64)
+    np.add.at(mark, opens, 1)
+    np.add.at(mark, closes + 1, -1)
+    consumed = np.cumsum(mark)[:-1] > 0
+    plain = ~consumed & (quotes == 0)
+    if (blank & plain).any():
+        return None
+    widths = set((np.unique(seps[plain]) + 1).tolist())
+    raw = buf.tobytes()
+    single = np.flatnonzero(~consumed & (quotes > 0))
+    first = np.concatenate((starts[opens], starts[single])).tolist()
+    last = np.concatenate((ends[closes], ends[single])).tolist()
+    pieces = [raw[a:b] for a, b in zip(first, last)]
+    if pieces:
+        # lone CRs were refused before; CRLF inside or between records changes no field count
+        joined = b"\n".join(pieces).decode("utf-8").replace("\r\n", "\n").rstrip("\r")
+        try:
+            recs = list(csv.reader(io.StringIO(joined, newline=""), delimiter=delim, strict=True))
+        except csv.Error:
+            return None
+        if len(recs) != len(pieces):
+            return None
+        widths.update(len(r) for r in recs)
+    return widths, int(starts.size - consumed.sum() + opens.size)
+
+
 def fast_frame(text: str, delim: str, raw: bytes | None = None, encoding: str | None = None):
     """All records as a text DataFrame via pandas' C parser, or None when the file needs the strict path.
 
@@ -126,48 +190,13 @@ def fast_frame(text: str, delim: str, raw: bytes | None = None, encoding: str | 
 
     if text.count("\r") != text.count("\r\n"):
         return None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
+    scan = _scan_records(text, delim)
+    if scan is None:
         return None
-    quotes = [ln.count('"') for ln in lines]
-    odd = [i for i, q in enumerate(quotes) if q % 2]
-    if len(odd) % 2:
-        return None
-    consumed = [False] * len(lines)
-    quoted: list[str] = []
-    starts: list[int] = []
-    for o, c in zip(odd[::2], odd[1::2]):
-        quoted.append("\n".join(lines[o:c + 1]))
-        starts.append(o)
-        for i in range(o, c + 1):
-            consumed[i] = True
-    plain_counts = set()
-    for i, ln in enumerate(lines):
-        if consumed[i]:
-            continue
-        if quotes[i]:
-            quoted.append(ln)
-            starts.append(i)
-        elif not ln or ln == "\r":
-            return None
-        else:
-            plain_counts.add(ln.count(delim) + 1)
-    widths = set(plain_counts)
-    if quoted:
-        try:
-            recs = list(csv.reader(io.StringIO("\n".join(q.rstrip("\r") for q in quoted), newline=""),
-                                   delimiter=delim, strict=True))
-        except csv.Error:
-            return None
-        if len(recs) != len(quoted):
-            return None
-        widths.update(len(r) for r in recs)
+    widths, n_records = scan
     if len(widths) != 1:
         return None
     k = widths.pop()
-    n_records = len(lines) - sum(consumed) + len(odd) // 2
     if k < 2:
         return None
     try:
