@@ -78,9 +78,11 @@ _API: dict[str, str] = {
     # statistics: effects of a workshop
     "prepost": "evaluation.stats.effects",
     "then_test": "evaluation.stats.effects",
-    "difference_in_differences": "evaluation.stats.effects",
-    "power": "evaluation.stats.effects",
-    "minimum_detectable_effect": "evaluation.stats.effects",
+    "difference_in_differences": "evaluation.stats.did",
+    "power": "evaluation.stats.power",
+    "minimum_detectable_effect": "evaluation.stats.power",
+    "workshop_effects": "evaluation.stats.workshop",
+    "choose_design": "evaluation.stats.workshop",
     # statistics: comparing instruments (validity, agreement, retest)
     "convergent_validity": "evaluation.stats.agreement",
     "agreement": "evaluation.stats.agreement",
@@ -102,6 +104,7 @@ _API: dict[str, str] = {
     "run_notebook": "evaluation.reports.protocol",
     "read_results": "evaluation.reports.protocol",
     "analyse_round": "evaluation.reports.round",
+    "analyse_workshop": "evaluation.reports.workshop",
     "version_warning_text": "evaluation.reports.round",
     "review_instrument": "evaluation.reports.psychometrics",
     # simulation

@@ -262,7 +262,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 #: is used (or for ``--help``), so ``dmkit round`` does not pay for importing the whole kit.
 PLUGINS: dict[str, str] = {
     "psychometrics": "evaluation.reports.psychometrics",
-    "workshop": "evaluation.stats.effects",
+    "workshop": "evaluation.reports.workshop_report",
     "compare": "evaluation.stats.agreement",
     "new-municipality": "evaluation.admin.templates",
     "batch": "evaluation.run.batch",
