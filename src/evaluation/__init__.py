@@ -84,11 +84,14 @@ _API: dict[str, str] = {
     "workshop_effects": "evaluation.stats.workshop",
     "choose_design": "evaluation.stats.workshop",
     # statistics: comparing instruments (validity, agreement, retest)
-    "convergent_validity": "evaluation.stats.agreement",
+    "convergent_validity": "evaluation.stats.validity",
     "agreement": "evaluation.stats.agreement",
-    "retest_reliability": "evaluation.stats.agreement",
+    "retest_reliability": "evaluation.stats.retest",
     "bland_altman": "evaluation.stats.agreement",
-    "compare_alphas": "evaluation.stats.agreement",
+    "compare_alphas": "evaluation.stats.retest",
+    "cosmin_summary": "evaluation.stats.cosmin",
+    "compare_instruments": "evaluation.stats.comparison",
+    "load_crosswalk": "evaluation.data.crosswalk",
     # statistics: aggregation, ordinal CFA / IRT, ordinal invariance, DIF (issue 18)
     "group_agreement": "evaluation.stats.aggregation",
     "within_group_agreement": "evaluation.stats.aggregation",

@@ -54,6 +54,9 @@ MOVED_NAMES: dict[tuple[str, str], str] = {
         "workshop_headings", "design_markdown", "effects_table", "forest_table", "main_comparison",
         "mde_markdown", "planning_table", "reaction_markdown", "reaction_table", "conclusion_markdown",
         "before_after_plot")},
+    **{("evaluation.compare", n): "evaluation.reports.comparison" for n in (
+        "ComparisonParameters", "validate_comparison_parameters", "run_comparison")},
+    **{("evaluation.compare", n): "evaluation.text.comparison" for n in ("landis_koch",)},
 }
 
 

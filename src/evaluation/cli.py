@@ -263,7 +263,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 PLUGINS: dict[str, str] = {
     "psychometrics": "evaluation.reports.psychometrics",
     "workshop": "evaluation.reports.workshop_report",
-    "compare": "evaluation.stats.agreement",
+    "compare": "evaluation.reports.comparison_report",
     "new-municipality": "evaluation.admin.templates",
     "batch": "evaluation.run.batch",
     "benchmark": "evaluation.run.national_benchmark",

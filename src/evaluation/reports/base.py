@@ -193,6 +193,7 @@ def display_figure(fig: Figure, *, dpi: int = 150) -> None:
 REPORTS: dict[str, str] = {
     "round": "evaluation.reports.round_report:RoundReport",
     "workshop": "evaluation.reports.workshop_report:WorkshopReport",
+    "comparison": "evaluation.reports.comparison_report:ComparisonReport",
 }
 
 
