@@ -16,7 +16,7 @@ never one person.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -27,8 +27,18 @@ __all__ = ["bland_altman_plot", "validity_plot"]
 _BLUE, _ORANGE, _GREY = "#0072B2", "#E69F00", "#555555"
 
 
+def _ticks(ax, number: Callable[[float], str] | None, axes: str = "xy") -> None:
+    """Tick labels through the report's number formatter (decimal comma and minus sign in Swedish)."""
+    if number is None:
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    for a in axes:
+        getattr(ax, f"{a}axis").set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
+
+
 def bland_altman_plot(ba, points: pd.DataFrame, *, xlabel: str, ylabel: str, bias_label: str, loa_label: str,
-                      points_label: str, title: str = "") -> plt.Figure:
+                      points_label: str, title: str = "", number: Callable[[float], str] | None = None) -> plt.Figure:
     """Bias and limits of agreement with their CIs, and binned points (``points``: x, y, n)."""
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     if len(points):
@@ -45,12 +55,13 @@ def bland_altman_plot(ba, points: pd.DataFrame, *, xlabel: str, ylabel: str, bia
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
+    _ticks(ax, number)
     fig.tight_layout()
     return fig
 
 
-def validity_plot(rows: pd.DataFrame, *, labels: Sequence[str], colours: dict, legend: dict, xlabel: str,
-                  not_confirmed: str) -> plt.Figure:
+def validity_plot(rows: pd.DataFrame, *, labels: Sequence[str], colours: Sequence[str], legend: dict, xlabel: str,
+                  not_confirmed: str, number: Callable[[float], str] | None = None) -> plt.Figure:
     """Hypothesised correlations with CIs (``rows``: r, lo, hi, expected, confirmed, min_r, max_r), thresholds dotted."""
     from matplotlib.lines import Line2D
 
@@ -71,5 +82,6 @@ def validity_plot(rows: pd.DataFrame, *, labels: Sequence[str], colours: dict, l
     handles = [Line2D([], [], color=cmap[k], marker="o", lw=2, label=legend[k]) for k in cmap]
     handles.append(Line2D([], [], color=_GREY, marker="o", mfc="white", lw=0, label=not_confirmed))
     ax.legend(handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=8)
+    _ticks(ax, number, "x")
     fig.tight_layout()
     return fig

@@ -23,7 +23,7 @@ _MEAN, _BAND = "#0072B2", "#BBBBBB"
 
 
 def before_after_plot(summary: pd.DataFrame, *, ylabel: str, mean_label: str, band_label: str = "",
-                      title: str = "") -> plt.Figure:
+                      title: str = "", number=None) -> plt.Figure:
     """Mean with CI and the interquartile band per round (and group), one column each.
 
     ``summary``: rows in display order with ``label``, ``mean``, ``ci_low``,
@@ -52,5 +52,9 @@ def before_after_plot(summary: pd.DataFrame, *, ylabel: str, mean_label: str, ba
         ax.set_title(title, fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    if number is not None:  # the report's number formatter (minus sign, decimal comma)
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
     fig.tight_layout()
     return fig

@@ -498,7 +498,8 @@ def validity_figure(res: ComparisonAnalysis):
     labels = [f"{res.instrument_a.name_of(a, L)} ×\n{res.instrument_b.name_of(b, L)}" for a, b in zip(d.a, d.b)]
     kinds = ("convergent", "discriminant")
     return validity_plot(d, labels=labels, colours=kinds, legend={k: t(f"comparison.{k}", L) for k in kinds},
-                         xlabel=tc.col("r", L), not_confirmed=t("comparison.not_confirmed", L))
+                         xlabel=tc.col("r", L), not_confirmed=t("comparison.not_confirmed", L),
+                         number=lambda v: fmt.number(v, L, 1))
 
 
 def retest_figure(res: ComparisonAnalysis, side: str):
@@ -513,7 +514,8 @@ def retest_figure(res: ComparisonAnalysis, side: str):
     pts = binned_means(ba.means, ba.differences, min_count=k)
     fig = bland_altman_plot(ba, pts, xlabel=t("comparison.ba_x", L), ylabel=t("comparison.ba_y", L),
                             bias_label=t("comparison.ba_bias", L), loa_label=t("comparison.ba_loa", L),
-                            points_label=t("comparison.ba_points", L, k=k), title=res.name(side))
+                            points_label=t("comparison.ba_points", L, k=k), title=res.name(side),
+                            number=lambda v: fmt.number(v, L, 0))
     alt = t("comparison.ba_alt", L, name=res.name(side), n=len(pts), k=k, bias=fmt.signed(ba.bias, L, 1))
     text = t("comparison.ba_text", L, k=k, bias=fmt.signed(ba.bias, L, 1), lo=fmt.number(ba.loa_low, L, 1),
              hi=fmt.number(ba.loa_high, L, 1))

@@ -254,8 +254,7 @@ def detail_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd.
     col = lambda key: t(f"workshop.col.{key}", L)  # noqa: E731
     return pd.DataFrame({
         col("score"): [_name(res, r["id"], L, r["indent"]) for _, r in rows.iterrows()],
-        col("n_before"): [fmt.integer(v, L) for v in rows["n_pre"]],
-        col("n_after"): [fmt.integer(v, L) for v in rows["n_post"]],
+        col("n_both"): [f"{fmt.integer(x, L)} / {fmt.integer(y, L)}" for x, y in zip(rows["n_pre"], rows["n_post"])],
         col("test"): [fmt.DASH if r["suppressed"] else tw.statistical_test_name(r["test"], L)
                       for _, r in rows.iterrows()],
         col("p"): [fmt.pvalue(v, L) for v in rows["pvalue"]],
@@ -428,4 +427,4 @@ def before_after_plot(res: WorkshopAnalysis, *, score_id: str = "overall") -> An
     name = t("workshop.overall", L) if score_id == "overall" else res.instrument.name_of(score_id, L)
     return draw(shown, ylabel=f"{name} ({t('workshop.pct_of_max', L)})",
                 mean_label=t("workshop.mean_ci", L),
-                band_label=t("workshop.col.iqr", L))
+                band_label=t("workshop.col.iqr", L), number=lambda v: fmt.number(v, L, 0))

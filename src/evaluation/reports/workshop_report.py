@@ -101,7 +101,9 @@ class WorkshopReport(Report):
                 shown = res.reaction.loc[(res.reaction["level"] == "item") & ~res.reaction["suppressed"], "id"]
                 dist = dist.loc[dist.index.isin(shown)]
                 if len(dist):
-                    sec.add(Figure(plots.likert_plot(dist, instrument=res.feedback.instrument, language=L),
+                    inst = res.feedback.instrument
+                    sec.add(Figure(plots.likert_plot(dist, instrument=inst, language=L,
+                                                     item_labels={i: inst.name_of(i, L) for i in dist.index}),
                                    alt=t("workshop.likert_alt", L), name="reaction_items"))
             return sec
         if section_id == "mde":

@@ -66,6 +66,7 @@ _M: dict[str, dict[str, str]] = {
     "workshop.col.p_bh": {"sv": "p (BH)", "en": "p (BH)"},
     "workshop.col.n_before": {"sv": "n före", "en": "n before"},
     "workshop.col.n_after": {"sv": "n efter", "en": "n after"},
+    "workshop.col.n_both": {"sv": "n före / efter", "en": "n before / after"},
     "workshop.col.es": {"sv": "Effektstorlek", "en": "Effect size"},
     "workshop.col.mde": {"sv": "Minsta upptäckbara", "en": "Min. detectable"},
     "workshop.col.test": {"sv": "Test", "en": "Test"},
@@ -187,8 +188,8 @@ _M: dict[str, dict[str, str]] = {
                                    "respondent code: {nl}."},
     "workshop.rejected": {"sv": " Avvisade rader (se valideringen): {rej}.", "en": " Rejected rows (see validation): {rej}."},
     "workshop.reason.did": {
-        "sv": ("Båda omgångarna har en kolumn ({column}) som skiljer deltagare från en jämförelsegrupp. Då jämförs "
-               "deltagarnas förändring med jämförelsegruppens under samma tid (skillnad i skillnader). Det är den "
+        "sv": ("Båda omgångarna anger vilka som deltog i workshoppen och vilka som hör till en jämförelsegrupp. "
+               "Då jämförs deltagarnas förändring med jämförelsegruppens under samma tid (skillnad i skillnader). Det är den "
                "starkaste designen här, eftersom den räknar bort det som hände alla under perioden; den förutsätter "
                "att grupperna hade utvecklats lika utan workshoppen."),
         "en": ("Both rounds say who took part in the workshop and who belongs to a comparison group. The "
@@ -359,7 +360,7 @@ def design_text(choice: Any, language: str, *, rejected: Mapping[str, int] | Non
     rej = [f"{t('workshop.round.' + r, language).lower()}: {n}" for r, n in (rejected or {}).items() if n]
     if rej:
         head += t("workshop.rejected", language, rej=", ".join(rej))
-    reason = t(f"workshop.reason.{choice.reason}", language, column=choice.group_column or "–", **f)
+    reason = t(f"workshop.reason.{choice.reason}", language, **f)
     notes = [t(f"workshop.note.{n}", language, **f) for n in choice.notes]
     return head + "\n\n" + " ".join([reason] + notes)
 
