@@ -193,3 +193,37 @@ def test_comparison_hides_small_class_cells():
     res = rc.protect(fake, language="sv")
     assert res.classes_hidden.loc["q", "x"]  # 3 people: hidden
     assert res.classes_hidden.to_numpy().sum() >= 2  # and one more, so the 3 cannot be recovered from the total
+
+
+def test_user_strings_are_escaped(tmp_path):
+    """An instrument's own YAML (user-supplied) with markup in its title and names stays inert in the report."""
+    import yaml
+
+    from evaluation.reports.base import table_html
+
+    doc = yaml.safe_load((ROOT / "instruments" / "public_dma.yaml").read_text(encoding="utf-8"))
+    doc["id"] = "evil_dma"
+    doc["title"] = {"sv": "<script>alert(1)</script> *Ond*", "en": "<script>alert(1)</script> *Evil*"}
+    doc["dimensions"][0]["name"] = {"sv": "<img src=x onerror=alert(2)>", "en": "<img src=x onerror=alert(2)>"}
+    path = tmp_path / "evil_dma.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    b = pd.read_csv(SAMPLES / "paired_public_dma.csv")
+    b.to_csv(tmp_path / "b.csv", index=False)
+    rep = open_report("comparison", responses_a=str(SAMPLES / "paired_dual_maturity.csv"), instrument_a="dual_maturity",
+                      responses_b=str(tmp_path / "b.csv"), instrument_b=str(path), retest_a="", retest_b="",
+                      output_dir=str(tmp_path / "out"))
+    html = []
+    for sid in rep.section_ids:
+        sec = rep.section(sid)
+        html.append(sec.heading)
+        for blk in sec.blocks:
+            if isinstance(blk, str):
+                html.append(blk)
+            elif isinstance(blk, Table):
+                html.append(table_html(blk))
+            elif isinstance(blk, Figure):
+                matplotlib.pyplot.close(blk.figure)
+    page = "\n".join(html)
+    assert "<script>" not in page and "<img src" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt;" in page  # shown as text
+    assert "&amp;lt;" not in page  # escaped once, not twice

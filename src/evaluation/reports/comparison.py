@@ -107,11 +107,15 @@ class ComparisonAnalysis:
         return getattr(self.numbers, name)
 
     def name(self, side: str) -> str:
-        """Title of instrument ``"A"`` or ``"B"`` in the report language (escaped)."""
+        """Title of instrument ``"A"`` or ``"B"`` in the report language, as plain text (tables escape it)."""
         from evaluation.data.instruments import text
 
         inst = self.numbers.instrument_a if side == "A" else self.numbers.instrument_b
-        return escape_md(text(inst.title, self.language) or inst.id)
+        return text(inst.title, self.language) or inst.id
+
+    def md_name(self, side: str) -> str:
+        """:meth:`name` made inert for markdown (a YAML title is user-supplied text)."""
+        return escape_md(self.name(side))
 
     @property
     def results(self) -> dict:
@@ -241,7 +245,7 @@ def recommendation(res: Any) -> dict:
 def summary_lines(res: ComparisonAnalysis) -> list[str]:
     """The summary, one sentence per finding, by fixed rules from the numbers."""
     L = res.language
-    na, nb = res.name("A"), res.name("B")
+    na, nb = res.md_name("A"), res.md_name("B")
     names = {"A": na, "B": nb}
     out = [("n_line", dict(na=fmt.integer(res.n_a, L), a=na, nb=fmt.integer(res.n_b, L), b=nb,
                            nl=fmt.integer(res.n_linked, L)))]
@@ -314,7 +318,7 @@ def summary_lines(res: ComparisonAnalysis) -> list[str]:
 
 def _score_name(res: ComparisonAnalysis, side: str, sid: str) -> str:
     inst = res.instrument_a if side == "A" else res.instrument_b
-    return t("comparison.overall", res.language) if sid == "overall" else escape_md(inst.name_of(sid, res.language))
+    return t("comparison.overall", res.language) if sid == "overall" else inst.name_of(sid, res.language)
 
 
 def reliability_table(res: ComparisonAnalysis, side: str) -> pd.DataFrame:
@@ -410,9 +414,9 @@ def classes_table(res: ComparisonAnalysis) -> pd.DataFrame | None:
         return None
     L = res.language
     ia, ib = res.instrument_a, res.instrument_b
-    out = pd.DataFrame({"A \\ B": [escape_md(ia.name_of(i, L)) for i in res.classes.index]})
+    out = pd.DataFrame({"A \\ B": [ia.name_of(i, L) for i in res.classes.index]})
     for c in res.classes.columns:
-        out[escape_md(ib.name_of(c, L))] = [fmt.DASH if h else fmt.integer(v, L)
+        out[ib.name_of(c, L)] = [fmt.DASH if h else fmt.integer(v, L)
                                             for v, h in zip(res.classes[c], res.classes_hidden[c])]
     return out
 

@@ -56,14 +56,14 @@ class ComparisonReport(Report):
                 "retest_b": p.retest_b, "crosswalk": p.crosswalk}
 
     def title(self) -> str:
-        return tc.heading("title", self.language, a=self.analysis.name("A"), b=self.analysis.name("B"))
+        return tc.heading("title", self.language, a=self.analysis.md_name("A"), b=self.analysis.md_name("B"))
 
     def sections_results(self) -> dict:
         return self.analysis.results
 
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
-        names = {"A": res.name("A"), "B": res.name("B")}
+        names = {"A": res.md_name("A"), "B": res.md_name("B")}
         h = lambda key: tc.heading(key, L)  # noqa: E731
         if section_id == "summary":
             sec = Section("summary", self.title(), level=1)
@@ -75,7 +75,7 @@ class ComparisonReport(Report):
         if section_id == "reliability":
             sec = Section("reliability", h("reliability"))
             for side in ("A", "B"):
-                sec.add(Table(rc.reliability_table(res, side), caption=names[side], name=f"reliability_{side}"))
+                sec.add(Table(rc.reliability_table(res, side), caption=res.name(side), name=f"reliability_{side}"))
             return sec
         if section_id == "structure":
             return Section("structure", h("structure")).add(Table(rc.structure_table(res), name="structure"))
@@ -101,7 +101,7 @@ class ComparisonReport(Report):
                 return sec.add(t("comparison.none_retest", L))
             for side in res.retest:
                 fig, alt, text = rc.retest_figure(res, side)
-                sec.add(Table(rc.retest_table(res, side), caption=names[side], name=f"retest_{side}"), text,
+                sec.add(Table(rc.retest_table(res, side), caption=res.name(side), name=f"retest_{side}"), text,
                         Figure(fig, alt=alt, name=f"bland_altman_{side}"))
             return sec
         if section_id == "comprehension":

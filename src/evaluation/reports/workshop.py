@@ -218,10 +218,9 @@ def shown_rows(res: WorkshopAnalysis, comparison: str) -> pd.DataFrame:
 
 
 def _name(res: WorkshopAnalysis, sid: str, L: str, indent: bool = False) -> str:
-    from evaluation.reports.base import escape_md
-
+    """A score's name as plain text (tables escape it; markdown callers use escape_md)."""
     name = t("workshop.overall", L) if sid == "overall" else res.instrument.name_of(sid, L)
-    return ("– " if indent else "") + escape_md(name)
+    return ("– " if indent else "") + name
 
 
 def _ci_cell(r: Any, L: str) -> str:
@@ -292,7 +291,10 @@ def conclusion_markdown(res: WorkshopAnalysis) -> str:
     if len(cats):
         strong = cats[cats["p_holm"] < 0.05]
         if len(strong):
-            names = ", ".join(f"{_name(res, r.id, L)} ({fmt.signed(r.diff, L, 1)})" for r in strong.itertuples())
+            from evaluation.reports.base import escape_md
+
+            names = ", ".join(f"{escape_md(_name(res, r.id, L))} ({fmt.signed(r.diff, L, 1)})"
+                              for r in strong.itertuples())
             parts.append(t("workshop.cats_clear", L, n=len(cats), names=names))
         else:
             parts.append(t("workshop.cats_none", L, n=len(cats)))
@@ -367,10 +369,8 @@ def reaction_table(res: WorkshopAnalysis) -> pd.DataFrame | None:
         return None
     L, inst = res.params.language, res.feedback.instrument
     it = res.reaction[res.reaction["level"] == "item"]
-    from evaluation.reports.base import escape_md
-
     return pd.DataFrame({
-        t("workshop.col.statement", L): [escape_md(inst.name_of(i, L)) for i in it["id"]],
+        t("workshop.col.statement", L): [inst.name_of(i, L) for i in it["id"]],
         "n": [fmt.integer(v, L) for v in it["n"]],
         t("workshop.col.mean_scale", L, lo=inst.scale.min, hi=inst.scale.max): [fmt.number(v, L, 2) for v in it["mean"]],
         t("workshop.col.ci", L): [fmt.DASH if s else fmt.ci(a, b, L, 2)
