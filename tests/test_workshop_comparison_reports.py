@@ -227,3 +227,27 @@ def test_user_strings_are_escaped(tmp_path):
     assert "<script>" not in page and "<img src" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt;" in page  # shown as text
     assert "&amp;lt;" not in page  # escaped once, not twice
+
+
+def test_0_1_names_still_import():
+    """Scripts written against 0.1 import the report parts from the old modules; they are served from the new ones."""
+    import importlib
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old_effects = importlib.import_module("evaluation.effects")
+        old_compare = importlib.import_module("evaluation.compare")
+        assert old_effects.analyse_workshop is ws.analyse_workshop
+        assert old_effects.conclusion_markdown is ws.conclusion_markdown
+        assert old_effects.difference_in_differences.__module__ == "evaluation.stats.did"
+        assert old_compare.run_comparison is rc.run_comparison
+        assert old_compare.compare_instruments.__module__ == "evaluation.stats.comparison"
+        assert old_compare.load_crosswalk.__module__ == "evaluation.data.crosswalk"
+        assert old_compare.landis_koch(0.65, "sv") == "god" and old_compare.landis_koch(0.65, "en") == "substantial"
+    from evaluation.stats import agreement, effects
+
+    assert effects.power.__module__ == "evaluation.stats.power" and agreement.cosmin_summary.__module__ == \
+        "evaluation.stats.cosmin"
+    with pytest.raises(AttributeError):
+        effects.no_such_name

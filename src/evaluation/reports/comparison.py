@@ -276,11 +276,9 @@ def summary_lines(res: ComparisonAnalysis) -> list[str]:
     elif res.structure_run:
         out.append(("fit_missing", {}))
     if "high_low" in res.agreement:
-        from evaluation.stats.agreement import kappa_band
-
         ag = res.agreement["high_low"]
         out.append(("kappa_line", dict(pa=fmt.percent(ag.percent_agreement / 100, L), k=fmt.number(ag.kappa, L, 2),
-                                       lab=tc.landis_koch(kappa_band(ag.kappa), L))))
+                                       lab=tc.landis_koch(ag.kappa, L))))
     if len(res.retest) == 2:
         a, b = res.total("A", "retest"), res.total("B", "retest")
         if a.icc2_low > b.icc2_high or b.icc2_low > a.icc2_high:

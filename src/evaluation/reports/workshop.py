@@ -234,9 +234,11 @@ def effects_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd
     rows = shown_rows(res, comp)
     did = comp == "did"
     col = lambda key: t(f"workshop.col.{key}", L)  # noqa: E731
+    first, second = {"did": ("before_did", "after_did"), "then_pre": ("before", "then"),
+                     "post_then": ("then", "after")}.get(comp, ("before", "after"))
     out = {col("score"): [_name(res, r["id"], L, r["indent"]) for _, r in rows.iterrows()],
-           col("before_did" if did else "before"): [fmt.points(v, L, 1) for v in rows["mean_pre"]],
-           col("after_did" if did else "after"): [fmt.points(v, L, 1) for v in rows["mean_post"]]}
+           col(first): [fmt.points(v, L, 1) for v in rows["mean_pre"]],
+           col(second): [fmt.points(v, L, 1) for v in rows["mean_post"]]}
     if did:
         out[col("change_comparison")] = [fmt.signed(v, L, 1) for v in rows["change_comparison"]]
     out[col("change_did" if did else "change")] = [fmt.signed(v, L, 1) for v in rows["diff"]]

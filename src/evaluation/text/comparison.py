@@ -8,7 +8,7 @@ them, every number through :mod:`evaluation.text.format`.
 ('tillräcklig (+)', 'insufficient (−)')
 >>> cosmin_label("reliability", "sv")
 'Reliabilitet'
->>> landis_koch(4, "en")
+>>> landis_koch(0.65, "en")
 'substantial'
 """
 
@@ -256,8 +256,11 @@ def cosmin_criterion(prop: str, language: str) -> str:
     return t(f"comparison.crit.{prop}", language)
 
 
-def landis_koch(band: int | None, language: str) -> str:
-    """Landis & Koch's words for a kappa band (:func:`evaluation.stats.agreement.kappa_band`)."""
+def landis_koch(kappa: float, language: str = "sv") -> str:
+    """Landis & Koch's (1977) words for a kappa value (its band: :func:`evaluation.stats.agreement.kappa_band`)."""
+    from evaluation.stats.agreement import kappa_band
+
+    band = kappa_band(kappa)
     return fmt.DASH if band is None else t(f"comparison.landis.{band}", language)
 
 

@@ -55,6 +55,7 @@ _M: dict[str, dict[str, str]] = {
     "workshop.col.comparison": {"sv": "Jämförelse", "en": "Comparison"},
     "workshop.col.before": {"sv": "Före", "en": "Before"},
     "workshop.col.after": {"sv": "Efter", "en": "After"},
+    "workshop.col.then": {"sv": "Före (i efterhand)", "en": "Before (in hindsight)"},
     "workshop.col.before_did": {"sv": "Före (deltagare)", "en": "Before (participants)"},
     "workshop.col.after_did": {"sv": "Efter (deltagare)", "en": "After (participants)"},
     "workshop.col.change": {"sv": "Förändring", "en": "Change"},
