@@ -242,7 +242,8 @@ def test_0_1_names_still_import():
         assert old_effects.conclusion_markdown is ws.conclusion_markdown
         assert old_effects.difference_in_differences.__module__ == "evaluation.stats.did"
         assert old_compare.run_comparison is rc.run_comparison
-        assert old_compare.compare_instruments.__module__ == "evaluation.stats.comparison"
+        assert old_compare.cosmin_summary(icc=0.8, language="sv").loc["reliability", "label"] == "Reliabilitet"
+        assert old_compare.compare_instruments is rc.compare_instruments_v01  # 0.1 signature, language= kept
         assert old_compare.load_crosswalk.__module__ == "evaluation.data.crosswalk"
         assert old_compare.landis_koch(0.65, "sv") == "god" and old_compare.landis_koch(0.65, "en") == "substantial"
     from evaluation.stats import agreement, effects

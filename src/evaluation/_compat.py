@@ -57,6 +57,9 @@ MOVED_NAMES: dict[tuple[str, str], str] = {
     **{("evaluation.compare", n): "evaluation.reports.comparison" for n in (
         "ComparisonParameters", "validate_comparison_parameters", "run_comparison")},
     **{("evaluation.compare", n): "evaluation.text.comparison" for n in ("landis_koch",)},
+    # 0.1 signatures with language=: served by thin wrappers over the language-free functions
+    ("evaluation.compare", "cosmin_summary"): "evaluation.reports.comparison:cosmin_summary_v01",
+    ("evaluation.compare", "compare_instruments"): "evaluation.reports.comparison:compare_instruments_v01",
 }
 
 
@@ -75,8 +78,9 @@ class _AliasModule(types.ModuleType):
             raise AttributeError(name)
         renamed = RENAMED.get((self.__name__, name))
         elsewhere = MOVED_NAMES.get((self.__name__, renamed or name))
-        if elsewhere is not None:
-            return getattr(importlib.import_module(elsewhere), renamed or name)
+        if elsewhere is not None:  # "module" or "module:name"
+            module, _, new_name = elsewhere.partition(":")
+            return getattr(importlib.import_module(module), new_name or renamed or name)
         return getattr(self._target(), renamed or name)
 
     def __dir__(self):

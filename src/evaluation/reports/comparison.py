@@ -33,7 +33,8 @@ from evaluation.text.catalogue import t
 __all__ = ["ComparisonParameters", "ComparisonAnalysis", "validate_comparison_parameters", "run_comparison",
            "recommendation", "summary_lines", "reliability_table", "structure_table", "hypotheses_table",
            "correlation_table", "agreement_table", "classes_table", "retest_table", "comprehension_table",
-           "burden_table", "cosmin_table", "cosmin_sentences", "validity_figure", "retest_figure"]
+           "burden_table", "cosmin_table", "cosmin_sentences", "validity_figure", "retest_figure", "protect",
+           "cosmin_summary_v01", "compare_instruments_v01"]
 
 #: alpha / CFI differences below these count as "similar" (report rules, not published cut-offs)
 SIMILAR_ALPHA, SIMILAR_CFI = 0.02, 0.01
@@ -522,3 +523,29 @@ def retest_figure(res: ComparisonAnalysis, side: str):
     text = t("comparison.ba_text", L, k=k, bias=fmt.signed(ba.bias, L, 1), lo=fmt.number(ba.loa_low, L, 1),
              hi=fmt.number(ba.loa_high, L, 1))
     return fig, alt, text
+
+
+# -- the 0.1 signatures (``evaluation.compare``), with language= ------------------------
+
+def cosmin_summary_v01(*, language: str = "sv", **numbers: Any) -> pd.DataFrame:
+    """0.1's ``cosmin_summary(language=)``: the ratings with ``label`` and ``criterion`` in words.
+
+    >>> cosmin_summary_v01(icc=0.8, language="en").loc["reliability", ["label", "rating"]].tolist()
+    ['Reliability', '+']
+    """
+    from evaluation.reports.protocol import language_parameter
+    from evaluation.stats.cosmin import cosmin_summary
+
+    L = language_parameter(language)
+    out = cosmin_summary(**numbers)
+    out.insert(0, "label", [tc.cosmin_label(p, L) for p in out.index])
+    out.insert(3, "criterion", [tc.cosmin_criterion(p, L) for p in out.index])
+    return out
+
+
+def compare_instruments_v01(rs_a: Any, rs_b: Any, *, language: str = "sv", **options: Any) -> ComparisonAnalysis:
+    """0.1's ``compare_instruments(language=)``: the comparison with its disclosure control, in ``language``."""
+    from evaluation.reports.protocol import language_parameter
+
+    return protect(compare_instruments(rs_a, rs_b, **options), language=language_parameter(language))
+
