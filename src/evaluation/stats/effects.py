@@ -72,7 +72,8 @@ __all__ = [
 
 #: names defined in the sibling modules, served lazily from here for code written against 0.1/0.2-dev
 _ELSEWHERE = {
-    **dict.fromkeys(("DiDResult", "REMLFit", "difference_in_differences"), "evaluation.stats.did"),
+    **dict.fromkeys(("DiDResult", "REMLFit", "difference_in_differences", "_reml_random_intercepts"),
+                    "evaluation.stats.did"),
     **dict.fromkeys(("power", "minimum_detectable_effect"), "evaluation.stats.power"),
     **dict.fromkeys(("workshop_effects", "WORKSHOP_DESIGNS", "RETRO_SUFFIXES", "DesignChoice", "choose_design",
                      "retrospective_answers", "reaction_summary", "invariance_across_rounds"),
