@@ -55,12 +55,15 @@ class ComparisonParameters:
     language: str
     output_dir: str
     min_group_size: int
+    mic: float = 0.0
+    dif_group: str = ""
 
 
 def validate_comparison_parameters(*, responses_a: str, instrument_a: str, responses_b: str, instrument_b: str,
                                    link_column: str = "respondent_id", retest_a: str = "", retest_b: str = "",
                                    crosswalk: str = "", language: str = "sv", output_dir: str = "reports/comparison",
-                                   min_group_size: int = 5) -> ComparisonParameters:
+                                   min_group_size: int = 5, mic: float = 0.0,
+                                   dif_group: str = "") -> ComparisonParameters:
     """Check the comparison report's parameters; raise ``ValueError`` with a plain sentence."""
     from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, \
         min_group_size_parameter
@@ -86,11 +89,17 @@ def validate_comparison_parameters(*, responses_a: str, instrument_a: str, respo
         raise ValueError("link_column is empty: name the column that identifies the same person in both files.")
     language_parameter(language)
     k = min_group_size_parameter(min_group_size)
+    try:
+        mic = float(mic or 0.0)
+    except (TypeError, ValueError):
+        raise ValueError(f"mic must be a number of percentage points (0 = none), not {mic!r}.") from None
+    if not mic >= 0:
+        raise ValueError(f"mic must be 0 (none) or a positive number of percentage points, not {mic!r}.")
     return ComparisonParameters(
         responses_a=files["responses_a"], instrument_a=str(instrument_a), responses_b=files["responses_b"],
         instrument_b=str(instrument_b), link_column=str(link_column), retest_a=files["retest_a"],
         retest_b=files["retest_b"], crosswalk=files["crosswalk"], language=language, output_dir=str(output_dir),
-        min_group_size=k)
+        min_group_size=k, mic=mic, dif_group=str(dif_group or ""))
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,8 +164,9 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> ComparisonAna
     rs_b = read_responses(params.responses_b, params.instrument_b)
     rt_a = read_responses(params.retest_a, params.instrument_a) if params.retest_a else None
     rt_b = read_responses(params.retest_b, params.instrument_b) if params.retest_b else None
+    options = {"mic": params.mic or None, "dif_group": params.dif_group or None, **kwargs}
     res = compare_instruments(rs_a, rs_b, link=params.link_column, crosswalk=params.crosswalk, retest_a=rt_a,
-                              retest_b=rt_b, min_group_size=params.min_group_size, **kwargs)
+                              retest_b=rt_b, min_group_size=params.min_group_size, **options)
     return protect(res, language=params.language)
 
 

@@ -39,6 +39,10 @@ class ComparisonReport(Report):
         Parameter("language", "str", "sv", 'report language: "sv" or "en"'),
         Parameter("output_dir", "str", "reports/comparison", "folder for HTML, results.json and the executed notebook"),
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
+        Parameter("mic", "float", 0.0, "optional: minimal important change (percentage points) for measurement "
+                                       "error; 0 = none"),
+        Parameter("dif_group", "str", "", 'optional: column (e.g. "role") for cross-group invariance (DIF); '
+                                          'empty: not tested'),
     )
     section_ids = ("summary", "recommendation", "reliability", "structure", "validity", "agreement", "retest",
                    "comprehension", "cosmin")
@@ -129,7 +133,7 @@ def _cmd_compare(args: Any) -> int:
         "responses_b": args.responses_b, "instrument_b": args.instrument_b,
         "link_column": args.link_column, "retest_a": args.retest_a or "", "retest_b": args.retest_b or "",
         "crosswalk": args.crosswalk or "", "language": args.language, "output_dir": args.output_dir,
-        "min_group_size": args.min_group_size,
+        "min_group_size": args.min_group_size, "mic": args.mic, "dif_group": args.dif_group or "",
     }
     return run_report_command(notebook=ComparisonReport.notebook, name="instrument_comparison", params=params,
                               validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison")
@@ -150,6 +154,9 @@ def add_cli(subparsers: Any) -> None:
                    "e.g. data_samples/paired_public_dma_retest.csv")
     s.add_argument("--crosswalk", help="crosswalk YAML (default instruments/crosswalk.yaml), e.g. my_crosswalk.yaml")
     s.add_argument("--min-group-size", type=int, default=5)
+    s.add_argument("--mic", type=float, default=0.0,
+                   help="minimal important change in percentage points (0 = none), e.g. 10")
+    s.add_argument("--dif-group", default="", help="column for cross-group invariance (DIF), e.g. role")
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/comparison")
     s.add_argument("--quiet", "-q", action="store_true")
