@@ -132,8 +132,8 @@ class AnswerParser:
 
     def parse(self, cells: pd.Series, value_labels: Mapping[str, str] | None = None) -> ParsedColumn:
         """Parse a column: each distinct cell text is read once (exports repeat a handful of values)."""
-        codes, uniq = pd.factorize(cells.astype(object).where(cells.notna(), ""), sort=False)
-        uniq = [str(u) for u in uniq]
+        codes, uniq = pd.factorize(cells.astype(object), sort=False)  # a missing cell (code -1) reads as ""
+        uniq = [str(u) for u in uniq] + [""]
         res = [self.parse_one(u, value_labels) for u in uniq]
         codes_used = ""
         if any(r[1] == "bad" for r in res):

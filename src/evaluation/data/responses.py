@@ -233,11 +233,11 @@ def _resolve_mapping(mapping, source, inst: Instrument, notes: list[str]) -> Map
 
 
 def _map_distinct(s: pd.Series, func) -> pd.Series:
-    """``s.map(func)`` computed once per distinct value (object result, None kept)."""
-    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), ""), sort=False)
+    """``s.map(func)`` computed once per distinct value, a missing cell read as ``""`` (object result)."""
+    codes, uniq = pd.factorize(s.astype(object), sort=False)  # missing → code -1 → func("")
     out = np.empty(len(uniq) + 1, dtype=object)
     out[:-1] = [func(u) for u in uniq]
-    out[-1] = None
+    out[-1] = func("")
     return pd.Series(out[codes], index=s.index, dtype=object)
 
 

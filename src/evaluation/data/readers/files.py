@@ -112,38 +112,46 @@ def _quote_reason(rn: int, line_no: int) -> str:
             "(or put the whole cell in quotes, doubling each quote inside it) and read the file again")
 
 
-def _scan_records(text: str, delim: str) -> tuple[set, int] | None:
-    r"""Field counts of every record and the number of records, or None for a blank line or stray quote.
+def _scan_records(text: str | bytes, delim: str) -> tuple[set, int] | None:
+    r"""Field counts of every record and the number of records, or None when the strict path must decide.
 
     Vectorised over the file's bytes (``"``, the separator and line feeds are
-    ASCII, so UTF-8 bytes are unambiguous): per line, the count of quotes and
-    separators. A line with an even number of quotes and none is a record of
-    ``separators + 1`` fields; lines between two odd-quote lines form one
-    multi-line record; those and other quoted lines are parsed strictly with
-    :mod:`csv`.
+    ASCII, so UTF-8 bytes are unambiguous). Lines between two lines with an odd
+    number of quotes form one multi-line record. Every quote must stand where
+    CSV allows one: the k-th quote of a record (from 0) opens a field when k is
+    even (at the record's start, after a separator, or right after a quote:
+    the second of a doubled ``""``) and closes it when k is odd (before a
+    separator, the record's end, or a quote). A separator counts when an even
+    number of the record's quotes stand before it. Anything else (a blank line,
+    a stray quote) returns None, and :func:`parse_text` names the row.
 
-    >>> _scan_records('a;b\n1;2\n"x\ny";3\n', ";")
+    >>> _scan_records('a;b\n1;2\n"x\ny";"3;""4"\n', ";")
     ({2}, 3)
     >>> _scan_records('a;b\n\n1;2\n', ";") is None   # a blank line inside: the strict path names it
+    True
+    >>> _scan_records('a;b\n1"x;2\n', ";") is None   # a stray quote
     True
     """
     import numpy as np
 
-    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    buf = np.frombuffer(data, dtype=np.uint8)
     n = buf.size
     if n == 0:
         return None
+    cr = np.flatnonzero(buf == 13)
+    if cr.size and (cr[-1] == n - 1 or (buf[cr + 1] != 10).any()):
+        return None  # a lone CR line ending: the strict path names it
     starts = np.concatenate(([0], np.flatnonzero(buf == 10) + 1))
     if starts[-1] == n:
         starts = starts[:-1]  # the text ends with a line feed: no empty last line
     if starts.size == 0:
         return None
     ends = np.append(starts[1:] - 1, n if buf[-1] != 10 else n - 1)
-    def per_line(byte: int) -> np.ndarray:
-        at = np.flatnonzero(buf == byte)
-        return np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=starts.size)
-
-    quotes, seps = per_line(34), per_line(ord(delim))
+    qpos = np.flatnonzero(buf == 34)
+    spos = np.flatnonzero(buf == ord(delim))
+    q_line = np.searchsorted(starts, qpos, side="right") - 1
+    quotes = np.bincount(q_line, minlength=starts.size)
     length = ends - starts
     blank = (length == 0) | ((length == 1) & (buf[np.minimum(starts, n - 1)] == 13))
     odd = np.flatnonzero(quotes % 2)
@@ -151,29 +159,36 @@ def _scan_records(text: str, delim: str) -> tuple[set, int] | None:
         return None
     opens, closes = odd[::2], odd[1::2]
     mark = np.zeros(starts.size + 1, dtype=np.int64)
-    np.add.at(mark, opens, 1)
-    np.add.at(mark, closes + 1, -1)
-    consumed = np.cumsum(mark)[:-1] > 0
-    plain = ~consumed & (quotes == 0)
-    if (blank & plain).any():
+    mark[opens] += 1
+    mark[closes + 1] -= 1
+    inside = np.cumsum(mark)[:-1] > 0          # lines of a multi-line record
+    continued = inside.copy()
+    continued[opens] = False                   # ... but its first line starts the record
+    if (blank & ~inside).any():
         return None
-    widths = set((np.unique(seps[plain]) + 1).tolist())
-    raw = buf.tobytes()
-    single = np.flatnonzero(~consumed & (quotes > 0))
-    first = np.concatenate((starts[opens], starts[single])).tolist()
-    last = np.concatenate((ends[closes], ends[single])).tolist()
-    pieces = [raw[a:b] for a, b in zip(first, last)]
-    if pieces:
-        # lone CRs were refused before; CRLF inside or between records changes no field count
-        joined = b"\n".join(pieces).decode("utf-8").replace("\r\n", "\n").rstrip("\r")
-        try:
-            recs = list(csv.reader(io.StringIO(joined, newline=""), delimiter=delim, strict=True))
-        except csv.Error:
+    rec_of_line = np.cumsum(~continued) - 1
+    rec_start = starts[~continued]
+    n_records = int(rec_start.size)
+    if qpos.size:
+        q_rec = rec_of_line[q_line]
+        k = np.arange(qpos.size) - np.searchsorted(qpos, rec_start)[q_rec]
+        prev = buf[np.maximum(qpos - 1, 0)]
+        nxt = buf[np.minimum(qpos + 1, n - 1)]
+        nxt2 = buf[np.minimum(qpos + 2, n - 1)]
+        at_start = qpos == rec_start[q_rec]
+        opener_ok = at_start | (prev == ord(delim)) | ((prev == 34) & ~at_start)
+        at_end = (qpos == n - 1) | (nxt == 10) | ((nxt == 13) & ((qpos + 2 >= n) | (nxt2 == 10)))
+        closer_ok = (nxt == ord(delim)) | (nxt == 34) & (qpos + 1 < n) | at_end
+        if not np.where(k % 2 == 0, opener_ok, closer_ok).all():
             return None
-        if len(recs) != len(pieces):
-            return None
-        widths.update(len(r) for r in recs)
-    return widths, int(starts.size - consumed.sum() + opens.size)
+    # separators per record, less those inside a quoted field (between its opening and closing quote)
+    in_record = np.diff(np.searchsorted(spos, np.append(rec_start, n)))
+    if qpos.size:
+        o, c = qpos[k % 2 == 0], qpos[k % 2 == 1]
+        in_quotes = np.searchsorted(spos, c) - np.searchsorted(spos, o)
+        in_record = in_record - np.bincount(q_rec[k % 2 == 0], weights=in_quotes, minlength=n_records).astype(np.int64)
+    fields = in_record + 1
+    return set(np.unique(fields).tolist()), n_records
 
 
 def fast_frame(text: str, delim: str, raw: bytes | None = None, encoding: str | None = None):
@@ -188,9 +203,10 @@ def fast_frame(text: str, delim: str, raw: bytes | None = None, encoding: str | 
     """
     import pandas as pd
 
-    if text.count("\r") != text.count("\r\n"):
-        return None
-    scan = _scan_records(text, delim)
+    if raw is not None and encoding in ("utf-8", "utf-8-sig"):
+        scan = _scan_records(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, delim)
+    else:
+        scan = _scan_records(text, delim)
     if scan is None:
         return None
     widths, n_records = scan
