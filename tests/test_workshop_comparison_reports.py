@@ -252,3 +252,26 @@ def test_0_1_names_still_import():
         "evaluation.stats.cosmin"
     with pytest.raises(AttributeError):
         effects.no_such_name
+
+
+def test_then_test_report_names_the_hindsight_round(tmp_path):
+    from evaluation.simulate import simulate_round
+
+    b = simulate_round("dual_maturity", n=60, seed=1).data
+    a = simulate_round("dual_maturity", n=60, seed=101, level=0.6).data
+    retro = simulate_round("dual_maturity", n=60, seed=55, level=-0.3).data
+    for it in [c for c in b.columns if c.startswith(("cap_", "leg_"))]:
+        a[f"{it}_then"] = retro[it]
+    b.to_csv(tmp_path / "b.csv", index=False)
+    a.to_csv(tmp_path / "a.csv", index=False)
+    rep = open_report("workshop", before=str(tmp_path / "b.csv"), after=str(tmp_path / "a.csv"),
+                      instrument="dual_maturity", group_column="", cluster_column="", feedback="",
+                      output_dir=str(tmp_path / "out"))
+    texts, tables, figures = _texts(rep)
+    assert "retrospektiva förmätningen" in texts[1]  # the summary weighs both estimates
+    heads = [list(tab.columns) for tab in tables[:3]]
+    assert heads[0][1:3] == ["Före", "Efter"] and heads[1][1:3] == ["Före", "Före (i efterhand)"]
+    assert heads[2][1:3] == ["Före (i efterhand)", "Efter"]
+    assert any("Av de 60 som svarade båda gångerna" in s for s in texts)  # rose/fell counts, each ≥ 5
+    for f in figures:
+        matplotlib.pyplot.close(f.figure)
