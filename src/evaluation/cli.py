@@ -351,8 +351,8 @@ def _add_read_options(s) -> None:
 #: is used (or for ``--help``), so ``dmkit round`` does not pay for importing the whole kit.
 PLUGINS: dict[str, str] = {
     "psychometrics": "evaluation.reports.psychometrics",
-    "workshop": "evaluation.stats.effects",
-    "compare": "evaluation.stats.agreement",
+    "workshop": "evaluation.reports.workshop_report",
+    "compare": "evaluation.reports.comparison_report",
     "new-municipality": "evaluation.admin.templates",
     "batch": "evaluation.run.batch",
     "benchmark": "evaluation.run.national_benchmark",

@@ -192,6 +192,8 @@ def display_figure(fig: Figure, *, dpi: int = 150) -> None:
 #: report kind → "module:Class"; a new report adds one line here.
 REPORTS: dict[str, str] = {
     "round": "evaluation.reports.round_report:RoundReport",
+    "workshop": "evaluation.reports.workshop_report:WorkshopReport",
+    "comparison": "evaluation.reports.comparison_report:ComparisonReport",
 }
 
 
