@@ -212,8 +212,8 @@ def _read_for_cli(args: argparse.Namespace):
     from .data.responses import AmbiguousCodeError, read_responses
 
     try:
-        return read_responses(args.file, args.instrument, mapping=getattr(args, "mapping", None),
-                              format=getattr(args, "format", None))
+        return read_responses(args.file, args.instrument, mapping=getattr(args, "mapping", None) or None,
+                              format=getattr(args, "format", None) or None)
     except AmbiguousCodeError as exc:
         out = getattr(args, "write_mapping", None)
         if out and exc.plan is not None:
@@ -338,12 +338,9 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def _add_read_options(s) -> None:
-    from .data.readers import ADAPTERS
+    from .reports.protocol import add_read_options
 
-    s.add_argument("--format", metavar="TOOL", help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; one of "
-                   + ", ".join(ADAPTERS))
-    s.add_argument("--mapping", metavar="M.yaml", help="mapping file (columns, answer codes, unit spellings); "
-                   "default FILE.mapping.yaml beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+    add_read_options(s)
 
 
 #: Commands added by their own modules with ``add_cli(subparsers)``: each concept owns its

@@ -51,6 +51,8 @@ class WorkshopParameters:
     language: str
     output_dir: str
     ci: float = 0.95
+    mapping: str = ""
+    format: str = ""
 
 
 def _existing(name: str, path: str) -> str:
@@ -66,12 +68,14 @@ def validate_workshop_parameters(*, before: str, after: str, instrument: str, de
                                  subject_column: str = "respondent_id", group_column: str = "",
                                  cluster_column: str = "", feedback: str = "", min_group_size: int = 5,
                                  language: str = "sv", output_dir: str = "reports/workshop",
-                                 ci: float = 0.95) -> WorkshopParameters:
+                                 ci: float = 0.95, mapping: str = "", format: str = "") -> WorkshopParameters:
     """Check the report parameters before any work starts; a plain ``ValueError`` otherwise.
 
-    Empty strings mean "not given" for ``group_column``, ``cluster_column`` and ``feedback``.
+    Empty strings mean "not given" for ``group_column``, ``cluster_column`` and ``feedback``;
+    ``mapping`` and ``format`` apply to the before and after exports (same tool, same questionnaire).
     """
-    from evaluation.reports.protocol import instrument_parameter, language_parameter, min_group_size_parameter
+    from evaluation.reports.protocol import (instrument_parameter, language_parameter, min_group_size_parameter,
+                                             read_options_parameters)
 
     if design not in sw.WORKSHOP_DESIGNS:
         raise ValueError(f"design must be one of {', '.join(sw.WORKSHOP_DESIGNS)}; got {design!r}.")
@@ -82,13 +86,15 @@ def validate_workshop_parameters(*, before: str, after: str, instrument: str, de
     before, after = _existing("before", before), _existing("after", after)
     feedback = _existing("feedback", feedback) if feedback else ""
     instrument_parameter(instrument)
+    mapping, format = read_options_parameters(mapping, format)
     if design == "did" and not group_column:
         raise ValueError("design='did' needs group_column: the column saying who took part (1) and who "
                          "belongs to the comparison group (0).")
     return WorkshopParameters(before=str(before), after=str(after), instrument=str(instrument),
                               design=design, subject_column=subject_column or "", group_column=group_column or "",
                               cluster_column=cluster_column or "", feedback=feedback or "", min_group_size=k,
-                              language=language, output_dir=str(output_dir), ci=float(ci))
+                              language=language, output_dir=str(output_dir), ci=float(ci), mapping=mapping,
+                              format=format)
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,10 +169,11 @@ def analyse_workshop(params: WorkshopParameters, *, n_boot: int = 9999, seed: in
     and per-round aggregates for the figure (:func:`~evaluation.stats.workshop.round_summary`).
     """
     from evaluation.data.responses import read_responses
+    from evaluation.reports.protocol import read_export
 
     p = params
-    before = read_responses(p.before, p.instrument)
-    after = read_responses(p.after, p.instrument)
+    before = read_export(p.before, p.instrument, p)
+    after = read_export(p.after, p.instrument, p)
     table = sw.workshop_effects(before, after, design=p.design, subject_column=p.subject_column,
                                 group_column=p.group_column, cluster_column=p.cluster_column,
                                 min_group_size=p.min_group_size, ci=p.ci, n_boot=n_boot, seed=seed)

@@ -42,6 +42,9 @@ class WorkshopReport(Report):
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
         Parameter("language", "str", "sv", 'report language: "sv" or "en"'),
         Parameter("output_dir", "str", "reports/workshop", "folder for HTML, results.json and the executed notebook"),
+        Parameter("mapping", "str", "", "optional: mapping file for the before/after exports (dmkit validate "
+                                        "--write-mapping); empty: FILE.mapping.yaml beside each, if any"),
+        Parameter("format", "str", "", "optional: survey tool of the exports, e.g. netigate; empty: detected"),
     )
     section_ids = ("summary", "effects", "individual", "reaction", "mde", "invariance", "method")
 
@@ -138,6 +141,7 @@ def _cmd_workshop(args: Any) -> int:
         "subject_column": args.subject_column or "", "group_column": args.group_column or "",
         "cluster_column": args.cluster_column or "", "feedback": args.feedback or "",
         "min_group_size": args.min_group_size, "language": args.language, "output_dir": args.output_dir,
+        "mapping": args.mapping or "", "format": args.format or "",
     }
     return run_report_command(notebook=WorkshopReport.notebook, name="workshop_effect", params=params,
                               validate=ws.validate_workshop_parameters, quiet=args.quiet, what="workshop-effect",
@@ -146,6 +150,8 @@ def _cmd_workshop(args: Any) -> int:
 
 def add_cli(subparsers: Any) -> None:
     """Register ``dmkit workshop`` (called by :mod:`evaluation.cli`)."""
+    from evaluation.reports.protocol import add_read_options
+
     s = subparsers.add_parser("workshop", help="did the workshop change anything? (before/after report)")
     s.add_argument("before", help="survey export from before the workshop, e.g. data_samples/workshop_before.csv")
     s.add_argument("after", help="survey export from after the workshop, e.g. data_samples/workshop_after.csv")
@@ -161,5 +167,6 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/workshop")
+    add_read_options(s)
     s.add_argument("--quiet", "-q", action="store_true")
     s.set_defaults(func=_cmd_workshop)
