@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from evaluation.reports.base import Figure, Parameter, Report, Section, Table
+from evaluation.reports.base import Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
 
 __all__ = ["RoundReport"]
@@ -68,7 +68,8 @@ class RoundReport(Report):
         H = rounds.headings(L)
         names = {i: inst.name_of(i, L) for i in res.organisation.index}
         if section_id == "summary":
-            sec = Section("summary", H["title"].format(m=self.params.municipality, r=self.params.round_label),
+            sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
+                                                       r=escape_md(self.params.round_label)),
                           level=1)
             return sec.add(f"## {H['summary']}\n\n" + rounds.summary_markdown(res))
         if section_id == "quadrant":
