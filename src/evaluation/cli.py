@@ -331,6 +331,10 @@ def cmd_items(args: argparse.Namespace) -> int:
     except ImportError:  # pragma: no cover - module lands in its own issue
         return _fail("the comprehension module is not installed in this version")
     rs = _read_for_cli(args)
+    k = args.min_group_size
+    if len(rs.answers) < k:
+        return _fail(f"{args.file}: {len(rs.answers)} accepted respondents, fewer than --min-group-size {k}; "
+                     "item statistics of so few people would show their answers, so none are printed.")
     rep = comprehension.comprehension_report(rs, language=args.language,
                                              group=args.group if args.group else None)
     print(comprehension.format_report(rep, args.language))
@@ -425,6 +429,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
     _add_read_options(s)
+    s.add_argument("--min-group-size", type=int, default=5,
+                   help="fewest respondents whose item statistics are printed (privacy), e.g. 5")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
     if command is None or command in PLUGINS:

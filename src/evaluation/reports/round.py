@@ -434,8 +434,10 @@ def analyse_round(
             bench = pd.concat([bench, benchmark_percentiles(org["mean"], same, ids=ids).assign(among=group)],
                               ignore_index=True)
 
-    items = item_distribution(rs)
-    quality = _quality(rs, language=language)
+    items = _suppress_items(item_distribution(rs), rs, k)
+    quality = _suppress_quality(_quality(rs, language=language), n_resp=len(rs.answers), k=k)
+    if change is not None:
+        change = _suppress_change(change, k)
 
     # -- results.json --------------------------------------------------------------
     def block(ids: list[str]) -> dict:
@@ -477,8 +479,8 @@ def analyse_round(
             "group_rows": bench[bench["among"] != "all"].drop(columns="among").to_dict(orient="records")},
         "quality": {
             "reliability": quality.get("reliability", pd.DataFrame()).to_dict(orient="records"),
-            "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp else None,
-            "skip_rate": float(rs.skipped.to_numpy().mean()) if n_resp else None,
+            "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp >= k else None,
+            "skip_rate": float(rs.skipped.to_numpy().mean()) if n_resp >= k else None,
             "items": items.reset_index(names="item")[["item", "dont_know", "skipped", "mean"]].to_dict(orient="records"),
             "flagged": _flagged(quality),
         },
@@ -487,6 +489,62 @@ def analyse_round(
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
                          results=results)
+
+
+def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFrame:
+    """Primary suppression of the item table: nothing from fewer than ``k`` respondents.
+
+    Below ``k`` accepted respondents in all, every item value is hidden (the
+    whole answer distribution of a tiny organisation would be published
+    otherwise); an item mean from fewer than ``k`` scale answers is hidden.
+
+    >>> from evaluation.simulate import simulate_round
+    >>> from evaluation.data.responses import read_responses
+    >>> rs = read_responses(simulate_round("dual_maturity", n=3, seed=1).data, "dual_maturity")
+    >>> bool(_suppress_items(item_distribution(rs), rs, 5).drop(columns=["n", "answered"]).isna().all().all())
+    True
+    """
+    out = items.copy()
+    answered = rs.answers.notna().sum()
+    value_cols = [c for c in out.columns if c != "n"]
+    if len(rs.answers) < k:
+        out[value_cols] = np.nan
+    else:
+        out.loc[answered.reindex(out.index).fillna(0) < k, "mean"] = np.nan
+    out["answered"] = answered.reindex(out.index).fillna(0).astype(int)
+    return out
+
+
+def _suppress_quality(quality: dict, *, n_resp: int, k: int) -> dict:
+    """No reliability or item statistic computed on fewer than ``k`` respondents."""
+    if n_resp < k:
+        return {"reliability": pd.DataFrame(columns=["level", "id", "k"]), "suppressed": True}
+    out = dict(quality)
+    rel = out.get("reliability")
+    if isinstance(rel, pd.DataFrame) and "n" in rel.columns and len(rel):
+        small = rel["n"].fillna(0) < k
+        rel = rel.copy()
+        for c in ("alpha", "ci_low", "ci_high"):
+            if c in rel.columns:
+                rel.loc[small, c] = np.nan
+        out["reliability"] = rel
+    st = out.get("item_statistics")
+    if isinstance(st, pd.DataFrame) and "n" in st.columns:
+        keep = [c for c in st.columns if c in ("n", "category")]
+        st = st.copy()
+        st.loc[st["n"].fillna(0) < k, [c for c in st.columns if c not in keep]] = np.nan
+        out["item_statistics"] = st
+    return out
+
+
+def _suppress_change(change: pd.DataFrame, k: int) -> pd.DataFrame:
+    """A change row is shown only when both rounds have at least ``k`` respondents behind it."""
+    out = change.copy()
+    small = (out["n_prev"].fillna(0) < k) | (out["n_cur"].fillna(0) < k)
+    values = [c for c in out.columns if c not in ("level", "n_prev", "n_cur")]
+    out.loc[small, values] = np.nan
+    out["suppressed"] = small
+    return out
 
 
 def _group_results(table: pd.DataFrame | None, inst: Instrument) -> list[dict] | None:

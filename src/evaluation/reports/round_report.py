@@ -16,6 +16,14 @@ __all__ = ["RoundReport"]
 
 _ENVELOPE_KEYS = ("schema_version", "report", "language")
 
+#: the whole report of an organisation with fewer than ``min_group_size`` respondents
+_TOO_FEW = {
+    "sv": "Enkäten har {n} svar, färre än {k}. För att ingen svarande ska kunna kännas igen visar rapporten "
+          "inga resultat: inga poäng, inga frågor och inga diagram. Samla in fler svar och kör rapporten igen.",
+    "en": "The survey has {n} responses, fewer than {k}. So that no respondent can be recognised, the report "
+          "shows no results: no scores, no questions and no charts. Collect more responses and run it again.",
+}
+
 
 class RoundReport(Report):
     """A survey round: total maturity, profile, groups, items, change, benchmark, measurement quality."""
@@ -67,6 +75,14 @@ class RoundReport(Report):
         inst = res.instrument
         H = rounds.headings(L)
         names = {i: inst.name_of(i, L) for i in res.organisation.index}
+        k = res.params.min_group_size
+        n_resp = len(res.responses.answers)
+        if n_resp < k:  # a tiny organisation: nothing but the reason is published
+            if section_id != "summary":
+                return None
+            sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
+                                                       r=escape_md(self.params.round_label)), level=1)
+            return sec.add(f"## {H['summary']}\n\n" + _TOO_FEW[L].format(n=n_resp, k=k))
         if section_id == "summary":
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)),
