@@ -97,3 +97,33 @@ def test_items_command_refuses_a_tiny_organisation(tmp_path, capsys):
     df.to_csv(p, index=False)
     assert dmkit(["items", str(p), "-i", "dual_maturity"]) == 1
     assert "fewer than --min-group-size 5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("late", [1, 2, 4, 5])
+def test_rerun_after_a_few_late_answers_withholds_results(tmp_path, late):
+    """Differencing: version 2 minus version 1 of the same folder must not give the late answers' scores."""
+    df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False)
+    # the late answers come from one unit and one role, every item answered, so each group they join
+    # moves by exactly `late` (a group that moved by 1..4 would withhold the report)
+    items = [c for c in df.columns if c.startswith(("cap_", "leg_"))]
+    full = df[(df[items] != "").all(axis=1)]
+    unit, role = full[["unit", "role"]].value_counts().index[0]
+    block = full[(full["unit"] == unit) & (full["role"] == role)].index[:late]
+    first, extra = df.drop(index=block), df.loc[block]
+    out = tmp_path / "out"
+    kw = dict(instrument="dual_maturity", municipality="X", round_label="2025", output_dir=str(out))
+    p1, p2 = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.to_csv(p1, index=False)
+    pd.concat([first, extra]).to_csv(p2, index=False)
+    v1 = open_report("round", responses=str(p1), **kw)
+    v1.save()
+    v2 = open_report("round", responses=str(p2), **kw).results()["sections"]
+    if late < K:
+        assert v2["withheld"]["reason"] == "too_few_new"
+        assert v2["overall"] == {"suppressed": True} and not v2["units"] and v2["change"] is None
+        assert v2["published_counts"] == v1.results()["sections"]["published_counts"]
+    else:
+        assert v2["withheld"] is None and v2["overall"]["n"] == v1.results()["sections"]["overall"]["n"] + late
+    # another round label in the same folder is another publication: no comparison
+    other = open_report("round", responses=str(p2), **dict(kw, round_label="2026")).results()["sections"]
+    assert other["withheld"] is None

@@ -485,10 +485,88 @@ def analyse_round(
             "flagged": _flagged(quality),
         },
     }
+    results["published_counts"] = published_counts(results)
+    withheld = None
+    if n_resp < k:
+        withheld = {"reason": "too_few", "n": n_resp}
+    else:
+        before = previous_publication(output_dir, results)
+        moved = {key: (before[key], n) for key, n in results["published_counts"].items()
+                 if key in before and 0 < abs(n - before[key]) < k}
+        if moved:
+            key, (n0, n1) = min(moved.items(), key=lambda kv: abs(kv[1][1] - kv[1][0]))
+            withheld = {"reason": "too_few_new", "n": n_resp, "group": key, "n_before": n0, "n_now": n1,
+                        "groups": sorted(moved)}
+            results = _withheld(results, withheld, counts=before)
+    results["withheld"] = withheld
     return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
                          results=results)
+
+
+def published_counts(results: Mapping[str, Any]) -> dict[str, int]:
+    """The respondent count behind every group a round's results.json publishes, by a stable key.
+
+    Keys: ``overall``, ``dimension:<id>``, ``category:<id>``, ``unit:<name>``, ``role:<name>``.
+
+    >>> published_counts({"overall": {"n": 12, "mean": 50.0}, "units": [{"group": "A", "n": 7},
+    ...                   {"group": "B", "suppressed": True}]})
+    {'overall': 12, 'unit:A': 7}
+    """
+    out: dict[str, int] = {}
+    if isinstance(results.get("overall"), dict) and results["overall"].get("n") is not None:
+        out["overall"] = int(results["overall"]["n"])
+    for level, key in (("dimension", "dimensions"), ("category", "categories")):
+        for i, row in (results.get(key) or {}).items():
+            if isinstance(row, dict) and row.get("n") is not None and not row.get("suppressed"):
+                out[f"{level}:{i}"] = int(row["n"])
+    for level, key in (("unit", "units"), ("role", "roles")):
+        for row in results.get(key) or []:
+            if not row.get("suppressed") and row.get("n") is not None:
+                out[f"{level}:{row['group']}"] = int(row["n"])
+    return out
+
+
+def previous_publication(output_dir: str | Path, results: Mapping[str, Any]) -> dict[str, int]:
+    """Counts published by the results.json already in ``output_dir`` for the same round, else ``{}``.
+
+    Differencing rule (re-runs): a re-run into the same folder after a few more (or fewer) answers would
+    give those few people's scores by subtraction from the earlier version. So when any group's count
+    moved by 1 to ``min_group_size - 1`` since the version there, the new report withholds every result
+    (:func:`analyse_round`), and the counts of the earlier publication are carried forward until at least
+    ``min_group_size`` answers have changed. The same round is the same municipality, round label and
+    instrument.
+    """
+    import json
+
+    path = Path(output_dir) / "results.json"
+    if not path.is_file():
+        return {}
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    sec = old.get("sections", old) if isinstance(old, dict) else {}
+    same = (sec.get("municipality") == results.get("municipality")
+            and str(sec.get("round_label")) == str(results.get("round_label"))
+            and (sec.get("instrument") or {}).get("id") == (results.get("instrument") or {}).get("id"))
+    if not same:
+        return {}
+    counts = sec.get("published_counts")
+    return {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else published_counts(sec)
+
+
+def _withheld(results: dict, withheld: dict, *, counts: Mapping[str, int]) -> dict:
+    """The results of a report that publishes nothing but why (the earlier publication's counts kept)."""
+    out = {key: results[key] for key in ("schema_version", "report", "municipality", "round_label", "language",
+                                         "instrument", "min_group_size") if key in results}
+    out["respondents"] = {key: results["respondents"].get(key) for key in ("rows_in", "accepted", "rejected")}
+    out.update(overall={"suppressed": True}, dimensions={}, categories={}, strongest=[], weakest=[],
+               classification=None, units=None, roles=None, change=None, benchmark=None,
+               quality={"reliability": [], "dont_know_rate": None, "skip_rate": None, "items": [], "flagged": []},
+               published_counts=dict(counts))
+    return out
 
 
 def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFrame:

@@ -23,6 +23,17 @@ _TOO_FEW = {
     "en": "The survey has {n} responses, fewer than {k}. So that no respondent can be recognised, the report "
           "shows no results: no scores, no questions and no charts. Collect more responses and run it again.",
 }
+#: a re-run into the folder of an earlier version after fewer than ``min_group_size`` answers changed
+_TOO_FEW_NEW = {
+    "sv": "Sedan den förra versionen av rapporten i den här mappen har svaren för en grupp ändrats med bara {d} "
+          "(färre än {k}). Skillnaden mellan versionerna skulle då visa just de svarandes resultat, så den här "
+          "versionen visar inga resultat. Kör rapporten igen när minst {k} svar har tillkommit, eller skriv den "
+          "till en ny mapp om den förra versionen aldrig har delats.",
+    "en": "Since the earlier version of this report in this folder, a group's answers changed by only {d} "
+          "(fewer than {k}). The difference between the versions would show those respondents' results, so this "
+          "version shows none. Run the report again when at least {k} answers have been added, or write it to a "
+          "new folder if the earlier version was never shared.",
+}
 
 
 class RoundReport(Report):
@@ -76,13 +87,15 @@ class RoundReport(Report):
         H = rounds.headings(L)
         names = {i: inst.name_of(i, L) for i in res.organisation.index}
         k = res.params.min_group_size
-        n_resp = len(res.responses.answers)
-        if n_resp < k:  # a tiny organisation: nothing but the reason is published
+        withheld = res.results.get("withheld")
+        if withheld:  # a tiny organisation, or too few new answers since the last version: only the reason
             if section_id != "summary":
                 return None
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)), level=1)
-            return sec.add(f"## {H['summary']}\n\n" + _TOO_FEW[L].format(n=n_resp, k=k))
+            text = _TOO_FEW[L] if withheld["reason"] == "too_few" else _TOO_FEW_NEW[L]
+            return sec.add(f"## {H['summary']}\n\n" + text.format(
+                n=withheld["n"], k=k, d=abs(withheld.get("n_now", 0) - withheld.get("n_before", 0))))
         if section_id == "summary":
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)),
