@@ -31,6 +31,9 @@ __all__ = [
     "ReportError",
     "ReportRun",
     "export_html",
+    "export_pdf",
+    "report_header",
+    "add_contents",
     "notebook_failure",
     "run_notebook",
     "to_jsonable",
@@ -137,8 +140,110 @@ def read_results(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path | None = None, *, title: str | None = None) -> Path:
-    """Export an executed notebook to self-contained HTML without code cells."""
+#: the report template shipped with the kit (``evaluation/reports/templates/dmkit``)
+TEMPLATE_NAME = "dmkit"
+
+_HEADER_WORDS = {
+    "sv": {"date": "Datum", "kit": "dmkit", "instrument": "Instrument", "version": "version", "toc": "Innehåll"},
+    "en": {"date": "Date", "kit": "dmkit", "instrument": "Instrument", "version": "version", "toc": "Contents"},
+}
+
+
+def template_dir() -> Path:
+    """The folder holding the kit's nbconvert templates (package data of ``evaluation.reports``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("evaluation.reports"))) / "templates"
+
+
+def _instruments_of(sections: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(id, version) of every instrument a results.json's sections name at their top level."""
+    out = []
+    for key, value in sections.items():
+        if key.startswith("instrument") and isinstance(value, Mapping) and value.get("version"):
+            out.append((str(value.get("id", "")), str(value["version"])))
+    return out
+
+
+def report_header(results: Mapping[str, Any] | None, *, title: str | None = None,
+                  language: str | None = None) -> dict:
+    """What the report template shows above the contents: language, title, date, kit and instrument versions.
+
+    Read from the report's results.json envelope, so every report gets the same header.
+
+    >>> h = report_header({"language": "en", "kit_version": "0.2.0", "generated": "2026-12-03",
+    ...                    "sections": {"instrument": {"id": "dual_maturity", "version": "1.0"}}}, title="T")
+    >>> h["language"], h["header"]
+    ('en', ['T', 'Date 2026-12-03', 'dmkit 0.2.0', 'Instrument dual_maturity version 1.0'])
+    """
+    from evaluation.reports.envelope import sections_of
+
+    res = dict(results or {})
+    lang = language or res.get("language") or "sv"
+    if lang not in _HEADER_WORDS:
+        lang = "sv"
+    w = _HEADER_WORDS[lang]
+    items = [title] if title else []
+    if res.get("generated"):
+        items.append(f"{w['date']} {res['generated']}")
+    if res.get("kit_version"):
+        items.append(f"{w['kit']} {res['kit_version']}")
+    for iid, ver in _instruments_of(sections_of(res) if res else {}):
+        items.append(f"{w['instrument']} {iid} {w['version']} {ver}".replace("  ", " "))
+    return {"language": lang, "title": title or "", "kit_version": res.get("kit_version", ""), "header": items,
+            "toc": w["toc"]}
+
+
+_HEADING = re.compile(r"<h([1-3])([^>]*)>(.*?)</h\1>", re.S)
+
+
+def _slug(text: str, used: set) -> str:
+    base = re.sub(r"[^\w]+", "-", re.sub(r"<[^>]+>", "", text).strip().lower()).strip("-") or "avsnitt"
+    slug, i = base, 2
+    while slug in used:
+        slug, i = f"{base}-{i}", i + 1
+    used.add(slug)
+    return slug
+
+
+def add_contents(body: str, *, label: str) -> str:
+    """Give every h1–h3 an id and put a table of contents (the h2 headings) where the template marks it.
+
+    >>> out = add_contents("<!--dmkit:toc--><h1>R</h1><h2>Första delen</h2><h2 id='x'>B</h2>", label="Innehåll")
+    >>> 'href="#första-delen"' in out and 'href="#x"' in out and "<p>Innehåll</p>" in out
+    True
+    """
+    used: set = set()
+    entries = []
+
+    def fix(m: re.Match) -> str:
+        level, attrs, inner = m.group(1), m.group(2), m.group(3)
+        inner = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", inner, flags=re.S)
+        found = re.search(r"""id=["']([^"']+)["']""", attrs)
+        hid = found.group(1) if found else _slug(inner, used)
+        if not found:
+            attrs = f'{attrs} id="{hid}"'
+        if level == "2":
+            entries.append((hid, re.sub(r"<[^>]+>", "", inner).strip()))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    body = _HEADING.sub(fix, body)
+    import html as _html
+
+    toc = ""
+    if entries:
+        li = "".join(f'<li><a href="#{_html.escape(h, quote=True)}">{t}</a></li>' for h, t in entries)
+        toc = f'<nav class="dm-toc" aria-label="{_html.escape(label)}"><p>{_html.escape(label)}</p><ol>{li}</ol></nav>'
+    return body.replace("<!--dmkit:toc-->", toc, 1)
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path | None = None, *, title: str | None = None,
+                results: Mapping[str, Any] | str | Path | None = None) -> Path:
+    """Export an executed notebook to self-contained HTML with the kit's template (no code cells).
+
+    ``results``: the report's results.json (a mapping or its path; default: ``results.json`` beside the
+    notebook) for the header: ``<html lang>``, date, kit and instrument versions.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -148,7 +253,13 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])
                 and "parameters" not in c.get("metadata", {}).get("tags", [])
                 and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
-    exporter = HTMLExporter()
+    if results is None:
+        results = nb_path.parent / "results.json"
+    if not isinstance(results, Mapping):
+        results = read_results(results) if Path(results).is_file() else {}
+    header = report_header(results, title=title)
+    nb.metadata["dmkit"] = header
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(template_dir())])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -157,6 +268,7 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     body, _ = exporter.from_notebook_node(nb)
     # self-contained: no script from a CDN (MathJax, require.js) — reports are read offline too
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    body = add_contents(body, label=header["toc"])
     out = Path(html_path) if html_path else nb_path.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
     return out
