@@ -171,7 +171,7 @@ def report_header(results: Mapping[str, Any] | None, *, title: str | None = None
 
     Read from the report's results.json envelope, so every report gets the same header.
 
-    >>> h = report_header({"language": "en", "kit_version": "0.2.0", "generated": "2026-12-03",
+    >>> h = report_header({"schema_version": "2.0", "language": "en", "kit_version": "0.2.0", "generated": "2026-12-03",
     ...                    "sections": {"instrument": {"id": "dual_maturity", "version": "1.0"}}}, title="T")
     >>> h["language"], h["header"]
     ('en', ['T', 'Date 2026-12-03', 'dmkit 0.2.0', 'Instrument dual_maturity version 1.0'])
