@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import importlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +143,20 @@ class Report:
     def title(self) -> str:
         return self.kind
 
+    @classmethod
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+        """The slides of ``--slides``, from results.json and the saved figures alone (no re-analysis).
+
+        Each slide is a dict ``title``, ``message`` (one sentence), ``bullets`` (list) and ``image``
+        (a PNG path or None). The default: one slide per saved figure, its alt text as the message;
+        a report overrides this with its own board messages.
+        """
+        from evaluation.reports.protocol import figure_alts
+
+        alts = figure_alts(Path(next(iter(figures.values()))).parent) if figures else {}
+        return [{"title": name.replace("_", " ").capitalize(), "message": alts.get(name, ""), "bullets": [],
+                 "image": path} for name, path in figures.items()]
+
     # -- shared behaviour --------------------------------------------------------------
     def results(self) -> dict:
         """The results.json envelope (validated against the shipped JSON Schema)."""
@@ -233,12 +248,20 @@ PRINT_DPI = 300
 
 
 def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``; returns both paths."""
+    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``, and the alt text into its
+    ``figures.json`` (name → alt, read by the slides); returns both paths."""
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
     fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Title": fig.alt[:200]})
     fig.figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Title": fig.alt[:200]})
+    index = folder / "figures.json"
+    try:
+        alts = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+    except ValueError:
+        alts = {}
+    alts[fig.name] = fig.alt
+    index.write_text(json.dumps(alts, ensure_ascii=False, indent=1), encoding="utf-8")
     return png, svg
 
 

@@ -32,6 +32,9 @@ __all__ = [
     "ReportRun",
     "export_html",
     "export_pdf",
+    "write_slides",
+    "find_chromium",
+    "figure_alts",
     "report_header",
     "add_contents",
     "notebook_failure",
@@ -274,6 +277,148 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     return out
 
 
+# -- PDF and slides, for every report ---------------------------------------------------
+
+def find_chromium() -> str | None:
+    """The system Chromium (or Chrome) on PATH, or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def export_pdf(html_path: str | Path, pdf_path: str | Path | None = None, *, timeout: float = 180) -> Path:
+    """Print the report HTML to an A4 PDF beside it, with the system's headless Chromium.
+
+    Why Chromium and not WeasyPrint: it is already what the tests render the HTML with (``make test``
+    installs Debian's ``chromium``; ``make system-deps`` does it alone), it lays out the page exactly as
+    a reader's browser does, and it honours the template's ``@page { size: A4 }`` and
+    ``break-after: avoid`` rules. WeasyPrint would add a second layout engine (and pango/cairo system
+    libraries) whose CSS support differs from the screen. Without Chromium this raises
+    :class:`ReportError` saying how to install it.
+    """
+    import subprocess
+    import tempfile
+
+    html = Path(html_path).resolve()
+    out = Path(pdf_path) if pdf_path else html.with_suffix(".pdf")
+    exe = find_chromium()
+    if exe is None:
+        raise ReportError("--pdf needs Chromium to print the report: install it (Debian/Ubuntu: "
+                          "sudo apt-get install chromium, or run make system-deps) and run the command again.")
+    with tempfile.TemporaryDirectory(prefix="dmkit-pdf-") as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-extensions", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               "--print-to-pdf-no-header", f"--print-to-pdf={out.resolve()}", html.as_uri()]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ReportError(f"Chromium did not finish printing {html.name} within {timeout:.0f} s.") from None
+    if not out.is_file() or out.stat().st_size == 0:
+        tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
+        raise ReportError(f"Chromium could not print {html.name} to PDF: {tail[0]}")
+    return out
+
+
+def figure_alts(figures_dir: str | Path) -> dict[str, str]:
+    """name → alt text of the figures a report saved (``figures/figures.json``)."""
+    index = Path(figures_dir) / "figures.json"
+    return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+
+
+def saved_figures(output_dir: str | Path) -> dict[str, str]:
+    """name → 300-dpi PNG path of the figures in ``output_dir/figures``, in the order they were made."""
+    folder = Path(output_dir) / "figures"
+    names = list(figure_alts(folder))
+    return {n: str(folder / f"{n}.png") for n in names if (folder / f"{n}.png").is_file()}
+
+
+#: 16:9 slide size in EMU (13.333 × 7.5 inches)
+_SLIDE_W, _SLIDE_H = 12192000, 6858000
+
+
+def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: str = "") -> Path:
+    """A PowerPoint deck (python-pptx), one message per slide.
+
+    ``slides``: dicts ``title``, ``message`` (one sentence, shown large), ``bullets`` (short lines under it)
+    and ``image`` (PNG path or None, placed below the message and scaled to fit). The message is also the
+    slide's speaker notes, so it is read out as written. ``footer``: small text on every slide
+    (e.g. source and date).
+    """
+    from pptx import Presentation
+    from pptx.util import Emu, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(_SLIDE_W), Emu(_SLIDE_H)
+    blank = prs.slide_layouts[6]
+    margin = Emu(457200)  # 0.5 inch
+    width = prs.slide_width - 2 * margin
+
+    def box(slide, top, height, text, size, bold=False, color=None):
+        tb = slide.shapes.add_textbox(margin, top, width, height)
+        tf = tb.text_frame
+        tf.word_wrap = True
+        lines = text if isinstance(text, list) else [text]
+        for k, line in enumerate(lines):
+            para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+            para.text = line
+            for run in para.runs:
+                run.font.size = Pt(size)
+                run.font.bold = bold
+                if color is not None:
+                    from pptx.dml.color import RGBColor
+
+                    run.font.color.rgb = RGBColor(*color)
+        return tb
+
+    for spec in slides:
+        slide = prs.slides.add_slide(blank)
+        slide.name = str(spec.get("kind") or spec.get("title", ""))[:60]
+        box(slide, Emu(300000), Emu(700000), spec.get("title", ""), 30, bold=True, color=(0x1F, 0x4E, 0x8C))
+        msg = spec.get("message", "")
+        box(slide, Emu(1050000), Emu(900000), msg, 20)
+        top = Emu(2050000)
+        bullets = list(spec.get("bullets") or [])
+        if bullets:
+            box(slide, top, Emu(4200000), ["• " + b for b in bullets], 14)
+        image = spec.get("image")
+        if image and Path(image).is_file():
+            from PIL import Image
+
+            with Image.open(image) as im:
+                w, h = im.size
+            avail_w, avail_h = width, prs.slide_height - top - Emu(450000)
+            scale = min(avail_w / w, avail_h / h)
+            pw, ph = int(w * scale), int(h * scale)
+            slide.shapes.add_picture(str(image), int((prs.slide_width - pw) / 2), top, pw, ph)
+        if footer:
+            box(slide, prs.slide_height - Emu(400000), Emu(300000), footer, 10, color=(0x5B, 0x5B, 0x66))
+        slide.notes_slide.notes_text_frame.text = msg
+    out = Path(path)
+    prs.save(str(out))
+    return out
+
+
+def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bool = False) -> dict[str, Path]:
+    """The optional outputs of every report, made from what the run wrote (HTML, results.json, figures/):
+    the A4 PDF beside the HTML and the slide deck of ``report_class(kind).slide_plan``."""
+    out: dict[str, Path] = {}
+    if pdf:
+        out["pdf"] = export_pdf(run.html)
+    if slides:
+        from evaluation.reports.base import report_class
+
+        results = read_results(run.results)
+        plan = report_class(kind).slide_plan(results, figures=saved_figures(run.html.parent))
+        footer = " · ".join(report_header(results)["header"])
+        out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
+    return out
+
+
 def _step_of(nb: Any, index: int) -> str:
     cell = nb.cells[index]
     step = cell.get("metadata", {}).get("step")
@@ -425,11 +570,13 @@ def min_group_size_parameter(value: Any) -> int:
 
 
 def run_report_command(*, notebook: str, name: str, params: Mapping[str, Any], validate,
-                       quiet: bool = False, title: str | None = None, what: str = "report") -> int:
+                       quiet: bool = False, title: str | None = None, what: str = "report",
+                       kind: str | None = None, pdf: bool = False, slides: bool = False) -> int:
     """What every report command does: check parameters, run the notebook, say where the files are.
 
     Returns the exit code: 0, or 1 after one plain message on standard error
-    (a bad parameter, or the step of the notebook that failed).
+    (a bad parameter, or the step of the notebook that failed). With ``pdf``/``slides`` (and the
+    report's registry ``kind``) the A4 PDF and the slide deck are written beside the HTML.
     """
     import sys
 
@@ -445,6 +592,17 @@ def run_report_command(*, notebook: str, name: str, params: Mapping[str, Any], v
     except ReportError as exc:
         print(f"dmkit: {exc}", file=sys.stderr)
         return 1
+    extra: dict[str, Path] = {}
+    if pdf or slides:
+        t0 = time.perf_counter()
+        try:
+            extra = report_outputs(kind or name, run, pdf=pdf, slides=slides)
+        except (ReportError, ValueError) as exc:
+            print(f"dmkit: {exc}", file=sys.stderr)
+            return 1
+        run = ReportRun(notebook=run.notebook, html=run.html, results=run.results,
+                        seconds=run.seconds + time.perf_counter() - t0, timings=run.timings)
+    lines = "".join(f"\n  {k + ':':<9} {v}" for k, v in extra.items())
     print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:   {run.html}\n  numbers:  {run.results}\n"
-          f"  notebook: {run.notebook}")
+          f"  notebook: {run.notebook}{lines}")
     return 0
