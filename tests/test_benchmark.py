@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,3 +195,24 @@ def test_cli(tmp_path, national_dir, capsys):
     from evaluation.run.batch import load_folder
 
     assert load_folder(folders[2]).municipality_group == "B3"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).parent / "fixtures" / "exports").iterdir()
+                                        if p.suffix in (".csv", ".txt", ".xlsx", ".sav")))
+def test_fast_reader_declines_or_agrees_on_every_tool_export(name):
+    """The national benchmark's fast path never reads a tool's export differently from the general reader."""
+    path = Path(__file__).parent / "fixtures" / "exports" / name
+    fast = fast_answers(path, "dual_maturity")
+    if fast is None:
+        return
+    pd.testing.assert_frame_equal(fast, read_responses(path, "dual_maturity").answers)
+
+
+def test_fast_reader_rejects_damaged_rows_like_the_general_reader(tmp_path):
+    """A row with a field too many (columns would shift) is never taken by the fast path."""
+    good = (SAMPLES / "solvik_2025.csv").read_text(encoding="utf-8").splitlines()
+    good[5] = good[5] + ";4"
+    p = tmp_path / "damaged.csv"
+    p.write_text("\n".join(good) + "\n", encoding="utf-8")
+    fast = fast_answers(p, "dual_maturity")
+    assert fast is None or fast.equals(read_responses(p, "dual_maturity").answers)

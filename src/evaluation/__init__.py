@@ -48,6 +48,13 @@ _API: dict[str, str] = {
     "ResponseError": "evaluation.data.responses",
     "read_responses": "evaluation.data.responses",
     "read_table": "evaluation.data.responses",
+    "AmbiguousCodeError": "evaluation.data.responses",
+    "read_export": "evaluation.data.readers",
+    "detect_tool": "evaluation.data.readers",
+    "load_mapping": "evaluation.data.mapping",
+    "MappingError": "evaluation.data.mapping",
+    "match_items": "evaluation.data.matching",
+    "merge_spellings": "evaluation.data.units",
     "resource_dir": "evaluation.data.resources",
     # scoring
     "respondent_scores": "evaluation.scoring",

@@ -4,7 +4,7 @@ Commands
 --------
 dmkit instruments                      list the shipped instruments
 dmkit instruments show ID              print an instrument's items
-dmkit validate FILE --instrument ID    validate a survey export
+dmkit validate FILE --instrument ID    validate a survey export (--format, --mapping, --write-mapping)
 dmkit round FILE --instrument ID ...   run the survey-round report
 dmkit items FILE --instrument ID       which questions are hard to understand
 
@@ -196,17 +196,92 @@ def cmd_instruments(args: argparse.Namespace) -> int:
 
 # -- validate ----------------------------------------------------------------
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from evaluation.data.responses import read_responses
+_REASONS = (("fields but the header has", "field count differs from the header (shifted columns)"),
+            ("is cut off", "file cut off mid-row"), ("quote", "unclosed quote"),
+            ("is not an answer on the scale", "answer not on the scale"), ("empty row", "empty row"),
+            ("no item answered", "no item answered"), ("duplicates row", "duplicate respondent id"))
 
-    rs = read_responses(args.file, args.instrument)
+
+def _reason_kind(reason: str) -> str:
+    return next((label for key, label in _REASONS if key in reason), "other")
+
+
+def _read_for_cli(args: argparse.Namespace):
+    """read_responses with --format/--mapping; with --write-mapping, a refused read still writes its mapping."""
+    from .data.mapping import inferred_mapping_text, write_mapping
+    from .data.responses import AmbiguousCodeError, read_responses
+
+    try:
+        return read_responses(args.file, args.instrument, mapping=getattr(args, "mapping", None),
+                              format=getattr(args, "format", None))
+    except AmbiguousCodeError as exc:
+        out = getattr(args, "write_mapping", None)
+        if out and exc.plan is not None:
+            text = inferred_mapping_text(columns=exc.plan.table, tool=exc.export.tool if exc.export else None,
+                                         instrument=args.instrument, source=Path(args.file).name,
+                                         sheet=(exc.export.info.get("sheet") if exc.export else None),
+                                         ambiguous=exc.codes)
+            write_mapping(out, text)
+            raise ValueError(f"{exc}\nA mapping to complete was written to {out}: uncomment the answers line(s) "
+                             "marked CHECK, then read again with --mapping.") from None
+        raise
+
+
+def _summary_lines(rs, file: str) -> list[str]:
     s = rs.summary()
-    print(f"File: {args.file}  (instrument {s['instrument']} v{s['instrument_version']})")
+    label = rs.info.get("tool_label", rs.tool)
+    lines = [f"File: {file}  (instrument {s['instrument']} v{s['instrument_version']})",
+             f"Tool: {label}" + (f"  ({rs.tool_evidence})" if rs.tool_evidence else "")]
+    lines.append(f"Respondents: {s['accepted']} read of {s['rows_in']} rows; rejected {s['rejected']}")
+    cols = rs.columns
+    items = cols[cols["kind"] == "item"] if cols is not None else None
+    how = ""
+    if items is not None and len(items):
+        counts = items["how"].value_counts()
+        how = " (" + ", ".join(f"{k} {v}" for k, v in counts.items()) + ")"
+        if "fuzzy" in counts:
+            how += " — check the fuzzy ones"
+    lines.append(f"Items matched: {s['items_matched']}/{s['items']}{how}")
+    for fld in ("unit", "role"):
+        if fld in rs.meta.columns:
+            col = next((r.column for r in cols.itertuples() if r.target == fld), fld) if cols is not None else fld
+            n = rs.meta[fld].nunique()
+            sp = rs.spellings[rs.spellings["field"] == fld] if rs.spellings is not None else None
+            merged = int((sp["how"] != "as_is").sum()) if sp is not None and len(sp) else 0
+            extra = f"; {merged} spellings merged" if merged else ""
+            lines.append(f"{fld.capitalize()}: column {col!r}, {n} distinct{extra}")
+        else:
+            lines.append(f"{fld.capitalize()}: not found (name the column in a mapping: columns: {{\"...\": {fld}}})")
+    if len(rs.rejected):
+        kinds = rs.rejected["reason"].map(_reason_kind).value_counts()
+        lines.append("Rejected: " + ", ".join(f"{k} ({v})" for k, v in kinds.head(4).items()))
+    else:
+        lines.append("Rejected: none")
+    if rs.mapping is not None:
+        lines.append(f"Mapping: {rs.mapping.source}")
+    for n in rs.notes:
+        lines.append(f"Note: {n}")
+    return lines
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .data.mapping import inferred_mapping_text, write_mapping
+
+    rs = _read_for_cli(args)
+    s = rs.summary()
+    for line in _summary_lines(rs, args.file):
+        print(line)
+    print("\nDetails")
     print(f"Rows in: {s['rows_in']}  accepted: {s['accepted']}  rejected: {s['rejected']}  "
           f"(errors: {s['errors']}, warnings: {s['warnings']})")
     print(f"Answers: {s['answers']}  don't know: {s['dont_know']}  skipped: {s['skipped']}")
+    sp = rs.spellings
+    if sp is not None and len(sp) and (sp["how"] != "as_is").any():
+        print("\nSpellings merged (spelling -> name, rows):")
+        for r in sp[sp["how"] != "as_is"].itertuples():
+            print(f"  {r.field}: {r.spelling!r} -> {r.value!r} ({r.n}, {r.how})")
     if len(rs.issues):
-        print("\nProblems (row counts the header as row 1):")
+        print("\nProblems (row counts the first header row as row 1):")
         for r in rs.issues.itertuples():
             col = f" column {r.column!r}" if r.column else ""
             print(f"  {r.severity.upper():7s} {r.file} row {r.row}{col}: {r.message}")
@@ -214,6 +289,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         out = Path(args.rejected_out) if args.rejected_out else Path(args.file).with_suffix(".rejected.csv")
         rs.rejected.to_csv(out, index=False)
         print(f"\nRejected rows with reasons written to {out}")
+    if args.write_mapping:
+        text = inferred_mapping_text(columns=rs.columns, spellings=rs.spellings, tool=rs.tool,
+                                     instrument=rs.instrument.id, sheet=rs.info.get("sheet"), source=rs.source,
+                                     declared_answers=dict(rs.mapping.answers) if rs.mapping else None)
+        write_mapping(args.write_mapping, text)
+        print(f"\nMapping written to {args.write_mapping}: check it, then reuse it with --mapping "
+              f"(or save it as {Path(args.file).name}.mapping.yaml beside the export)")
     return 1 if s["errors"] else 0
 
 
@@ -245,17 +327,24 @@ def cmd_round(args: argparse.Namespace) -> int:
 # -- items (comprehension) ---------------------------------------------------------
 
 def cmd_items(args: argparse.Namespace) -> int:
-    from evaluation.data.responses import read_responses
-
     try:
         from evaluation.stats import comprehension
     except ImportError:  # pragma: no cover - module lands in its own issue
         return _fail("the comprehension module is not installed in this version")
-    rs = read_responses(args.file, args.instrument)
+    rs = _read_for_cli(args)
     rep = comprehension.comprehension_report(rs, language=args.language,
                                              group=args.group if args.group else None)
     print(comprehension.format_report(rep, args.language))
     return 0
+
+
+def _add_read_options(s) -> None:
+    from .data.readers import ADAPTERS
+
+    s.add_argument("--format", metavar="TOOL", help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; one of "
+                   + ", ".join(ADAPTERS))
+    s.add_argument("--mapping", metavar="M.yaml", help="mapping file (columns, answer codes, unit spellings); "
+                   "default FILE.mapping.yaml beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
 
 
 #: Commands added by their own modules with ``add_cli(subparsers)``: each concept owns its
@@ -313,6 +402,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--rejected-out", help="where to write rejected rows (default FILE.rejected.csv), "
                                           "e.g. rejected.csv")
+    _add_read_options(s)
+    s.add_argument("--write-mapping", metavar="M.yaml",
+                   help="write the column/answer/unit mapping inferred from this file, to check and reuse, e.g. --write-mapping m.yaml")
     s.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("round", help="run the survey-round report (HTML + results.json)")
@@ -340,6 +432,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("file", help="survey export (CSV, XLSX or SAV), e.g. data_samples/solvik_2025.csv")
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
+    _add_read_options(s)
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
     if command is None or command in PLUGINS:

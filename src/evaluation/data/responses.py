@@ -1,16 +1,22 @@
-"""Read survey exports (CSV, Excel, SPSS), map them onto an instrument, validate.
+"""Read survey exports (any tool's CSV, Excel, SPSS), map them onto an instrument, validate.
 
-Survey tools export in many shapes: ``;`` or ``,`` or tab separators, UTF-8
-with or without BOM or Windows-1252, decimal commas, question texts instead of
-item ids as headers, answer labels instead of codes, "Vet ej" for don't know,
-blank cells. :func:`read_responses` copes with all of them and returns a
-:class:`ResponseSet` that keeps apart the scale answers, the don't-know and
-skipped masks, the metadata, and the rows it had to reject, each with a reason.
+:func:`read_responses` reads an export the way its tool wrote it (the tool is
+detected from the file's shape, see :mod:`evaluation.data.readers`), matches
+its columns to the instrument's items and to unit and role
+(:mod:`evaluation.data.columns`), reads every answer cell
+(:mod:`evaluation.data.answers`), merges unit spellings
+(:mod:`evaluation.data.units`) and returns a :class:`ResponseSet` that keeps
+apart the scale answers, the don't-know and skipped masks, the metadata, and
+the rows it had to reject, each with a reason. A mapping file
+(:mod:`evaluation.data.mapping`) overrides any of these decisions; one lying
+beside the export as ``FILE.mapping.yaml`` is used automatically.
 
 Nothing is dropped silently: ``n_rows_in == n_accepted + len(rejected)``.
+Damaged rows (a field count different from the header's, an unclosed quote,
+a file cut off mid-row) are rejected with their reason, never read shifted.
 
-Row numbers in every message count the header as row 1, so the first
-respondent is row 2, the way a spreadsheet shows the file.
+Row numbers in every message count the first header row as row 1, so the first
+respondent of a one-header export is row 2, the way a spreadsheet shows the file.
 
 Examples
 --------
@@ -29,8 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,34 +44,26 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from evaluation.data.instruments import Instrument, load_instrument, text
+from .answers import AnswerParser, find_ambiguous_codes
+from .columns import FREE_TEXT_HINTS, KNOWN_META, META_ALIASES, ColumnPlan, plan_columns
+from .mapping import Mapping, find_sidecar, load_mapping
+from .readers import Export, ResponseError, read_export
+from .units import SPELLING_COLUMNS, merge_spellings
+from .instruments import Instrument, load_instrument, text
 
-__all__ = ["ResponseSet", "ResponseError", "read_responses", "read_table", "META_ALIASES"]
+__all__ = ["ResponseSet", "ResponseError", "AmbiguousCodeError", "read_responses", "read_table", "META_ALIASES",
+           "KNOWN_META", "FREE_TEXT_HINTS"]
 
 
-class ResponseError(ValueError):
-    """A response file cannot be read as a table of answers."""
+class AmbiguousCodeError(ResponseError):
+    """Item cells hold a recurring code outside the scale whose meaning the file does not say."""
 
-
-#: Canonical metadata column -> accepted header spellings (normalised).
-META_ALIASES: dict[str, tuple[str, ...]] = {
-    "respondent_id": ("respondent_id", "respondent", "respondentid", "respondent id", "id", "svarande",
-                      "svarande_id", "svarandeid", "respondentkod", "kod", "code", "response id", "responseid"),
-    "unit": ("unit", "enhet", "förvaltning", "forvaltning", "verksamhet", "department", "avdelning"),
-    "role": ("role", "roll", "befattning", "position"),
-    "municipality": ("municipality", "kommun", "organisation", "organization", "org"),
-    "round": ("round", "omgång", "omgang", "mätomgång", "wave"),
-    "submitted": ("submitted", "inskickad", "datum", "date", "timestamp", "tidpunkt"),
-}
-#: Metadata columns the kit knows and keeps under their own name (no warning).
-KNOWN_META = ("took_part", "deltog", "treated", "participated", "group", "grupp", "cluster", "instrument_version",
-              "population", "municipality_group", "kommungrupp")
-#: Header words that mark a free-text column (kept, never reported).
-FREE_TEXT_HINTS = ("comment", "kommentar", "fritext", "free text", "övrigt", "ovrigt", "synpunkter", "text")
-
-_DK_WORDS = ("vet ej", "vet inte", "don't know", "dont know", "do not know", "ingen uppfattning",
-             "no opinion", "not applicable", "ej tillämpligt", "ej aktuellt")
-_BLANK_WORDS = ("", "nan", "none", "null", "na", "n/a", "-", "–", ".")
+    def __init__(self, message: str, *, codes: list[dict], plan: ColumnPlan | None = None,
+                 export: Export | None = None):
+        super().__init__(message)
+        self.codes = codes
+        self.plan = plan
+        self.export = export
 
 
 def _norm(s: Any) -> str:
@@ -75,13 +71,6 @@ def _norm(s: Any) -> str:
     s = unicodedata.normalize("NFC", str(s))
     s = s.replace("\u00a0", " ").replace("’", "'").replace("´", "'")
     s = re.sub(r"\s+", " ", s).strip().casefold()
-    return s.strip(" .:;?!*\"'")
-
-
-def _norm_header(s: Any) -> str:
-    """Header normalisation: also drops a leading question number ("3.", "Q3:", "F3 -")."""
-    s = _norm(s)
-    s = re.sub(r"^(?:q|f|fråga|question)?\s*\d+[a-z]?\s*[.:)\-–]\s*", "", s)
     return s.strip(" .:;?!*\"'")
 
 
@@ -94,11 +83,12 @@ class ResponseSet:
     instrument : Instrument
     answers : DataFrame
         Raw scale codes (not reverse-keyed), float, NaN where not a scale answer.
-        Index = file row number (header is row 1); columns = item ids.
+        Index = file row number (first header row is row 1); columns = item ids.
     dont_know, skipped : DataFrame of bool
         Same shape as ``answers``.
     meta : DataFrame
-        Non-item columns (``respondent_id``, ``unit``, ``role``, ...).
+        Non-item columns (``respondent_id``, ``unit``, ``role``, ...), unit and
+        role spellings merged.
     timings : DataFrame or None
         Seconds per item, when the export has ``<item>_time``/``<item>_sek`` columns.
     rejected : DataFrame
@@ -108,6 +98,18 @@ class ResponseSet:
     source : str
         File name or ``"<DataFrame>"``.
     n_rows_in : int
+    tool : str
+        The survey tool whose export shape was read (``surveymonkey``, ``plain``, ``frame``...).
+    tool_evidence : str
+        What in the file showed the tool (or ``given as format``).
+    notes : tuple of str
+        Decisions worth knowing: the mapping file used, codes read by convention.
+    columns : DataFrame
+        The column plan: ``column``, ``kind``, ``target``, ``how``, ``score``.
+    spellings : DataFrame
+        Unit and role spellings: ``field``, ``spelling``, ``value``, ``n``, ``how``.
+    mapping : Mapping or None
+        The mapping file applied.
     """
 
     instrument: Instrument
@@ -122,6 +124,13 @@ class ResponseSet:
     timings: pd.DataFrame | None = None
     free_text_columns: tuple[str, ...] = ()
     column_map: dict = field(default_factory=dict, repr=False)
+    tool: str = "frame"
+    tool_evidence: str = ""
+    notes: tuple[str, ...] = ()
+    columns: pd.DataFrame | None = field(default=None, repr=False)
+    spellings: pd.DataFrame | None = field(default=None, repr=False)
+    mapping: Mapping | None = field(default=None, repr=False)
+    info: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_accepted(self) -> int:
@@ -130,6 +139,13 @@ class ResponseSet:
     @property
     def n_errors(self) -> int:
         return int((self.issues["severity"] == "error").sum()) if len(self.issues) else 0
+
+    @property
+    def unit_spellings(self) -> pd.DataFrame:
+        """Tidy table of unit spellings and the unit each was merged into."""
+        if self.spellings is None:
+            return pd.DataFrame(columns=SPELLING_COLUMNS)
+        return self.spellings[self.spellings["field"] == "unit"].reset_index(drop=True)
 
     def scored(self) -> pd.DataFrame:
         """Item scores reverse-keyed (x → min + max − x); don't know and skipped as NaN."""
@@ -156,14 +172,18 @@ class ResponseSet:
             timings=None if self.timings is None else self.timings[m],
             free_text_columns=self.free_text_columns,
             column_map=self.column_map,
+            tool=self.tool, tool_evidence=self.tool_evidence, notes=self.notes, columns=self.columns,
+            spellings=self.spellings, mapping=self.mapping, info=self.info,
         )
 
     def summary(self) -> dict:
         """Counts that always reconcile: rows in = accepted + rejected."""
+        meta = self.meta
         return {
             "file": self.source,
             "instrument": self.instrument.id,
             "instrument_version": self.instrument.version,
+            "tool": self.tool,
             "rows_in": self.n_rows_in,
             "accepted": self.n_accepted,
             "rejected": int(len(self.rejected)),
@@ -172,122 +192,77 @@ class ResponseSet:
             "answers": int(self.answers.notna().sum().sum()),
             "dont_know": int(self.dont_know.sum().sum()),
             "skipped": int(self.skipped.sum().sum()),
+            "items_matched": int(len(set(self.column_map.values()))),
+            "items": len(self.instrument.item_ids),
+            "unit_found": "unit" in meta.columns,
+            "role_found": "role" in meta.columns,
         }
 
 
-# -- reading raw tables ---------------------------------------------------------
+# -- reading ----------------------------------------------------------------------
 
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "utf-8", "cp1252"):
-        try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise ResponseError(f"{name}: could not decode the file as UTF-8 or Windows-1252; save it as UTF-8 CSV.")
+def read_table(path: str | Path, *, format: str | None = None) -> tuple[pd.DataFrame, dict]:
+    """Read an export as text cells (header rows joined, tool detected). Returns (frame, info)."""
+    exp = read_export(path, format=format)
+    info = dict(exp.info, file=str(path), tool=exp.tool)
+    return exp.cells.reset_index(drop=True), info
 
 
-def _sniff_delimiter(sample: str, name: str) -> str:
-    lines = [ln for ln in sample.splitlines() if ln.strip()][:20]
-    if not lines:
-        raise ResponseError(f"{name}: the file is empty; expected a header row and one row per respondent.")
-    best, best_score = None, 0.0
-    for d in (";", ",", "\t", "|"):
-        counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines]
-        if counts[0] < 2:
-            continue
-        consistent = sum(c == counts[0] for c in counts) / len(counts)
-        score = consistent * counts[0]
-        if score > best_score:
-            best, best_score = d, score
-    if best is None:
-        raise ResponseError(
-            f"{name}: this does not look like a table (no ';', ',' or tab separating columns in the first rows); "
-            "expected a CSV export with one column per question."
-        )
-    return best
-
-
-def read_table(path: str | Path) -> tuple[pd.DataFrame, dict]:
-    """Read a CSV/TSV, XLSX or SAV export as text cells. Returns (frame, info).
-
-    ``info`` holds ``file``, ``format``, ``encoding``, ``delimiter`` and, for
-    SPSS, ``column_labels`` (question texts).
-    """
-    p = Path(path)
-    name = p.name
-    if not p.exists():
-        raise ResponseError(f"{path}: file not found.")
-    if p.is_dir():
-        raise ResponseError(f"{path}: is a folder; expected a CSV, XLSX or SAV file.")
-    suffix = p.suffix.lower()
-    info: dict[str, Any] = {"file": str(p), "format": suffix.lstrip(".")}
-    if p.stat().st_size == 0:
-        raise ResponseError(f"{name}: the file is empty; expected a header row and one row per respondent.")
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            df = pd.read_excel(p, dtype=str, sheet_name=0)
-        except Exception as exc:  # openpyxl raises many kinds
-            raise ResponseError(f"{name}: could not read as an Excel workbook ({exc.__class__.__name__}: {exc}).") from None
-        info["format"] = "xlsx"
-    elif suffix == ".sav":
-        import pyreadstat
-
-        try:
-            df, meta = pyreadstat.read_sav(str(p), apply_value_formats=True)
-        except Exception as exc:
-            raise ResponseError(f"{name}: could not read as an SPSS .sav file ({exc}).") from None
-        info["column_labels"] = dict(zip(meta.column_names, meta.column_labels))
-        df = df.astype(object).where(df.notna(), None)
-        df = df.map(lambda v: None if v is None else (str(int(v)) if isinstance(v, float) and float(v).is_integer() else str(v)))
-    else:
-        raw = p.read_bytes()
-        if b"\x00" in raw[:4096]:
-            raise ResponseError(f"{name}: this is a binary file, not a table; expected CSV, XLSX or SAV.")
-        textdata, enc = _decode(raw, name)
-        delim = _sniff_delimiter(textdata[:20000], name)
-        info.update(encoding=enc, delimiter=delim)
-        try:
-            df = pd.read_csv(io.StringIO(textdata), sep=delim, dtype=str, keep_default_na=False,
-                             skip_blank_lines=False, engine="python")
-        except Exception as exc:
-            raise ResponseError(f"{name}: could not parse as a table with separator {delim!r} ({exc}).") from None
-        # trailing completely blank lines at the end of the file are not respondents
-        while len(df) and (df.iloc[-1].astype(str).str.strip() == "").all():
-            df = df.iloc[:-1]
-    if df.shape[1] == 0 or (len(df.columns) == 1 and len(df) == 0):
-        raise ResponseError(f"{name}: the file has no columns; expected a header row with one column per question.")
+def _frame_export(df: pd.DataFrame) -> Export:
+    df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
-    return df, info
+    df = df.astype(object).where(df.notna(), "")
+    df = df.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+    df = df.reset_index(drop=True)
+    df.index = pd.RangeIndex(2, 2 + len(df), name="row")
+    return Export("<DataFrame>", "frame", df, info={"format": "frame"}, evidence="a DataFrame")
 
 
-# -- mapping -------------------------------------------------------------------
+def _resolve_mapping(mapping, source, inst: Instrument, notes: list[str]) -> Mapping | None:
+    scale = (inst.scale.min, inst.scale.max)
+    if isinstance(mapping, Mapping):
+        return mapping
+    if mapping is not None:
+        return load_mapping(mapping, item_ids=inst.item_ids, scale=scale)
+    if isinstance(source, (str, Path)):
+        side = find_sidecar(source)
+        if side is not None:
+            notes.append(f"mapping file {side.name} found beside the export and used")
+            return load_mapping(side, item_ids=inst.item_ids, scale=scale)
+    return None
 
-def _answer_lookup(inst: Instrument) -> tuple[dict[str, float], set[str]]:
-    """Normalised cell text -> code (scale or dk); plus the set of dk keys."""
-    sc = inst.scale
-    lut: dict[str, float] = {}
-    dk: set[str] = set()
-    for code in sc.codes:
-        for s in (str(code), f"{code}.0", f"{code},0", f"{code},00", f"{code}.00"):
-            lut[s] = float(code)
-        for lang_text in sc.labels[code].values():
-            lut[_norm(lang_text)] = float(code)
-            lut[_norm(f"{code} {lang_text}")] = float(code)
-            lut[_norm(f"{code} - {lang_text}")] = float(code)
-            lut[_norm(f"{code}. {lang_text}")] = float(code)
-            lut[_norm(f"{code}={lang_text}")] = float(code)
-    if sc.dont_know_code is not None:
-        c = sc.dont_know_code
-        keys = {str(c), f"{c}.0", f"{c},0"}
-        for t in (sc.dont_know_label or {}).values():
-            keys.add(_norm(t))
-            keys.add(_norm(f"{c} {t}"))
-            keys.add(_norm(f"{c} - {t}"))
-        keys.update(_norm(w) for w in _DK_WORDS)
-        for k in keys:
-            lut[k] = np.nan
-            dk.add(k)
-    return lut, dk
+
+def _map_distinct(s: pd.Series, func) -> pd.Series:
+    """``s.map(func)`` computed once per distinct value, a missing cell read as ``""`` (object result)."""
+    codes, uniq = pd.factorize(s.astype(object), sort=False)  # missing → code -1 → func("")
+    out = np.empty(len(uniq) + 1, dtype=object)
+    out[:-1] = [func(u) for u in uniq]
+    out[-1] = func("")
+    return pd.Series(out[codes], index=s.index, dtype=object)
+
+
+def _meta_cell(v: Any, value_labels: dict) -> str | None:
+    t = str(v).strip()
+    t = value_labels.get(t, t)
+    return None if t in ("", "nan", "None") else t
+
+
+_CODED = re.compile(r"^\s*\d+\s*[=:.)\-\u2013]\s*(\S.*)$")
+
+
+def _strip_codes(s: pd.Series) -> tuple[pd.Series, str]:
+    """Background answers exported as ``code = text`` (esMaker, SPSS-style) keep only the text.
+
+    Only when every filled cell has that form, so a unit really named "1. Skola" elsewhere is left alone.
+    """
+    distinct = [v for v in pd.unique(s.dropna())]
+    if not distinct:
+        return s, ""
+    found = {v: _CODED.match(str(v)) for v in distinct}
+    if not all(found.values()):
+        return s, ""
+    return _map_distinct(s, lambda v: found[v].group(1).strip() if v in found else None), \
+        "answers exported as 'code = text'; the text kept"
 
 
 def _expected_text(inst: Instrument) -> str:
@@ -299,78 +274,26 @@ def _expected_text(inst: Instrument) -> str:
     return s
 
 
-def _match_columns(columns: list[str], inst: Instrument, column_labels: dict | None, name: str,
-                   issues: list[dict]) -> tuple[dict[str, str], dict[str, str], dict[str, str], list[str]]:
-    """Map file columns to item ids, timing columns and metadata names."""
-    by_key: dict[str, str] = {}
-    for it in inst.items:
-        by_key[_norm_header(it.id)] = it.id
-        for t in it.text.values():
-            by_key[_norm_header(t)] = it.id
-    meta_keys = {_norm(a): canon for canon, aliases in META_ALIASES.items() for a in aliases}
-    item_cols: dict[str, str] = {}
-    time_cols: dict[str, str] = {}
-    meta_cols: dict[str, str] = {}
-    free_text: list[str] = []
-    for col in columns:
-        key = _norm_header(col)
-        iid = by_key.get(key)
-        if iid is None and column_labels and column_labels.get(col):
-            iid = by_key.get(_norm_header(column_labels[col]))
-        if iid is not None:
-            if iid in item_cols.values():
-                other = next(c for c, v in item_cols.items() if v == iid)
-                issues.append(dict(severity="error", file=name, row=1, column=col, value=col,
-                                   message=f"column {col!r} maps to item {iid!r}, which column {other!r} already holds; "
-                                           "remove one of the two columns"))
-                continue
-            item_cols[col] = iid
-            continue
-        m = re.fullmatch(r"(.+?)[ _\-]?(?:time|tid|sek|sec|seconds|sekunder)", _norm(col))
-        if m and _norm_header(m.group(1)) in by_key:
-            time_cols[col] = by_key[_norm_header(m.group(1))]
-            continue
-        m = re.fullmatch(r"(.+?)_(?:then|retro|fore)", _norm(col))
-        if m and _norm_header(m.group(1)) in by_key:
-            # retrospective "before the workshop I ..." answer to an item (then-test); kept as metadata
-            meta_cols[col] = col
-            continue
-        canon = meta_keys.get(_norm(col))
-        if canon is not None and canon not in meta_cols.values():
-            meta_cols[col] = canon
-            continue
-        # anything else is kept as metadata under its own name
-        meta_cols[col] = col
-        if _norm(col) in KNOWN_META:
-            continue
-        if any(h in _norm(col) for h in FREE_TEXT_HINTS):
-            free_text.append(col)
-            issues.append(dict(severity="warning", file=name, row=1, column=col, value=col,
-                               message=f"column {col!r} looks like free text; it is kept but never shown in a report"))
-        elif not _norm(col).startswith("unnamed"):
-            issues.append(dict(severity="warning", file=name, row=1, column=col, value=col,
-                               message=f"unknown column {col!r}: not an item id or question text of instrument "
-                                       f"{inst.id!r}, nor a known metadata column "
-                                       f"({', '.join(META_ALIASES)}); kept as metadata, not scored"))
-    missing = [iid for iid in inst.item_ids if iid not in item_cols.values()]
-    for iid in missing:
-        issues.append(dict(severity="error", file=name, row=1, column=iid, value="",
-                           message=f"item {iid!r} ({text(inst.item(iid).text, 'sv')!r}) has no column; expected a column "
-                                   "named by the item id or its question text. Its answers count as skipped"))
-    return item_cols, time_cols, meta_cols, free_text
-
-
-def _parse_number(s: pd.Series) -> pd.Series:
-    """Parse text numbers with decimal comma or point; NaN when not a number."""
-    t = s.astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
-    t = t.str.replace(",", ".", regex=False)
-    return pd.to_numeric(t, errors="coerce")
+def _ambiguity_message(name: str, codes: list[dict], inst: Instrument, mapping_hint: str) -> str:
+    sc = inst.scale
+    dk = (f"its don't-know code is {sc.dont_know_code} ({text(sc.dont_know_label, 'sv')!r})"
+          if sc.dont_know_code is not None else "it declares no don't-know code")
+    parts = [f"{d['value']!r} in {d['cells']} cells of {d['columns']} item columns (first at row {d['first_row']}, "
+             f"column {d['first_column']!r})" for d in codes]
+    v = codes[0]["value"]
+    return (f"{name}: the item columns hold {'; '.join(parts)}, which is not on the scale {sc.min}-{sc.max} of "
+            f"instrument {inst.id!r} ({dk}). The file does not say what {v!r} means, so it is not guessed. "
+            f"If {v!r} means \"don't know\", declare it in a mapping file, under answers:  \"{v}\": dont_know  "
+            f"(or  \"{v}\": skip  for \"not applicable\"); {mapping_hint} "
+            f"If {v!r} is a typing error, correct those cells.")
 
 
 def read_responses(
     source: str | Path | pd.DataFrame,
     instrument: str | Path | Instrument,
+    mapping: str | Path | Mapping | None = None,
     *,
+    format: str | None = None,
     invalid: str = "reject_row",
 ) -> ResponseSet:
     """Read a survey export and map it onto ``instrument``.
@@ -378,9 +301,18 @@ def read_responses(
     Parameters
     ----------
     source : path or DataFrame
-        CSV/TSV (``,`` ``;`` tab detected; UTF-8, UTF-8 with BOM or
-        Windows-1252; decimal comma), XLSX, SPSS ``.sav``, or a DataFrame.
+        An export of Netigate, esMaker, Microsoft Forms, Google Forms,
+        LimeSurvey, SurveyMonkey, Qualtrics, SPSS ``.sav``, a hand-kept Excel
+        workbook, a plain CSV/TSV (``,`` ``;`` tab; UTF-8, UTF-8 with BOM,
+        Windows-1252, UTF-16), or a DataFrame.
     instrument : id, path or Instrument
+    mapping : path or Mapping, optional
+        A mapping file (see :mod:`evaluation.data.mapping`). When None, a file
+        ``FILE.mapping.yaml`` (or ``.yml``) beside the export is used, and the
+        notes say so.
+    format : str, keyword-only
+        The survey tool (``surveymonkey``, ``qualtrics``...), instead of
+        detecting it from the file's shape.
     invalid : {"reject_row", "blank_cell"}, keyword-only
         What to do with a cell that is not an answer on the scale: reject the
         whole respondent row (default; the row is kept in ``rejected`` with the
@@ -393,55 +325,65 @@ def read_responses(
     Raises
     ------
     ResponseError (a ValueError)
-        The file is missing, empty, not a table, or has no item column at all.
+        The file is missing, empty, not a table (HTML page, binary), has no
+        item column at all, or its item columns hold a recurring code outside
+        the scale whose meaning is not declared (:class:`AmbiguousCodeError`).
     """
     if invalid not in ("reject_row", "blank_cell"):
         raise ValueError(f"invalid must be 'reject_row' or 'blank_cell', not {invalid!r}.")
     inst = load_instrument(instrument)
+    notes: list[str] = []
+    mp = _resolve_mapping(mapping, source, inst, notes)
+    if mp is not None and mp.instrument and mp.instrument != inst.id:
+        raise ResponseError(f"{mp.source}: this mapping is for instrument {mp.instrument!r}, not {inst.id!r}; "
+                            "use the mapping made for this instrument, or remove its 'instrument:' line.")
     if isinstance(source, pd.DataFrame):
-        df = source.copy()
-        df.columns = [str(c).strip() for c in df.columns]
-        df = df.astype(object).where(df.notna(), "")
-        df = df.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-        info = {"file": "<DataFrame>", "format": "frame"}
-        name = "<DataFrame>"
+        exp = _frame_export(source)
     else:
-        df, info = read_table(source)
-        name = Path(source).name
-    df = df.reset_index(drop=True)
-    df.index = pd.RangeIndex(2, 2 + len(df), name="row")
-    n_in = len(df)
+        exp = read_export(source, format=format or (mp.format if mp else None), sheet=mp.sheet if mp else None)
+    name = exp.name
+    df = exp.cells
+    n_in = exp.n_rows_in
     issues: list[dict] = []
-    item_cols, time_cols, meta_cols, free_text = _match_columns(
-        list(df.columns), inst, info.get("column_labels"), name, issues)
+    plan = plan_columns(exp, inst, mp, issues)
+    item_cols = plan.items
     if not item_cols:
         raise ResponseError(
             f"{name}: none of the {df.shape[1]} columns matches an item of instrument {inst.id!r} "
-            f"(by item id such as {inst.item_ids[0]!r} or by question text). Is this the right instrument?"
+            f"(by item id such as {inst.item_ids[0]!r} or by question text). Is this the right instrument? "
+            "If the columns are named by codes, say which is which in a mapping file (columns: ...)."
         )
     if n_in == 0:
         raise ResponseError(f"{name}: the file has a header but no respondent rows.")
 
-    lut, dk_keys = _answer_lookup(inst)
+    parser = AnswerParser(inst, declared=dict(mp.answers) if mp else {})
     expected = _expected_text(inst)
     answers = pd.DataFrame(np.nan, index=df.index, columns=inst.item_ids, dtype=float)
     dont_know = pd.DataFrame(False, index=df.index, columns=inst.item_ids)
     skipped = pd.DataFrame(True, index=df.index, columns=inst.item_ids)
-    row_reasons: dict[int, list[str]] = {}
+    bad_cells: dict[str, pd.Series] = {}
+    codes_notes: set[str] = set()
     for col, iid in item_cols.items():
-        raw = df[col].astype(str)
-        # normalise each distinct cell text once (exports repeat a handful of values)
-        key = raw.map({u: _norm(u) for u in pd.unique(raw)})
-        blank = key.isin(_BLANK_WORDS)
-        is_dk = key.isin(dk_keys)
-        mapped = key.map(lut)
-        known = key.isin(lut.keys())
-        bad = ~blank & ~known
-        answers[iid] = mapped.where(known & ~is_dk)
-        dont_know[iid] = is_dk.to_numpy()
-        skipped[iid] = blank.to_numpy()
-        for r in bad[bad].index:
-            val = raw.loc[r]
+        parsed = parser.parse(df[col], exp.value_labels.get(col))
+        answers[iid] = parsed.values.to_numpy()
+        dont_know[iid] = (parsed.kind == "dont_know").to_numpy()
+        skipped[iid] = (parsed.kind == "blank").to_numpy()
+        bad = parsed.kind == "bad"
+        if bad.any():
+            bad_cells[col] = df.loc[bad.to_numpy(), col].astype(str)
+        if parsed.codes_used:
+            codes_notes.add(parsed.codes_used)
+    notes += sorted(codes_notes)
+    amb = find_ambiguous_codes(bad_cells, inst)
+    if amb:
+        hint = ("`dmkit validate FILE --write-mapping m.yaml` writes one to edit; then read with --mapping m.yaml "
+                "(or save it as FILE.mapping.yaml beside the export).")
+        raise AmbiguousCodeError(_ambiguity_message(name, amb, inst, hint), codes=amb, plan=plan, export=exp)
+
+    row_reasons: dict[int, list[str]] = {}
+    for col, cells in bad_cells.items():
+        iid = item_cols[col]
+        for r, val in cells.items():
             msg = f"value {val!r} is not an answer on the scale {inst.scale.min}-{inst.scale.max} ({expected})"
             if invalid == "reject_row":
                 row_reasons.setdefault(r, []).append(f"column {col!r}: {msg}")
@@ -453,13 +395,32 @@ def read_responses(
                                    message=msg + "; treated as skipped"))
 
     meta = pd.DataFrame(index=df.index)
-    for col, canon in meta_cols.items():
-        meta[canon] = df[col].astype(str).str.strip().replace({"": None, "nan": None, "None": None})
+    for col, canon in plan.meta.items():
+        vl = exp.value_labels.get(col) or {}
+        s = _map_distinct(df[col], lambda v, vl=vl: _meta_cell(v, vl))
+        if canon in ("unit", "role"):
+            s, how = _strip_codes(s)
+            if how:
+                notes.append(f"column {col!r} ({canon}): {how}")
+        meta[canon] = s
+    spell_tables = []
+    for fld, declared in (("unit", mp.units if mp else {}), ("role", mp.roles if mp else {})):
+        if fld in meta.columns:
+            meta[fld], table = merge_spellings(meta[fld], field=fld, declared=declared)
+            spell_tables.append(table)
+            for rec in table[table["how"] == "abbreviation"].itertuples():
+                issues.append(dict(severity="warning", file=name, row=1, column=fld, value=rec.spelling,
+                                   message=f"{fld} {rec.spelling!r} read as {rec.value!r} (an abbreviation of it, "
+                                           f"{rec.n} rows); if that is wrong, set it in the mapping under "
+                                           f"{'units' if fld == 'unit' else 'roles'}:"))
+    spellings = (pd.concat(spell_tables, ignore_index=True) if spell_tables
+                 else pd.DataFrame(columns=SPELLING_COLUMNS))
     timings = None
-    if time_cols:
+    if plan.timings:
         timings = pd.DataFrame(np.nan, index=df.index, columns=inst.item_ids, dtype=float)
-        for col, iid in time_cols.items():
-            num = _parse_number(df[col])
+        for col, iid in plan.timings.items():
+            t = df[col].astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+            num = pd.to_numeric(t.str.replace(",", ".", regex=False), errors="coerce")
             timings[iid] = num
             badt = df[col].astype(str).str.strip().ne("") & num.isna()
             for r in badt[badt].index:
@@ -467,13 +428,10 @@ def read_responses(
                                    message=f"column {col!r}: {df.at[r, col]!r} is not a number of seconds; ignored"))
 
     # completely empty respondent rows
-    no_answer = skipped[list(item_cols.values())].all(axis=1)
+    no_answer = skipped[list(set(item_cols.values()))].all(axis=1)
     meta_blank = meta.isna().all(axis=1) if meta.shape[1] else pd.Series(True, index=df.index)
     for r in no_answer[no_answer].index:
-        if meta_blank.loc[r]:
-            msg = "empty row: no answers and no metadata"
-        else:
-            msg = "no item answered (all item cells blank)"
+        msg = "empty row: no answers and no metadata" if meta_blank.loc[r] else "no item answered (all item cells blank)"
         row_reasons.setdefault(r, []).append(msg)
         issues.append(dict(severity="error" if not meta_blank.loc[r] else "warning", file=name, row=int(r),
                            column="", value="", message=msg + "; row rejected"))
@@ -481,13 +439,11 @@ def read_responses(
     # duplicate respondent ids (first occurrence kept)
     if "respondent_id" in meta.columns:
         rid = meta["respondent_id"]
-        rid_col = next(c for c, canon in meta_cols.items() if canon == "respondent_id")
-        valid_rows = [r for r in df.index if r not in row_reasons]
+        rid_col = next(c for c, canon in plan.meta.items() if canon == "respondent_id")
+        dup = rid.notna() & rid.duplicated(keep=False) & ~rid.index.isin(list(row_reasons))
         seen: dict[str, int] = {}
-        for r in valid_rows:
+        for r in dup[dup].index:
             v = rid.loc[r]
-            if v is None or v == "":
-                continue
             if v in seen:
                 msg = f"respondent id {v!r} duplicates row {seen[v]} (expected one row per respondent)"
                 row_reasons.setdefault(r, []).append(f"column {rid_col!r}: {msg}")
@@ -500,6 +456,15 @@ def read_responses(
     rejected = df.loc[rej_idx].copy()
     rejected.insert(0, "reason", ["; ".join(row_reasons[r]) for r in rej_idx])
     rejected.insert(0, "row", rej_idx)
+    if exp.damaged:
+        dmg = pd.DataFrame({"row": [d.row for d in exp.damaged], "reason": [d.reason for d in exp.damaged],
+                            "raw": [d.raw for d in exp.damaged]})
+        rejected = pd.concat([rejected, dmg], ignore_index=True).sort_values("row", kind="stable")
+        for d in exp.damaged:
+            issues.append(dict(severity="error", file=name, row=int(d.row), column="", value=d.raw[:80],
+                               message=d.reason + "; row rejected"))
+    rejected["row"] = rejected["row"].astype("int64")
+    rejected["reason"] = rejected["reason"].astype(object)
     keep = ~df.index.isin(rej_idx)
     issues_df = pd.DataFrame(issues, columns=["severity", "file", "row", "column", "value", "message"])
     if len(issues_df):
@@ -515,8 +480,15 @@ def read_responses(
         source=name,
         n_rows_in=n_in,
         timings=None if timings is None else timings[keep],
-        free_text_columns=tuple(free_text),
+        free_text_columns=tuple(plan.free_text),
         column_map=dict(item_cols),
+        tool=exp.tool,
+        tool_evidence=exp.evidence,
+        notes=tuple(notes),
+        columns=plan.table,
+        spellings=spellings,
+        mapping=mp,
+        info=dict(exp.info),
     )
     if rs.n_accepted + len(rs.rejected) != n_in:  # pragma: no cover - invariant
         raise RuntimeError("row accounting failed: accepted + rejected != rows in")

@@ -60,6 +60,7 @@ import io
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -148,83 +149,82 @@ def k_anonymise(groups: pd.Series, sizes: pd.Series, *, min_orgs: int = MIN_ORGA
 
 # -- fast reading ----------------------------------------------------------------------
 
-_COLUMN_CACHE: dict[tuple, tuple[bool, dict]] = {}
-_LOOKUP_CACHE: dict[tuple, tuple[dict, set]] = {}
-_NORM_CACHE: dict[str, str] = {}
-
-
-def _norm_cached(value: str) -> str:
-    from evaluation.data.responses import _norm
-
-    out = _NORM_CACHE.get(value)
-    if out is None:
-        out = _norm(value)
-        if len(_NORM_CACHE) < 100_000:
-            _NORM_CACHE[value] = out
-    return out
+_PARSER_CACHE: dict[tuple, Any] = {}
 
 
 def fast_answers(path: str | Path, instrument: Instrument | str) -> pd.DataFrame | None:
     """Accepted answers of a kit-format CSV, as :func:`read_responses` would give them; None if not applicable.
 
-    The file must be UTF-8 CSV whose item columns are named by item id (the
-    kit's template). Every distinct cell text is normalised and looked up once
-    (vectorised), with the same rules as ``read_responses``: blank → skipped,
-    don't know → NaN, a value off the scale rejects the row, a row without any
-    answered item is rejected, a repeated respondent id is rejected (first
-    kept). Returns the ``answers`` frame (index = file row, header = row 1) or
-    ``None`` when the file needs the general reader.
+    The file must be a UTF-8 CSV in the kit's template shape: one header row,
+    every item column named by its item id, no mapping file beside it, and
+    every row with the header's field count. Each distinct cell text is read
+    once by the general reader's own :class:`~evaluation.data.answers.AnswerParser`,
+    so the rules are the same: blank → skipped, don't know → NaN, a value
+    off the scale rejects the row, a row without any answered item is
+    rejected, a repeated respondent id is rejected (first kept). Returns the
+    ``answers`` frame (index = file row, header = row 1) or ``None`` when the
+    file needs the general reader (which then explains every issue).
     """
-    from evaluation.data import responses as R
+    from evaluation.data.answers import _LIME, AnswerParser, find_ambiguous_codes
+    from evaluation.data.answers import _key as _akey
+    from evaluation.data.columns import META_ALIASES
+    from evaluation.data.readers.files import sniff_delimiter
 
     inst = load_instrument(instrument)
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".tsv", ".txt"):
         return None
+    if any(p.with_name(p.name + ext).exists() or p.with_suffix(ext).exists()
+           for ext in (".mapping.yaml", ".mapping.yml")):
+        return None  # a mapping file changes how columns and answers are read
     try:
-        raw = p.read_bytes()
-        textdata = raw.decode("utf-8-sig")
+        textdata = p.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     if not textdata.strip() or "\x00" in textdata[:4096]:
         return None
     try:
-        delim = R._sniff_delimiter(textdata[:20000], p.name)
+        delim = sniff_delimiter(textdata[:20000], p.name)
         df = pd.read_csv(io.StringIO(textdata), sep=delim, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                         engine="c")
+                         engine="c", on_bad_lines="error")
     except Exception:
+        return None
+    if df.columns.duplicated().any() or any(str(c).startswith("Unnamed:") for c in df.columns):
         return None
     while len(df) and (df.iloc[-1].astype(str).str.strip() == "").all():
         df = df.iloc[:-1]
-    if len(df) == 0:
-        return None
+    if len(df) == 0 or (df.astype(str).apply(lambda c: c.str.strip() == "").all(axis=1)).any():
+        return None  # blank lines inside the file: the general reader reports them
     df.columns = [str(c).strip() for c in df.columns]
-    ck = (inst.id, inst.version, inst.path, tuple(df.columns))
-    if ck not in _COLUMN_CACHE:
-        issues: list[dict] = []
-        item_cols, _time_cols, meta_cols, _free = R._match_columns(list(df.columns), inst, None, p.name, issues)
-        ok = not any(i["severity"] == "error" for i in issues) and set(item_cols) == set(item_cols.values())
-        _COLUMN_CACHE[ck] = (ok, meta_cols)
-    ok, meta_cols = _COLUMN_CACHE[ck]
-    if not ok:
-        return None  # items named otherwise, missing or duplicated: the general reader explains
-    ids = inst.item_ids
+    ids = list(inst.item_ids)
+    if not set(ids) <= set(df.columns):
+        return None  # items named otherwise or missing: the general reader matches and explains
+    lk = (inst.id, inst.version, str(inst.path))
+    parser = _PARSER_CACHE.get(lk)
+    if parser is None:
+        parser = _PARSER_CACHE[lk] = AnswerParser(inst)
     cells = df[ids].to_numpy(dtype=str)
     uniq, inv = np.unique(cells, return_inverse=True)
     inv = inv.reshape(cells.shape)
-    lk = (inst.id, inst.version, inst.path)
-    if lk not in _LOOKUP_CACHE:
-        _LOOKUP_CACHE[lk] = R._answer_lookup(inst)
-    lut, _dk_keys = _LOOKUP_CACHE[lk]
-    keys = [_norm_cached(u) for u in uniq]
-    blank_u = np.array([k in R._BLANK_WORDS for k in keys])
-    known_u = np.array([k in lut for k in keys])
-    value_u = np.array([lut.get(k, np.nan) for k in keys], dtype=float)
-    blank = blank_u[inv]
-    bad = ~blank & ~known_u[inv]
+    parsed = [parser.parse_one(u) for u in uniq]
+    kinds = np.array([k for _, k in parsed])
+    value_u = np.array([v for v, _ in parsed], dtype=float)
+    blank = (kinds == "blank")[inv]
+    bad = (kinds == "bad")[inv]
+    if bad.any():
+        # a recurring code off the scale or tool codes (A1, A2...): the general reader decides, and may ask
+        # for a mapping; a stray value rejects its row, as there
+        bad_u = {str(u) for u, (_, k) in zip(uniq, parsed) if k == "bad"}
+        if any(_LIME.match(_akey(u)) for u in bad_u):
+            return None
+        bad_cells = {c: pd.Series(cells[bad[:, j], j], index=np.flatnonzero(bad[:, j]) + 2)
+                     for j, c in enumerate(ids) if bad[:, j].any()}
+        if find_ambiguous_codes(bad_cells, inst):
+            return None
     values = value_u[inv]
-    reject = bad.any(axis=1) | blank.all(axis=1)
-    rid_col = next((c for c, canon in meta_cols.items() if canon == "respondent_id"), None)
+    reject = blank.all(axis=1) | bad.any(axis=1)
+    aliases = set(META_ALIASES["respondent_id"])
+    rid_col = next((c for c in df.columns if c.strip().lower() in aliases), None)
     if rid_col is not None:
         rid = df[rid_col].astype(str).str.strip()
         valid = ~reject & ~rid.isin(["", "nan", "None"]).to_numpy()
