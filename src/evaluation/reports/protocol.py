@@ -380,11 +380,16 @@ def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: s
         slide.name = str(spec.get("kind") or spec.get("title", ""))[:60]
         box(slide, Emu(300000), Emu(700000), spec.get("title", ""), 30, bold=True, color=(0x1F, 0x4E, 0x8C))
         msg = spec.get("message", "")
-        box(slide, Emu(1050000), Emu(900000), msg, 20)
-        top = Emu(2050000)
+        # python-pptx cannot measure text: estimate the lines (≈ 95 characters of 20 pt per 12.3-inch line)
+        msg_lines = max(1, -(-len(msg) // 95))
+        msg_h = Emu(int(msg_lines * 0.36 * 914400))
+        box(slide, Emu(1050000), msg_h, msg, 20)
+        top = Emu(1050000 + msg_h + 150000)
         bullets = list(spec.get("bullets") or [])
         if bullets:
-            box(slide, top, Emu(4200000), ["• " + b for b in bullets], 14)
+            n_lines = sum(max(1, -(-len(b) // 130)) for b in bullets)
+            size = 14 if n_lines <= 16 else 12
+            box(slide, top, prs.slide_height - top - Emu(450000), ["• " + b for b in bullets], size)
         image = spec.get("image")
         if image and Path(image).is_file():
             from PIL import Image
