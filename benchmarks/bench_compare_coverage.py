@@ -24,7 +24,7 @@ import time
 import pandas as pd
 import pingouin as pg
 
-from evaluation.stats.agreement import convergent_validity
+from evaluation.stats.validity import convergent_validity
 from evaluation.simulate.pairs import simulate_pairs
 
 SCENARIOS = {

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from evaluation.stats.effects import difference_in_differences, prepost  # noqa: E402
+from evaluation.stats.did import difference_in_differences  # noqa: E402
+from evaluation.stats.effects import prepost  # noqa: E402
 
 DELTA, SD, R = 5.0, 15.0, 0.6
 

@@ -102,7 +102,9 @@ def test_workshop_report_on_samples(tmp_path):
                   "-i", "workshop_followup", "--group-column", "took_part", "--cluster-column", "unit",
                   "--feedback", str(SAMPLES / "workshop_reaction.csv"), "-o", str(out), "-q"])
     assert code == 0
-    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    from evaluation.reports.envelope import sections_of
+
+    res = sections_of(json.loads((out / "results.json").read_text(encoding="utf-8")))
     assert res["design"]["chosen"] == "did" and res["design"]["n_linked"] == 120
     overall = [e for e in res["effects"] if e["id"] == "overall" and e["comparison"] == "did"]
     assert len(overall) == 1 and overall[0]["ci_low"] < overall[0]["ci_high"]

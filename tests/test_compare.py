@@ -173,7 +173,13 @@ def test_bland_altman_equals_formula(method):
 
 def test_bland_altman_figure_and_errors():
     res = cmp.bland_altman(INPUTS["x1"], INPUTS["x2"])
-    fig = res.figure(language="en")
+    from evaluation.plots.agreement import bland_altman_plot
+
+    pts = cmp.binned_means(res.means, res.differences, min_count=5)
+    assert (pts["n"] >= 5).all() and pts["n"].sum() == res.n  # every point is a group, nobody is left out
+    assert pts["y"].mean() == pytest.approx(res.bias, abs=0.5)
+    fig = bland_altman_plot(res, pts, xlabel="Mean of the two measurements", ylabel="d", bias_label="b",
+                            loa_label="l", points_label="p")
     assert isinstance(fig, matplotlib.figure.Figure)
     assert fig.axes[0].get_xlabel() == "Mean of the two measurements"
     matplotlib.pyplot.close(fig)
@@ -215,7 +221,7 @@ def test_feldt_errors():
 def test_cosmin_summary_ratings():
     t = cmp.cosmin_summary(cfi=0.90, rmsea=0.09, srmr=0.10, alphas={"a": 0.9},
                            icc=0.65, sdc=12, mic=10, hypotheses_share=0.75,
-                           n_hypotheses=8, max_dif_r2=0.03, language="en")
+                           n_hypotheses=8, max_dif_r2=0.03)
     assert t.loc["structural_validity", "rating"] == cmp.MINUS
     assert t.loc["internal_consistency", "rating"] == "?"  # structure not sufficient
     assert t.loc["reliability", "rating"] == cmp.MINUS
@@ -233,7 +239,9 @@ def test_cosmin_summary_ratings():
     assert cmp.cosmin_summary(cfi=0.97, fit_rule="all").loc["structural_validity", "rating"] == "?"
     empty = cmp.cosmin_summary()
     assert set(empty["rating"]) == {"?"}
-    assert empty.loc["reliability", "label"] == "Reliabilitet"  # Swedish default
+    from evaluation.text.comparison import cosmin_label
+
+    assert cosmin_label("reliability", "sv") == "Reliabilitet"  # the words live in text/
     inv = cmp.cosmin_summary(invariance=True, loa=4.0, mic=5.0)
     assert inv.loc["cross_group_invariance", "rating"] == "+"
     # the DIF verdict (R² and p together) decides over a large but non-significant R²
@@ -241,8 +249,8 @@ def test_cosmin_summary_ratings():
         "cross_group_invariance", "rating"] == "+"
     assert cmp.cosmin_summary(invariance=False).loc["cross_group_invariance", "rating"] == cmp.MINUS
     assert inv.loc["measurement_error", "rating"] == "+"
-    with pytest.raises(ValueError, match="language"):
-        cmp.cosmin_summary(language="de")
+    # the cut-offs are criteria.py's: CFI = 0.95 passes here as in every report
+    assert cmp.cosmin_summary(cfi=0.95, rmsea=0.09, srmr=0.10).loc["structural_validity", "rating"] == "+"
 
 
 def test_simulate_pairs_truth_and_retest():

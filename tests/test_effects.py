@@ -10,13 +10,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.stats.effects import (
-    difference_in_differences,
-    minimum_detectable_effect,
-    power,
-    prepost,
-    then_test,
-)
+from evaluation.stats.did import difference_in_differences
+from evaluation.stats.effects import prepost, then_test
+from evaluation.stats.power import minimum_detectable_effect, power
 
 REF = Path(__file__).parent / "reference"
 R = json.loads((REF / "effects_results.json").read_text())
@@ -268,7 +264,7 @@ def test_did_wild_bootstrap_few_clusters():
 
 def test_did_wild_bootstrap_p_matches_bruteforce():
     """The vectorised WCR equals refitting every bootstrap sample by brute force."""
-    from evaluation.stats.effects import _wild_cluster_bootstrap
+    from evaluation.stats.did import _wild_cluster_bootstrap
 
     df = read("effects_did.csv")
     post = (df["round"] == "post").to_numpy(float)

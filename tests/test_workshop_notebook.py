@@ -1,4 +1,4 @@
-"""The workshop evaluation: evaluation.stats.effects.workshop_effects & co, and notebooks/workshop_effect.ipynb."""
+"""The workshop evaluation: evaluation.stats.workshop (numbers), evaluation.reports.workshop (report) and its notebook."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.stats import effects
+from evaluation.reports import workshop as report
+from evaluation.reports.envelope import sections_of
+from evaluation.stats import effects, workshop
+from evaluation.stats.power import mde_from_se
+from evaluation.text.workshop import design_text
 from evaluation.data.responses import read_responses
 from evaluation.simulate import simulate_round
 
@@ -48,7 +52,7 @@ def rs(frame: pd.DataFrame, inst: str = INST):
 # --------------------------------------------------------------------------
 def test_paired_design_and_table():
     b, a = rounds()
-    tab = effects.workshop_effects(rs(b), rs(a))
+    tab = workshop.workshop_effects(rs(b), rs(a))
     assert tab.attrs["design"].design == "paired" and tab.attrs["design"].n_linked == 60
     assert set(tab["comparison"]) == {"post_pre"}
     ov = tab[tab["id"] == "overall"].iloc[0]
@@ -66,7 +70,7 @@ def test_paired_design_and_table():
                          "score": list(sb) + list(sa)})
     ref = effects.prepost(long, score="score", time="t", subject="id")
     assert ov["diff"] == pytest.approx(ref.diff) and ov["pvalue"] == pytest.approx(ref.pvalue)
-    assert ov["mde"] == pytest.approx(effects._mde_from_se(ref.se, ref.df))
+    assert ov["mde"] == pytest.approx(mde_from_se(ref.se, ref.df))
 
 
 def test_partially_paired_and_forced_designs():
@@ -74,16 +78,18 @@ def test_partially_paired_and_forced_designs():
     a = a.iloc[10:].copy()
     b = b.iloc[:-5].copy()
     before, after = rs(b), rs(a)
-    tab = effects.workshop_effects(before, after)
+    tab = workshop.workshop_effects(before, after)
     assert tab.attrs["design"].design == "partially_paired"
     assert tab.loc[tab["id"] == "overall", "n_pairs"].iloc[0] == 45
-    forced = effects.workshop_effects(before, after, design="paired")
+    forced = workshop.workshop_effects(before, after, design="paired")
     ov = forced[forced["id"] == "overall"].iloc[0]
     assert ov["design"] == "paired" and ov["n_pre"] == ov["n_post"] == 45
-    assert "left out" in forced.attrs["design"].reason["en"]
-    ind = effects.workshop_effects(before, after, design="independent")
+    assert forced.attrs["design"].notes[0] == "unpaired_left_out"
+    assert "left out" in design_text(forced.attrs["design"], "en")
+    ind = workshop.workshop_effects(before, after, design="independent")
     assert ind.loc[ind["id"] == "overall", "test"].iloc[0] == "Welch t"
-    assert "can be linked" in ind.attrs["design"].reason["en"]
+    assert "independent_although_linked" in ind.attrs["design"].notes
+    assert "can be linked" in design_text(ind.attrs["design"], "en")
 
 
 def test_then_test_design_from_then_columns():
@@ -92,7 +98,7 @@ def test_then_test_design_from_then_columns():
     items = [c for c in b.columns if c.startswith(("cap_", "leg_"))]
     for it in items:
         a[f"{it}_then"] = retro[it]
-    tab = effects.workshop_effects(rs(b), rs(a))
+    tab = workshop.workshop_effects(rs(b), rs(a))
     assert tab.attrs["design"].design == "then_test"
     assert set(tab["comparison"]) == {"then_pre", "post_pre", "post_then"}
     ov = tab[tab["id"] == "overall"].set_index("comparison")
@@ -102,7 +108,7 @@ def test_then_test_design_from_then_columns():
 
 def test_did_design_mixed_model():
     b, a = did_rounds()
-    tab = effects.workshop_effects(rs(b), rs(a), group_column="took_part", cluster_column="unit")
+    tab = workshop.workshop_effects(rs(b), rs(a), group_column="took_part", cluster_column="unit")
     assert tab.attrs["design"].design == "did"
     ov = tab[tab["id"] == "overall"].iloc[0]
     assert ov["comparison"] == "did" and "mixed" in ov["test"]
@@ -124,19 +130,19 @@ def test_duplicate_code_in_one_round():
     dup = dataclasses.replace(before, meta=meta)
     with pytest.raises(ValueError, match=r"Respondent code 'R0001' \(column 'respondent_id'\) is used 2 times "
                                          r"in the before file \(rows 2, 5\)"):
-        effects.workshop_effects(dup, after)
+        workshop.workshop_effects(dup, after)
     # through the reader the second row is rejected with a reason, and the report says so
     b.loc[3, "respondent_id"] = b.loc[0, "respondent_id"]
     before = rs(b)
     assert len(before.rejected) == 1
-    tab = effects.workshop_effects(before, after)
-    p = effects.WorkshopParameters(before="", after="", instrument=INST, design="auto",
+    tab = workshop.workshop_effects(before, after)
+    p = report.WorkshopParameters(before="", after="", instrument=INST, design="auto",
                                    subject_column="respondent_id", group_column="", cluster_column="",
                                    feedback="", min_group_size=5, language="en", output_dir="")
-    res = effects.WorkshopAnalysis(params=p, choice=tab.attrs["design"], table=tab, before=before, after=after,
+    res = report.WorkshopAnalysis(params=p, choice=tab.attrs["design"], table=tab, before=before, after=after,
                                    feedback=None, reaction=None, reaction_change=None,
                                    planning=pd.DataFrame({"r": [np.nan]}))
-    assert "Rejected rows (see validation): before: 1." in effects.design_markdown(res)
+    assert "Rejected rows (see validation): before: 1." in report.design_markdown(res)
     assert tab.attrs["design"].design == "partially_paired" and tab.attrs["design"].n_linked == 19
 
 
@@ -148,19 +154,19 @@ def test_no_overlap_in_dimensions():
     a[cap] = np.nan
     with pytest.raises(ValueError, match=r"share no dimension with answers: no scores before for legacy; "
                                          r"none after for capability"):
-        effects.workshop_effects(rs(b), rs(a))
+        workshop.workshop_effects(rs(b), rs(a))
 
 
 def test_groups_below_min_group_size():
     b, a = rounds(n=4)
     with pytest.raises(ValueError, match=r"The before file has 4 accepted respondent\(s\), fewer than "
                                          r"min_group_size=5"):
-        effects.workshop_effects(rs(b), rs(a))
+        workshop.workshop_effects(rs(b), rs(a))
     # a small category in one round is suppressed, not dropped
     b, a = rounds(n=20)
     first_cat = [c for c in b.columns if c.startswith("cap_und")]
     a.loc[a.index[3:], first_cat] = np.nan
-    tab = effects.workshop_effects(rs(b), rs(a))
+    tab = workshop.workshop_effects(rs(b), rs(a))
     row = tab[tab["id"] == "understand"].iloc[0] if (tab["id"] == "understand").any() else None
     sup = tab[tab["suppressed"]]
     assert len(sup) == 1 and np.isnan(sup["diff"].iloc[0])
@@ -172,34 +178,34 @@ def test_only_one_cluster():
     b["unit"] = "Skola"
     a["unit"] = "Skola"
     with pytest.raises(ValueError, match=r"has only one cluster \('Skola'\)"):
-        effects.workshop_effects(rs(b), rs(a), group_column="took_part", cluster_column="unit")
+        workshop.workshop_effects(rs(b), rs(a), group_column="took_part", cluster_column="unit")
 
 
 def test_bad_group_values_and_parameters(tmp_path):
     b, a = did_rounds(n=40)
     a.loc[0, "took_part"] = 7
     with pytest.raises(ValueError, match=r"Column 'took_part' must hold 1/True .* '?7'?"):
-        effects.workshop_effects(rs(b), rs(a), group_column="took_part")
+        workshop.workshop_effects(rs(b), rs(a), group_column="took_part")
     with pytest.raises(ValueError, match=r"design must be one of"):
-        effects.validate_workshop_parameters(before="x", after="y", instrument=INST, design="maybe")
+        report.validate_workshop_parameters(before="x", after="y", instrument=INST, design="maybe")
     with pytest.raises(ValueError, match=r"The before file 'nope.csv' does not exist"):
-        effects.validate_workshop_parameters(before="nope.csv", after="y", instrument=INST)
+        report.validate_workshop_parameters(before="nope.csv", after="y", instrument=INST)
 
 
 def test_conclusion_never_claims_no_effect():
     b, a = rounds(n=15, level_after=0.0)
-    p = effects.WorkshopParameters(before="", after="", instrument=INST, design="auto",
+    p = report.WorkshopParameters(before="", after="", instrument=INST, design="auto",
                                    subject_column="respondent_id", group_column="", cluster_column="",
                                    feedback="", min_group_size=5, language="sv", output_dir="")
     before, after = rs(b), rs(a)
-    tab = effects.workshop_effects(before, after)
-    res = effects.WorkshopAnalysis(params=p, choice=tab.attrs["design"], table=tab, before=before, after=after,
+    tab = workshop.workshop_effects(before, after)
+    res = report.WorkshopAnalysis(params=p, choice=tab.attrs["design"], table=tab, before=before, after=after,
                                    feedback=None, reaction=None, reaction_change=None,
                                    planning=pd.DataFrame({"r": [np.nan]}))
-    text = effects.conclusion_markdown(res)
+    text = report.conclusion_markdown(res)
     ov = tab[tab["id"] == "overall"].iloc[0]
     if ov["ci_low"] < 0 < ov["ci_high"]:
-        assert "kunde vi inte påvisa" in text and "betyder inte att workshoppen saknade effekt" in text
+        assert "ingen säkerställd förändring" in text and "betyder inte att workshoppen saknade effekt" in text
     assert "jämförelsegrupp" in text  # the single-group caveat is always there
 
 
@@ -228,24 +234,27 @@ def test_notebook_runs_paired_with_feedback(tmp_path):
                                   "instrument": INST, "feedback": str(paths["feedback"]),
                                   "group_column": "", "cluster_column": "",
                                   "language": "en", "output_dir": str(out)}, out, progress=False)
-    res = json.loads(Path(run.results).read_text(encoding="utf-8"))
+    env = json.loads(Path(run.results).read_text(encoding="utf-8"))
+    assert env["report"] == "workshop" and env["language"] == "en"
+    res = sections_of(env)
     assert res["design"]["chosen"] == "paired" and res["design"]["n_linked"] == 40
     ov = [r for r in res["effects"] if r["id"] == "overall"][0]
     assert ov["diff"] > 0 and ov["p_holm"] is not None
     assert res["reaction_change"]["n"] == 40 and res["reaction_change"]["spearman_rho"] is not None
-    assert res["invariance"] is None and "at least 100" in res["invariance_text"]
+    assert res["invariance"] is None and res["invariance_code"] == "too_few"
     html = Path(run.html).read_text(encoding="utf-8")
-    assert "Did the workshop change anything?" in html and "validate_workshop_parameters" not in html
+    assert "Did the workshop change anything?" in html and "check_parameters" not in html
+    assert "at least 100" in html  # the invariance sentence, from its code
     assert "R0001" not in html and "R0001" not in Path(run.results).read_text(encoding="utf-8")
 
 
 def test_retrospective_answers_parse_codes_labels_and_reject_others():
     b, a = rounds(n=12)
     a["cap_und_1_then"] = ["Stämmer helt", "2", "Vet ej", "", "6", "Strongly disagree", 3, 4, 5, 1, 2, 0]
-    got = effects.retrospective_answers(rs(a))
+    got = workshop.retrospective_answers(rs(a))
     assert np.allclose(got["cap_und_1"].to_numpy()[[0, 1, 4, 5, 6]], [6, 2, 6, 1, 3])
     assert got["cap_und_1"].isna().to_numpy()[[2, 3, 11]].all()
     assert got["cap_und_2"].isna().all()  # no retrospective column for that item
     a["cap_und_1_then"] = ["kanske"] + ["3"] * 11
     with pytest.raises(ValueError, match=r"Column 'cap_und_1_then' .* holds 'kanske' at row 2"):
-        effects.retrospective_answers(rs(a))
+        workshop.retrospective_answers(rs(a))

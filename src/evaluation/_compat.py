@@ -17,7 +17,7 @@ import sys
 import types
 import warnings
 
-__all__ = ["MOVED", "RENAMED", "install"]
+__all__ = ["MOVED", "RENAMED", "MOVED_NAMES", "install"]
 
 #: old module path → new module path (removed in 0.3).
 MOVED: dict[str, str] = {
@@ -46,6 +46,23 @@ RENAMED: dict[tuple[str, str], str] = {
 }
 
 
+#: (old module, name) → the module that holds it now, for names that left the old module's successor
+#: when it was split (statistics stayed in stats/, the report parts went to reports/, figures to plots/).
+MOVED_NAMES: dict[tuple[str, str], str] = {
+    **{("evaluation.effects", n): "evaluation.reports.workshop" for n in (
+        "WorkshopParameters", "WorkshopAnalysis", "validate_workshop_parameters", "analyse_workshop",
+        "workshop_headings", "design_markdown", "effects_table", "forest_table", "main_comparison",
+        "mde_markdown", "planning_table", "reaction_markdown", "reaction_table", "conclusion_markdown",
+        "before_after_plot")},
+    **{("evaluation.compare", n): "evaluation.reports.comparison" for n in (
+        "ComparisonParameters", "validate_comparison_parameters", "run_comparison")},
+    **{("evaluation.compare", n): "evaluation.text.comparison" for n in ("landis_koch",)},
+    # 0.1 signatures with language=: served by thin wrappers over the language-free functions
+    ("evaluation.compare", "cosmin_summary"): "evaluation.reports.comparison:cosmin_summary_v01",
+    ("evaluation.compare", "compare_instruments"): "evaluation.reports.comparison:compare_instruments_v01",
+}
+
+
 class _AliasModule(types.ModuleType):
     """A stand-in for an old module path: forwards attribute access to the new module."""
 
@@ -60,10 +77,15 @@ class _AliasModule(types.ModuleType):
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         renamed = RENAMED.get((self.__name__, name))
+        elsewhere = MOVED_NAMES.get((self.__name__, renamed or name))
+        if elsewhere is not None:  # "module" or "module:name"
+            module, _, new_name = elsewhere.partition(":")
+            return getattr(importlib.import_module(module), new_name or renamed or name)
         return getattr(self._target(), renamed or name)
 
     def __dir__(self):
-        return sorted(set(dir(self._target())) | {old for (mod, old) in RENAMED if mod == self.__name__})
+        return sorted(set(dir(self._target())) | {old for (mod, old) in RENAMED if mod == self.__name__}
+                      | {n for (mod, n) in MOVED_NAMES if mod == self.__name__})
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):

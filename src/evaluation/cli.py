@@ -212,8 +212,8 @@ def _read_for_cli(args: argparse.Namespace):
     from .data.responses import AmbiguousCodeError, read_responses
 
     try:
-        return read_responses(args.file, args.instrument, mapping=getattr(args, "mapping", None),
-                              format=getattr(args, "format", None))
+        return read_responses(args.file, args.instrument, mapping=getattr(args, "mapping", None) or None,
+                              format=getattr(args, "format", None) or None)
     except AmbiguousCodeError as exc:
         out = getattr(args, "write_mapping", None)
         if out and exc.plan is not None:
@@ -332,6 +332,10 @@ def cmd_items(args: argparse.Namespace) -> int:
     except ImportError:  # pragma: no cover - module lands in its own issue
         return _fail("the comprehension module is not installed in this version")
     rs = _read_for_cli(args)
+    k = args.min_group_size
+    if len(rs.answers) < k:
+        return _fail(f"{args.file}: {len(rs.answers)} accepted respondents, fewer than --min-group-size {k}; "
+                     "item statistics of so few people would show their answers, so none are printed.")
     rep = comprehension.comprehension_report(rs, language=args.language,
                                              group=args.group if args.group else None)
     print(comprehension.format_report(rep, args.language))
@@ -339,12 +343,9 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def _add_read_options(s) -> None:
-    from .data.readers import ADAPTERS
+    from .reports.protocol import add_read_options
 
-    s.add_argument("--format", metavar="TOOL", help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; one of "
-                   + ", ".join(ADAPTERS))
-    s.add_argument("--mapping", metavar="M.yaml", help="mapping file (columns, answer codes, unit spellings); "
-                   "default FILE.mapping.yaml beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+    add_read_options(s)
 
 
 #: Commands added by their own modules with ``add_cli(subparsers)``: each concept owns its
@@ -352,8 +353,8 @@ def _add_read_options(s) -> None:
 #: is used (or for ``--help``), so ``dmkit round`` does not pay for importing the whole kit.
 PLUGINS: dict[str, str] = {
     "psychometrics": "evaluation.reports.psychometrics",
-    "workshop": "evaluation.stats.effects",
-    "compare": "evaluation.stats.agreement",
+    "workshop": "evaluation.reports.workshop_report",
+    "compare": "evaluation.reports.comparison_report",
     "new-municipality": "evaluation.admin.templates",
     "batch": "evaluation.run.batch",
     "benchmark": "evaluation.run.national_benchmark",
@@ -433,6 +434,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--instrument", "-i", required=True)
     s.add_argument("--group", help="metadata column for DIF and gradient by group (e.g. role)")
     _add_read_options(s)
+    s.add_argument("--min-group-size", type=int, default=5,
+                   help="fewest respondents whose item statistics are printed (privacy), e.g. 5")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
     if command is None or command in PLUGINS:

@@ -25,10 +25,6 @@ RANKS = {
 #: The list only ever shrinks; an empty list is the goal.
 PENDING: set[tuple[str, str]] = {
     ("scoring", "privacy"),            # group suppression → privacy gate
-    ("stats/effects", "privacy"),      # workshop report part → reports/workshop
-    ("stats/effects", "reports"),
-    ("stats/agreement", "privacy"),    # comparison report part → reports/comparison
-    ("stats/agreement", "reports"),
     ("simulate/national", "run"),      # SKR groups → data
 }
 
@@ -103,7 +99,7 @@ def test_no_upward_import():
 STATS_FORBIDDEN = ("language", "markdown", "matplotlib", "to_html", "open(", "write_text", "Path(")
 
 #: stats modules that still carry wording (language=) and are being split; only ever shrinks.
-PENDING_STATS_TEXT = {"stats/comprehension", "stats/agreement", "stats/effects"}
+PENDING_STATS_TEXT = {"stats/comprehension"}
 
 
 def test_stats_know_no_language_figures_or_files():

@@ -115,7 +115,11 @@ def grid_parts(s: str) -> tuple[str, str] | None:
 
 
 def header_keys(s: str) -> list[tuple[str, str]]:
-    """Candidate keys of a header, best first, each with how it was obtained."""
+    """Candidate keys of a header, best first, each with how it was obtained.
+
+    >>> [how for _, how in header_keys("Digital förmåga\\nVi följer utvecklingen")]
+    ['exact', 'line', 'line']
+    """
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
 
@@ -134,6 +138,11 @@ def header_keys(s: str) -> list[tuple[str, str]]:
         g2 = grid_parts(strip_numbering(s))
         if g2:
             add(g2[1], "grid")
+    lines = [ln.strip() for ln in re.split(r"[\r\n]+", str(s)) if ln.strip()]
+    if len(lines) > 1:  # "Category<line break>statement" or "question<line break>(hint)": each line alone
+        for ln in (lines[-1], lines[0], *lines[1:-1]):
+            add(ln, "line")
+            add(strip_numbering(ln), "line")
     return out
 
 

@@ -298,6 +298,8 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
 #: report kind → "module:Class"; a new report adds one line here.
 REPORTS: dict[str, str] = {
     "round": "evaluation.reports.round_report:RoundReport",
+    "workshop": "evaluation.reports.workshop_report:WorkshopReport",
+    "comparison": "evaluation.reports.comparison_report:ComparisonReport",
 }
 
 

@@ -547,6 +547,52 @@ def file_parameter(name: str, value: Any, *, optional: bool = False) -> str | No
     return str(p)
 
 
+def read_options_parameters(mapping: Any = "", format: Any = "") -> tuple[str, str]:
+    """Check the ``mapping`` file and survey-tool ``format`` parameters every report's reading takes.
+
+    Empty strings mean: the mapping file beside each export (``FILE.mapping.yaml``), if any, and the tool
+    detected from the file's shape.
+
+    >>> read_options_parameters("", "netigate")
+    ('', 'netigate')
+    >>> read_options_parameters("", "typeform")
+    Traceback (most recent call last):
+    ...
+    ValueError: Parameter 'format': 'typeform' is not a survey tool the kit reads; give one of surveymonkey, qualtrics, limesurvey, msforms, googleforms, netigate, esmaker, spss, excel_handkept, plain (or leave it empty to detect the tool).
+    """
+    from evaluation.data.readers import ADAPTERS, resolve_format
+
+    m = file_parameter("mapping", mapping, optional=True) or ""
+    f = str(format or "").strip()
+    if f:
+        try:
+            f = resolve_format(f)
+        except ValueError:
+            raise ValueError(f"Parameter 'format': {f!r} is not a survey tool the kit reads; give one of "
+                             f"{', '.join(ADAPTERS)} (or leave it empty to detect the tool).") from None
+    return m, f
+
+
+def read_export(path: str, instrument: Any, params: Any):
+    """``read_responses`` with the report's ``mapping`` and ``format`` parameters (empty: none given)."""
+    from evaluation.data.responses import read_responses
+
+    return read_responses(path, instrument, getattr(params, "mapping", "") or None,
+                          format=getattr(params, "format", "") or None)
+
+
+def add_read_options(parser: Any) -> None:
+    """The ``--format`` and ``--mapping`` options of every command that reads an export."""
+    from evaluation.data.readers import ADAPTERS
+
+    parser.add_argument("--format", metavar="TOOL", default="",
+                        help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; "
+                             "one of " + ", ".join(ADAPTERS))
+    parser.add_argument("--mapping", metavar="M.yaml", default="",
+                        help="mapping file (columns, answer codes, unit spellings); default FILE.mapping.yaml "
+                             "beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+
+
 def instrument_parameter(value: Any, *, name: str = "instrument"):
     """Load the instrument a report parameter names; a plain ``ValueError`` otherwise."""
     from evaluation.data.instruments import InstrumentError, load_instrument

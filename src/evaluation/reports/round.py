@@ -436,8 +436,10 @@ def analyse_round(
             bench = pd.concat([bench, benchmark_percentiles(org["mean"], same, ids=ids).assign(among=group)],
                               ignore_index=True)
 
-    items = item_distribution(rs)
-    quality = _quality(rs, language=language)
+    items = _suppress_items(item_distribution(rs), rs, k)
+    quality = _suppress_quality(_quality(rs, language=language), n_resp=len(rs.answers), k=k)
+    if change is not None:
+        change = _suppress_change(change, k)
 
     # -- results.json --------------------------------------------------------------
     def block(ids: list[str]) -> dict:
@@ -479,16 +481,151 @@ def analyse_round(
             "group_rows": bench[bench["among"] != "all"].drop(columns="among").to_dict(orient="records")},
         "quality": {
             "reliability": quality.get("reliability", pd.DataFrame()).to_dict(orient="records"),
-            "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp else None,
-            "skip_rate": float(rs.skipped.to_numpy().mean()) if n_resp else None,
+            "dont_know_rate": float(rs.dont_know.to_numpy().mean()) if n_resp >= k else None,
+            "skip_rate": float(rs.skipped.to_numpy().mean()) if n_resp >= k else None,
             "items": items.reset_index(names="item")[["item", "dont_know", "skipped", "mean"]].to_dict(orient="records"),
             "flagged": _flagged(quality),
         },
     }
+    results["published_counts"] = published_counts(results)
+    withheld = None
+    if n_resp < k:
+        withheld = {"reason": "too_few", "n": n_resp}
+    else:
+        before = previous_publication(output_dir, results)
+        moved = {key: (before[key], n) for key, n in results["published_counts"].items()
+                 if key in before and 0 < abs(n - before[key]) < k}
+        if moved:
+            key, (n0, n1) = min(moved.items(), key=lambda kv: abs(kv[1][1] - kv[1][0]))
+            withheld = {"reason": "too_few_new", "n": n_resp, "group": key, "n_before": n0, "n_now": n1,
+                        "groups": sorted(moved)}
+            results = _withheld(results, withheld, counts=before)
+    results["withheld"] = withheld
     return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
                          results=results)
+
+
+def published_counts(results: Mapping[str, Any]) -> dict[str, int]:
+    """The respondent count behind every group a round's results.json publishes, by a stable key.
+
+    Keys: ``overall``, ``dimension:<id>``, ``category:<id>``, ``unit:<name>``, ``role:<name>``.
+
+    >>> published_counts({"overall": {"n": 12, "mean": 50.0}, "units": [{"group": "A", "n": 7},
+    ...                   {"group": "B", "suppressed": True}]})
+    {'overall': 12, 'unit:A': 7}
+    """
+    out: dict[str, int] = {}
+    if isinstance(results.get("overall"), dict) and results["overall"].get("n") is not None:
+        out["overall"] = int(results["overall"]["n"])
+    for level, key in (("dimension", "dimensions"), ("category", "categories")):
+        for i, row in (results.get(key) or {}).items():
+            if isinstance(row, dict) and row.get("n") is not None and not row.get("suppressed"):
+                out[f"{level}:{i}"] = int(row["n"])
+    for level, key in (("unit", "units"), ("role", "roles")):
+        for row in results.get(key) or []:
+            if not row.get("suppressed") and row.get("n") is not None:
+                out[f"{level}:{row['group']}"] = int(row["n"])
+    return out
+
+
+def previous_publication(output_dir: str | Path, results: Mapping[str, Any]) -> dict[str, int]:
+    """Counts published by the results.json already in ``output_dir`` for the same round, else ``{}``.
+
+    Differencing rule (re-runs): a re-run into the same folder after a few more (or fewer) answers would
+    give those few people's scores by subtraction from the earlier version. So when any group's count
+    moved by 1 to ``min_group_size - 1`` since the version there, the new report withholds every result
+    (:func:`analyse_round`), and the counts of the earlier publication are carried forward until at least
+    ``min_group_size`` answers have changed. The same round is the same municipality, round label and
+    instrument.
+    """
+    import json
+
+    path = Path(output_dir) / "results.json"
+    if not path.is_file():
+        return {}
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    sec = old.get("sections", old) if isinstance(old, dict) else {}
+    same = (sec.get("municipality") == results.get("municipality")
+            and str(sec.get("round_label")) == str(results.get("round_label"))
+            and (sec.get("instrument") or {}).get("id") == (results.get("instrument") or {}).get("id"))
+    if not same:
+        return {}
+    counts = sec.get("published_counts")
+    return {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else published_counts(sec)
+
+
+def _withheld(results: dict, withheld: dict, *, counts: Mapping[str, int]) -> dict:
+    """The results of a report that publishes nothing but why (the earlier publication's counts kept)."""
+    out = {key: results[key] for key in ("schema_version", "report", "municipality", "round_label", "language",
+                                         "instrument", "min_group_size") if key in results}
+    out["respondents"] = {key: results["respondents"].get(key) for key in ("rows_in", "accepted", "rejected")}
+    out.update(overall={"suppressed": True}, dimensions={}, categories={}, strongest=[], weakest=[],
+               classification=None, units=None, roles=None, change=None, benchmark=None,
+               quality={"reliability": [], "dont_know_rate": None, "skip_rate": None, "items": [], "flagged": []},
+               published_counts=dict(counts))
+    return out
+
+
+def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFrame:
+    """Primary suppression of the item table: nothing from fewer than ``k`` respondents.
+
+    Below ``k`` accepted respondents in all, every item value is hidden (the
+    whole answer distribution of a tiny organisation would be published
+    otherwise); an item mean from fewer than ``k`` scale answers is hidden.
+
+    >>> from evaluation.simulate import simulate_round
+    >>> from evaluation.data.responses import read_responses
+    >>> rs = read_responses(simulate_round("dual_maturity", n=3, seed=1).data, "dual_maturity")
+    >>> bool(_suppress_items(item_distribution(rs), rs, 5).drop(columns=["n", "answered"]).isna().all().all())
+    True
+    """
+    out = items.copy()
+    answered = rs.answers.notna().sum()
+    value_cols = [c for c in out.columns if c != "n"]
+    if len(rs.answers) < k:
+        out[value_cols] = np.nan
+    else:
+        few = answered.reindex(out.index).fillna(0) < k
+        out.loc[few, [c for c in ("mean", "mean_scored") if c in out.columns]] = np.nan
+    out["answered"] = answered.reindex(out.index).fillna(0).astype(int)
+    return out
+
+
+def _suppress_quality(quality: dict, *, n_resp: int, k: int) -> dict:
+    """No reliability or item statistic computed on fewer than ``k`` respondents."""
+    if n_resp < k:
+        return {"reliability": pd.DataFrame(columns=["level", "id", "k"]), "suppressed": True}
+    out = dict(quality)
+    rel = out.get("reliability")
+    if isinstance(rel, pd.DataFrame) and "n" in rel.columns and len(rel):
+        small = rel["n"].fillna(0) < k
+        rel = rel.copy()
+        for c in ("alpha", "ci_low", "ci_high"):
+            if c in rel.columns:
+                rel.loc[small, c] = np.nan
+        out["reliability"] = rel
+    st = out.get("item_statistics")
+    if isinstance(st, pd.DataFrame) and "n" in st.columns:
+        keep = [c for c in st.columns if c in ("n", "category")]
+        st = st.copy()
+        st.loc[st["n"].fillna(0) < k, [c for c in st.columns if c not in keep]] = np.nan
+        out["item_statistics"] = st
+    return out
+
+
+def _suppress_change(change: pd.DataFrame, k: int) -> pd.DataFrame:
+    """A change row is shown only when both rounds have at least ``k`` respondents behind it."""
+    out = change.copy()
+    small = (out["n_prev"].fillna(0) < k) | (out["n_cur"].fillna(0) < k)
+    values = [c for c in out.columns if c not in ("level", "n_prev", "n_cur")]
+    out.loc[small, values] = np.nan
+    out["suppressed"] = small
+    return out
 
 
 def _group_results(table: pd.DataFrame | None, inst: Instrument) -> list[dict] | None:

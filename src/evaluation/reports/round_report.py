@@ -17,6 +17,25 @@ __all__ = ["RoundReport"]
 
 _ENVELOPE_KEYS = ("schema_version", "report", "language")
 
+#: the whole report of an organisation with fewer than ``min_group_size`` respondents
+_TOO_FEW = {
+    "sv": "Enkäten har {n} svar, färre än {k}. För att ingen svarande ska kunna kännas igen visar rapporten "
+          "inga resultat: inga poäng, inga frågor och inga diagram. Samla in fler svar och kör rapporten igen.",
+    "en": "The survey has {n} responses, fewer than {k}. So that no respondent can be recognised, the report "
+          "shows no results: no scores, no questions and no charts. Collect more responses and run it again.",
+}
+#: a re-run into the folder of an earlier version after fewer than ``min_group_size`` answers changed
+_TOO_FEW_NEW = {
+    "sv": "Sedan den förra versionen av rapporten i den här mappen har svaren för en grupp ändrats med bara {d} "
+          "(färre än {k}). Skillnaden mellan versionerna skulle då visa just de svarandes resultat, så den här "
+          "versionen visar inga resultat. Kör rapporten igen när minst {k} svar har tillkommit, eller skriv den "
+          "till en ny mapp om den förra versionen aldrig har delats.",
+    "en": "Since the earlier version of this report in this folder, a group's answers changed by only {d} "
+          "(fewer than {k}). The difference between the versions would show those respondents' results, so this "
+          "version shows none. Run the report again when at least {k} answers have been added, or write it to a "
+          "new folder if the earlier version was never shared.",
+}
+
 
 class RoundReport(Report):
     """A survey round: total maturity, profile, groups, items, change, benchmark, measurement quality."""
@@ -72,9 +91,20 @@ class RoundReport(Report):
         W = _WORDS[L]
         secs = self.sections_results()
         names = {i: inst.name_of(i, L) for i in res.organisation.index}
+        k = res.params.min_group_size
         bench = round_summary.bench_rows(secs)
+        withheld = res.results.get("withheld")
+        if withheld:  # a tiny organisation, or too few new answers since the last version: only the reason
+            if section_id != "summary":
+                return None
+            sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
+                                                       r=escape_md(self.params.round_label)), level=1)
+            text = _TOO_FEW[L] if withheld["reason"] == "too_few" else _TOO_FEW_NEW[L]
+            return sec.add(f"## {H['summary']}\n\n" + text.format(
+                n=withheld["n"], k=k, d=abs(withheld.get("n_now", 0) - withheld.get("n_before", 0))))
         if section_id == "summary":
-            sec = Section("summary", escape_md(H["title"].format(m=self.params.municipality, r=self.params.round_label)),
+            sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
+                                                       r=escape_md(self.params.round_label)),
                           level=1)
             r = secs["respondents"]
             intro = W["intro"].format(n=fmt.integer(r["accepted"], L), inst=escape_md(secs["instrument"]["title"]),

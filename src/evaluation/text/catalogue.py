@@ -14,7 +14,7 @@ language-independent ids: results.json stores keys and codes, never the words.
 >>> t("demo.nothing", "sv")
 Traceback (most recent call last):
 ...
-KeyError: "No message 'demo.nothing' in the catalogue (known prefixes: demo)."
+KeyError: "No message 'demo.nothing' in the catalogue (known prefixes: ...demo...)."
 """
 
 from __future__ import annotations

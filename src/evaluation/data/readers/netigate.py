@@ -18,13 +18,21 @@ NAME = "netigate"
 LABEL = "Netigate"
 META = {"svars-id": "respondent_id", "respondent-id": "respondent_id", "respondentid": "respondent_id",
         "status": "ignore", "startdatum": "ignore", "slutdatum": "submitted", "språk": "ignore",
-        "svarstid": "ignore", "e-post": "ignore", "ip-adress": "ignore", "utskickskanal": "ignore"}
+        "svarstid": "ignore", "e-post": "ignore", "ip-adress": "ignore", "utskickskanal": "ignore",
+        # the same columns when the account's language is English
+        "response id": "respondent_id", "start date": "ignore", "end date": "submitted", "language": "ignore",
+        "response time": "ignore", "e-mail": "ignore", "email": "ignore", "ip address": "ignore",
+        "distribution channel": "ignore"}
 _SIG = ("svars-id", "status", "startdatum", "slutdatum", "språk")
+_SIG_EN = ("response id", "status", "start date", "end date", "language")
 
 
 def detect(grid: Grid) -> tuple[float, str]:
-    s = header_score(grid, _SIG, need=4)
-    return (0.85, "columns Svars-ID, Status, Startdatum, Slutdatum") if s else (0.0, "")
+    if header_score(grid, _SIG, need=4):
+        return 0.85, "columns Svars-ID, Status, Startdatum, Slutdatum"
+    if header_score(grid, _SIG_EN, need=5):
+        return 0.8, "columns Response ID, Status, Start date, End date, Language"
+    return 0.0, ""
 
 
 def build(grid: Grid) -> Export:

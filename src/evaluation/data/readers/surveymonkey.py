@@ -3,10 +3,12 @@
 Shape (SurveyMonkey's "all responses" export): two header rows. Row 1 holds
 ``Respondent ID``, ``Collector ID``, ``Start Date``, ``End Date``,
 ``IP Address``, ``Email Address``, ``First Name``, ``Last Name``,
-``Custom Data 1`` and each question's text, written once above the first
+``Custom Data 1`` (in a Swedish account ``Respondent-ID``, ``Insamlar-ID``,
+``Startdatum``, ``Slutdatum``, ``IP-adress``, ``E-postadress``, ``Förnamn``,
+``Efternamn``, ``Anpassade data 1``) and each question's text, written once above the first
 column of a matrix and blank above the rest. Row 2 is blank under the
-metadata, ``Response`` under a single-answer question,
-``Open-Ended Response`` under a text box and the row text under each matrix
+metadata, ``Response`` (``Svar``) under a single-answer question,
+``Open-Ended Response`` (``Öppet svar``) under a text box and the row text under each matrix
 column. Answers are the option texts. This adapter joins the two rows into one
 name per column: ``Question [row text]`` for matrix columns, the question for
 the others.
@@ -22,8 +24,14 @@ NAME = "surveymonkey"
 LABEL = "SurveyMonkey"
 META = {"respondent id": "respondent_id", "collector id": "ignore", "start date": "ignore",
         "end date": "submitted", "ip address": "ignore", "email address": "ignore", "first name": "ignore",
-        "last name": "ignore", "custom data 1": "ignore", "custom data": "ignore"}
-_PLAIN = ("response", "open-ended response", "svar", "öppet svar", "other (please specify)", "annat (ange)")
+        "last name": "ignore", "custom data 1": "ignore", "custom data": "ignore",
+        # the same columns when the account's language is Swedish
+        "respondent-id": "respondent_id", "insamlar-id": "ignore", "insamlare-id": "ignore",
+        "startdatum": "ignore", "slutdatum": "submitted", "ip-adress": "ignore", "e-postadress": "ignore",
+        "förnamn": "ignore", "efternamn": "ignore", "anpassade data 1": "ignore", "anpassade data": "ignore"}
+_PLAIN = ("response", "open-ended response", "svar", "öppet svar", "öppna svar", "other (please specify)",
+          "annat (ange)", "annat (vänligen specificera)")
+_SIGNATURES = ({"respondent id", "collector id"}, {"respondent-id", "insamlar-id"}, {"respondent-id", "insamlare-id"})
 
 
 def detect(grid: Grid) -> tuple[float, str]:
@@ -31,7 +39,7 @@ def detect(grid: Grid) -> tuple[float, str]:
         return 0.0, ""
     row1 = norm_set(grid.rows[0])
     row2 = norm_set(grid.rows[1])
-    if {"respondent id", "collector id"} <= row1 and row2 & set(_PLAIN):
+    if any(sig <= row1 for sig in _SIGNATURES) and row2 & set(_PLAIN):
         return 1.0, "header rows 'Respondent ID, Collector ID…' + 'Response'/matrix rows"
     return 0.0, ""
 
