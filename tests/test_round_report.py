@@ -189,9 +189,11 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
     assert info["errors"] == []
     res = json.loads((out / "results.json").read_text(encoding="utf-8"))["sections"]
     visible = info["text"]
-    assert f"{res['overall']['mean']:.0f} %" in visible
+    from evaluation.text.format import points
+
+    assert points(res["overall"]["mean"], "sv") in visible  # "55 %" with the narrow no-break space
     for dim in res["dimensions"].values():
-        assert f"{dim['mean']:.0f} %" in visible and dim["name"] in visible
+        assert points(dim["mean"], "sv") in visible and dim["name"] in visible
     assert res["classification"]["name"] in visible
 
 

@@ -113,10 +113,16 @@ _API: dict[str, str] = {
     # reports
     "run_notebook": "evaluation.reports.protocol",
     "read_results": "evaluation.reports.protocol",
+    "export_pdf": "evaluation.reports.protocol",
+    "write_slides": "evaluation.reports.protocol",
     "analyse_round": "evaluation.reports.round",
     "analyse_workshop": "evaluation.reports.workshop",
     "version_warning_text": "evaluation.reports.round",
     "review_instrument": "evaluation.reports.psychometrics",
+    # summary sentences (rules from the numbers)
+    "change_sentence": "evaluation.text.summary",
+    "benchmark_sentence": "evaluation.text.summary",
+    "classification_sentence": "evaluation.text.summary",
     # simulation
     "simulate_round": "evaluation.simulate",
     "simulate_national": "evaluation.simulate.national",

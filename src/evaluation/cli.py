@@ -323,7 +323,8 @@ def cmd_round(args: argparse.Namespace) -> int:
     }
     return run_report_command(notebook="round_report.ipynb", name="round_report", params=params,
                               validate=validate_round_parameters, quiet=args.quiet,
-                              title=f"{args.municipality} {args.round_label}", what="round report")
+                              title=f"{args.municipality} {args.round_label}", what="round report",
+                              kind="round", pdf=args.pdf, slides=args.slides)
 
 
 # -- items (comprehension) ---------------------------------------------------------
@@ -424,6 +425,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/round")
+    s.add_argument("--pdf", action="store_true", help="also write an A4 PDF beside the HTML (needs chromium), "
+                                                      "e.g. --pdf")
+    s.add_argument("--slides", action="store_true", help="also write a PowerPoint deck for the board "
+                                                         "(round_report.pptx), e.g. --slides")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_round)
 

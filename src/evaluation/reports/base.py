@@ -26,13 +26,14 @@ from __future__ import annotations
 import html
 import importlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
-__all__ = ["Parameter", "Table", "Figure", "Section", "Report", "REPORTS", "open_report", "check_parameters",
-           "report_class",
+__all__ = ["Parameter", "Table", "Figure", "Box", "Section", "Report", "REPORTS", "open_report", "check_parameters",
+           "report_class", "table_html", "box_html", "save_figure",
            "escape_md"]
 
 
@@ -64,6 +65,15 @@ class Figure:
     name: str
 
 
+@dataclass(frozen=True)
+class Box:
+    """A framed note (e.g. "Så läser du rapporten"): a title and markdown text; ``kind`` "info" or "warn"."""
+
+    title: str
+    body: str
+    kind: str = "info"
+
+
 @dataclass
 class Section:
     """One part of a report: a heading, text (markdown) and tables/figures, in order."""
@@ -71,7 +81,7 @@ class Section:
     id: str
     heading: str
     level: int = 2
-    blocks: list = field(default_factory=list)  # str (markdown) | Table | Figure
+    blocks: list = field(default_factory=list)  # str (markdown) | Table | Figure | Box
 
     def add(self, *blocks) -> "Section":
         self.blocks.extend(b for b in blocks if b is not None and b != "")
@@ -133,6 +143,20 @@ class Report:
     def title(self) -> str:
         return self.kind
 
+    @classmethod
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+        """The slides of ``--slides``, from results.json and the saved figures alone (no re-analysis).
+
+        Each slide is a dict ``title``, ``message`` (one sentence), ``bullets`` (list) and ``image``
+        (a PNG path or None). The default: one slide per saved figure, its alt text as the message;
+        a report overrides this with its own board messages.
+        """
+        from evaluation.reports.protocol import figure_alts
+
+        alts = figure_alts(Path(next(iter(figures.values()))).parent) if figures else {}
+        return [{"title": name.replace("_", " ").capitalize(), "message": alts.get(name, ""), "bullets": [],
+                 "image": path} for name, path in figures.items()]
+
     # -- shared behaviour --------------------------------------------------------------
     def results(self) -> dict:
         """The results.json envelope (validated against the shipped JSON Schema)."""
@@ -156,36 +180,118 @@ class Report:
             return
         if sec.heading:
             display(Markdown(f"{'#' * sec.level} {sec.heading}"))
+        out = getattr(self.params, "output_dir", None)
+        figures = Path(out) / "figures" if out else None
         for block in sec.blocks:
             if isinstance(block, str):
                 display(Markdown(block))
             elif isinstance(block, Table):
                 display(HTML(table_html(block)))
+            elif isinstance(block, Box):
+                display(HTML(box_html(block)))
             elif isinstance(block, Figure):
-                display_figure(block)
+                display_figure(block, figures_dir=figures)
             else:
                 display(block)
 
 
+_NUMERIC_CELL = re.compile(r"^[\s+\u2212\u2013±<>≥≤−\-]*[\d\u202f\s.,]*\d[\d\u202f\s.,]*(\s?%)?$|^\u2013$")
+
+
 def table_html(table: Table) -> str:
-    """A table as escaped HTML without the index (cells are text already)."""
+    """A table as escaped HTML without the index; columns of numbers are right-aligned (cells are text already).
+
+    >>> import pandas as pd
+    >>> print(table_html(Table(pd.DataFrame({"Fråga": ["<b>"], "Medel": ["3,2"]}), caption="T")))
+    <p class="dm-caption">T</p><div class="dm-tablewrap"><table class="dm-table"><thead><tr><th>Fråga</th><th class="num">Medel</th></tr></thead><tbody><tr><td>&lt;b&gt;</td><td class="num">3,2</td></tr></tbody></table></div>
+    """
     frame = table.frame
-    body = frame.to_html(index=False, escape=True, na_rep="–", border=0, classes="dm-table")
+    cols = [str(c) for c in frame.columns]
+    cells = [["\u2013" if _is_missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    numeric = [bool(cells) and all(_NUMERIC_CELL.match(r[j]) for r in cells) for j in range(len(cols))]
+
+    def cls(j: int) -> str:
+        return ' class="num"' if numeric[j] else ""
+
+    head = "".join(f"<th{cls(j)}>{html.escape(c)}</th>" for j, c in enumerate(cols))
+    body = "".join("<tr>" + "".join(f"<td{cls(j)}>{html.escape(v)}</td>" for j, v in enumerate(r)) + "</tr>"
+                   for r in cells)
     cap = f"<p class=\"dm-caption\">{html.escape(table.caption)}</p>" if table.caption else ""
-    return cap + body
+    return (f'{cap}<div class="dm-tablewrap"><table class="dm-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
-def display_figure(fig: Figure, *, dpi: int = 150) -> None:
-    """Show a figure as PNG with its alt text in the output metadata (the HTML export uses it)."""
+def _is_missing(v: Any) -> bool:
+    try:
+        return v is None or (isinstance(v, float) and v != v)
+    except Exception:  # pragma: no cover
+        return False
+
+
+def box_html(box: Box) -> str:
+    """A framed note; the body is the report's own markdown (user text inside it must be escaped already).
+
+    >>> print(box_html(Box("Så läser du", "**KI** är ett intervall.")))
+    <div class="dm-box dm-info"><h3>Så läser du</h3><p><strong>KI</strong> är ett intervall.</p>
+    </div>
+    """
+    import mistune
+
+    kind = "warn" if box.kind == "warn" else "info"
+    body = mistune.html(box.body)
+    return f'<div class="dm-box dm-{kind}"><h3>{html.escape(box.title)}</h3>{body}</div>'
+
+
+#: dots per inch of the PNG embedded in the HTML (the 300-dpi PNG and the SVG go to figures/)
+SCREEN_DPI = 150
+PRINT_DPI = 300
+
+
+def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
+    """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``, and the alt text into its
+    ``figures.json`` (name → alt, read by the slides); returns both paths."""
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
+    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Title": fig.alt[:200]})
+    fig.figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Title": fig.alt[:200]})
+    index = folder / "figures.json"
+    try:
+        alts = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+    except ValueError:
+        alts = {}
+    alts[fig.name] = fig.alt
+    index.write_text(json.dumps(alts, ensure_ascii=False, indent=1), encoding="utf-8")
+    return png, svg
+
+
+def figure_png(fig: Figure, *, dpi: int = SCREEN_DPI) -> bytes:
+    """The figure as a compact PNG: rendered at ``dpi``, then reduced to a 64-colour palette (plots are flat
+    colours, so this is invisible and makes the file about three times smaller)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    im.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Path | None = None) -> None:
+    """Show a figure as PNG with its alt text in the output metadata (the HTML template uses it);
+    with ``figures_dir`` also save it there as 300-dpi PNG and SVG."""
     import base64
 
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    buf = io.BytesIO()
-    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    if not str(fig.alt or "").strip():
+        raise ValueError(f"Figure {fig.name!r} has no alt text: say what it shows, from the data.")
+    if figures_dir is not None:
+        save_figure(fig, figures_dir)
+    data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
     plt.close(fig.figure)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
     display({"image/png": data}, raw=True, metadata={"image/png": {"alt": fig.alt}})
 
 

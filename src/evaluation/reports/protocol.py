@@ -31,6 +31,12 @@ __all__ = [
     "ReportError",
     "ReportRun",
     "export_html",
+    "export_pdf",
+    "write_slides",
+    "find_chromium",
+    "figure_alts",
+    "report_header",
+    "add_contents",
     "notebook_failure",
     "run_notebook",
     "to_jsonable",
@@ -137,8 +143,110 @@ def read_results(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path | None = None, *, title: str | None = None) -> Path:
-    """Export an executed notebook to self-contained HTML without code cells."""
+#: the report template shipped with the kit (``evaluation/reports/templates/dmkit``)
+TEMPLATE_NAME = "dmkit"
+
+_HEADER_WORDS = {
+    "sv": {"date": "Datum", "kit": "dmkit", "instrument": "Instrument", "version": "version", "toc": "Innehåll"},
+    "en": {"date": "Date", "kit": "dmkit", "instrument": "Instrument", "version": "version", "toc": "Contents"},
+}
+
+
+def template_dir() -> Path:
+    """The folder holding the kit's nbconvert templates (package data of ``evaluation.reports``)."""
+    from importlib import resources
+
+    return Path(str(resources.files("evaluation.reports"))) / "templates"
+
+
+def _instruments_of(sections: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(id, version) of every instrument a results.json's sections name at their top level."""
+    out = []
+    for key, value in sections.items():
+        if key.startswith("instrument") and isinstance(value, Mapping) and value.get("version"):
+            out.append((str(value.get("id", "")), str(value["version"])))
+    return out
+
+
+def report_header(results: Mapping[str, Any] | None, *, title: str | None = None,
+                  language: str | None = None) -> dict:
+    """What the report template shows above the contents: language, title, date, kit and instrument versions.
+
+    Read from the report's results.json envelope, so every report gets the same header.
+
+    >>> h = report_header({"schema_version": "2.0", "language": "en", "kit_version": "0.2.0", "generated": "2026-12-03",
+    ...                    "sections": {"instrument": {"id": "dual_maturity", "version": "1.0"}}}, title="T")
+    >>> h["language"], h["header"]
+    ('en', ['T', 'Date 2026-12-03', 'dmkit 0.2.0', 'Instrument dual_maturity version 1.0'])
+    """
+    from evaluation.reports.envelope import sections_of
+
+    res = dict(results or {})
+    lang = language or res.get("language") or "sv"
+    if lang not in _HEADER_WORDS:
+        lang = "sv"
+    w = _HEADER_WORDS[lang]
+    items = [title] if title else []
+    if res.get("generated"):
+        items.append(f"{w['date']} {res['generated']}")
+    if res.get("kit_version"):
+        items.append(f"{w['kit']} {res['kit_version']}")
+    for iid, ver in _instruments_of(sections_of(res) if res else {}):
+        items.append(f"{w['instrument']} {iid} {w['version']} {ver}".replace("  ", " "))
+    return {"language": lang, "title": title or "", "kit_version": res.get("kit_version", ""), "header": items,
+            "toc": w["toc"]}
+
+
+_HEADING = re.compile(r"<h([1-3])([^>]*)>(.*?)</h\1>", re.S)
+
+
+def _slug(text: str, used: set) -> str:
+    base = re.sub(r"[^\w]+", "-", re.sub(r"<[^>]+>", "", text).strip().lower()).strip("-") or "avsnitt"
+    slug, i = base, 2
+    while slug in used:
+        slug, i = f"{base}-{i}", i + 1
+    used.add(slug)
+    return slug
+
+
+def add_contents(body: str, *, label: str) -> str:
+    """Give every h1–h3 an id and put a table of contents (the h2 headings) where the template marks it.
+
+    >>> out = add_contents("<!--dmkit:toc--><h1>R</h1><h2>Första delen</h2><h2 id='x'>B</h2>", label="Innehåll")
+    >>> 'href="#första-delen"' in out and 'href="#x"' in out and "<p>Innehåll</p>" in out
+    True
+    """
+    used: set = set()
+    entries = []
+
+    def fix(m: re.Match) -> str:
+        level, attrs, inner = m.group(1), m.group(2), m.group(3)
+        inner = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", inner, flags=re.S)
+        found = re.search(r"""id=["']([^"']+)["']""", attrs)
+        hid = found.group(1) if found else _slug(inner, used)
+        if not found:
+            attrs = f'{attrs} id="{hid}"'
+        if level == "2":
+            entries.append((hid, re.sub(r"<[^>]+>", "", inner).strip()))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    body = _HEADING.sub(fix, body)
+    import html as _html
+
+    toc = ""
+    if entries:
+        li = "".join(f'<li><a href="#{_html.escape(h, quote=True)}">{t}</a></li>' for h, t in entries)
+        toc = f'<nav class="dm-toc" aria-label="{_html.escape(label)}"><p>{_html.escape(label)}</p><ol>{li}</ol></nav>'
+    return body.replace("<!--dmkit:toc-->", toc, 1)
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path | None = None, *, title: str | None = None,
+                results: Mapping[str, Any] | str | Path | None = None) -> Path:
+    """Export an executed notebook to self-contained HTML with the kit's template (no code cells).
+
+    ``results``: the report's results.json (a mapping or its path; default: ``results.json`` beside the
+    notebook) for the header: ``<html lang>``, date, kit and instrument versions.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -148,7 +256,13 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     nb.cells = [c for c in nb.cells if "remove" not in c.get("metadata", {}).get("tags", [])
                 and "parameters" not in c.get("metadata", {}).get("tags", [])
                 and "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
-    exporter = HTMLExporter()
+    if results is None:
+        results = nb_path.parent / "results.json"
+    if not isinstance(results, Mapping):
+        results = read_results(results) if Path(results).is_file() else {}
+    header = report_header(results, title=title)
+    nb.metadata["dmkit"] = header
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(template_dir())])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -157,8 +271,156 @@ def export_html(notebook_path: str | Path, html_path: str | Path | None = None, 
     body, _ = exporter.from_notebook_node(nb)
     # self-contained: no script from a CDN (MathJax, require.js) — reports are read offline too
     body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
+    body = add_contents(body, label=header["toc"])
     out = Path(html_path) if html_path else nb_path.with_suffix(".html")
     out.write_text(body, encoding="utf-8")
+    return out
+
+
+# -- PDF and slides, for every report ---------------------------------------------------
+
+def find_chromium() -> str | None:
+    """The system Chromium (or Chrome) on PATH, or None."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def export_pdf(html_path: str | Path, pdf_path: str | Path | None = None, *, timeout: float = 180) -> Path:
+    """Print the report HTML to an A4 PDF beside it, with the system's headless Chromium.
+
+    Why Chromium and not WeasyPrint: it is already what the tests render the HTML with (``make test``
+    installs Debian's ``chromium``; ``make system-deps`` does it alone), it lays out the page exactly as
+    a reader's browser does, and it honours the template's ``@page { size: A4 }`` and
+    ``break-after: avoid`` rules. WeasyPrint would add a second layout engine (and pango/cairo system
+    libraries) whose CSS support differs from the screen. Without Chromium this raises
+    :class:`ReportError` saying how to install it.
+    """
+    import subprocess
+    import tempfile
+
+    html = Path(html_path).resolve()
+    out = Path(pdf_path) if pdf_path else html.with_suffix(".pdf")
+    exe = find_chromium()
+    if exe is None:
+        raise ReportError("--pdf needs Chromium to print the report: install it (Debian/Ubuntu: "
+                          "sudo apt-get install chromium, or run make system-deps) and run the command again.")
+    with tempfile.TemporaryDirectory(prefix="dmkit-pdf-") as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-extensions", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               "--print-to-pdf-no-header", f"--print-to-pdf={out.resolve()}", html.as_uri()]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ReportError(f"Chromium did not finish printing {html.name} within {timeout:.0f} s.") from None
+    if not out.is_file() or out.stat().st_size == 0:
+        tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
+        raise ReportError(f"Chromium could not print {html.name} to PDF: {tail[0]}")
+    return out
+
+
+def figure_alts(figures_dir: str | Path) -> dict[str, str]:
+    """name → alt text of the figures a report saved (``figures/figures.json``)."""
+    index = Path(figures_dir) / "figures.json"
+    return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+
+
+def saved_figures(output_dir: str | Path) -> dict[str, str]:
+    """name → 300-dpi PNG path of the figures in ``output_dir/figures``, in the order they were made."""
+    folder = Path(output_dir) / "figures"
+    names = list(figure_alts(folder))
+    return {n: str(folder / f"{n}.png") for n in names if (folder / f"{n}.png").is_file()}
+
+
+#: 16:9 slide size in EMU (13.333 × 7.5 inches)
+_SLIDE_W, _SLIDE_H = 12192000, 6858000
+
+
+def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: str = "") -> Path:
+    """A PowerPoint deck (python-pptx), one message per slide.
+
+    ``slides``: dicts ``title``, ``message`` (one sentence, shown large), ``bullets`` (short lines under it)
+    and ``image`` (PNG path or None, placed below the message and scaled to fit). The message is also the
+    slide's speaker notes, so it is read out as written. ``footer``: small text on every slide
+    (e.g. source and date).
+    """
+    from pptx import Presentation
+    from pptx.util import Emu, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(_SLIDE_W), Emu(_SLIDE_H)
+    blank = prs.slide_layouts[6]
+    margin = Emu(457200)  # 0.5 inch
+    width = prs.slide_width - 2 * margin
+
+    def box(slide, top, height, text, size, bold=False, color=None):
+        tb = slide.shapes.add_textbox(margin, top, width, height)
+        tf = tb.text_frame
+        tf.word_wrap = True
+        lines = text if isinstance(text, list) else [text]
+        for k, line in enumerate(lines):
+            para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+            para.text = line
+            for run in para.runs:
+                run.font.size = Pt(size)
+                run.font.bold = bold
+                if color is not None:
+                    from pptx.dml.color import RGBColor
+
+                    run.font.color.rgb = RGBColor(*color)
+        return tb
+
+    for spec in slides:
+        slide = prs.slides.add_slide(blank)
+        slide.name = str(spec.get("kind") or spec.get("title", ""))[:60]
+        box(slide, Emu(300000), Emu(700000), spec.get("title", ""), 30, bold=True, color=(0x1F, 0x4E, 0x8C))
+        msg = spec.get("message", "")
+        # python-pptx cannot measure text: estimate the lines (≈ 95 characters of 20 pt per 12.3-inch line)
+        msg_lines = max(1, -(-len(msg) // 95))
+        msg_h = Emu(int(msg_lines * 0.36 * 914400))
+        box(slide, Emu(1050000), msg_h, msg, 20)
+        top = Emu(1050000 + msg_h + 150000)
+        bullets = list(spec.get("bullets") or [])
+        if bullets:
+            n_lines = sum(max(1, -(-len(b) // 130)) for b in bullets)
+            size = 14 if n_lines <= 16 else 12
+            box(slide, top, prs.slide_height - top - Emu(450000), ["• " + b for b in bullets], size)
+        image = spec.get("image")
+        if image and Path(image).is_file():
+            from PIL import Image
+
+            with Image.open(image) as im:
+                w, h = im.size
+            avail_w, avail_h = width, prs.slide_height - top - Emu(450000)
+            scale = min(avail_w / w, avail_h / h)
+            pw, ph = int(w * scale), int(h * scale)
+            slide.shapes.add_picture(str(image), int((prs.slide_width - pw) / 2), top, pw, ph)
+        if footer:
+            box(slide, prs.slide_height - Emu(400000), Emu(300000), footer, 10, color=(0x5B, 0x5B, 0x66))
+        slide.notes_slide.notes_text_frame.text = msg
+    out = Path(path)
+    prs.save(str(out))
+    return out
+
+
+def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bool = False) -> dict[str, Path]:
+    """The optional outputs of every report, made from what the run wrote (HTML, results.json, figures/):
+    the A4 PDF beside the HTML and the slide deck of ``report_class(kind).slide_plan``."""
+    out: dict[str, Path] = {}
+    if pdf:
+        out["pdf"] = export_pdf(run.html)
+    if slides:
+        from evaluation.reports.base import report_class
+
+        results = read_results(run.results)
+        plan = report_class(kind).slide_plan(results, figures=saved_figures(run.html.parent))
+        footer = " · ".join(report_header(results)["header"])
+        out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
     return out
 
 
@@ -359,11 +621,13 @@ def min_group_size_parameter(value: Any) -> int:
 
 
 def run_report_command(*, notebook: str, name: str, params: Mapping[str, Any], validate,
-                       quiet: bool = False, title: str | None = None, what: str = "report") -> int:
+                       quiet: bool = False, title: str | None = None, what: str = "report",
+                       kind: str | None = None, pdf: bool = False, slides: bool = False) -> int:
     """What every report command does: check parameters, run the notebook, say where the files are.
 
     Returns the exit code: 0, or 1 after one plain message on standard error
-    (a bad parameter, or the step of the notebook that failed).
+    (a bad parameter, or the step of the notebook that failed). With ``pdf``/``slides`` (and the
+    report's registry ``kind``) the A4 PDF and the slide deck are written beside the HTML.
     """
     import sys
 
@@ -379,6 +643,17 @@ def run_report_command(*, notebook: str, name: str, params: Mapping[str, Any], v
     except ReportError as exc:
         print(f"dmkit: {exc}", file=sys.stderr)
         return 1
+    extra: dict[str, Path] = {}
+    if pdf or slides:
+        t0 = time.perf_counter()
+        try:
+            extra = report_outputs(kind or name, run, pdf=pdf, slides=slides)
+        except (ReportError, ValueError) as exc:
+            print(f"dmkit: {exc}", file=sys.stderr)
+            return 1
+        run = ReportRun(notebook=run.notebook, html=run.html, results=run.results,
+                        seconds=run.seconds + time.perf_counter() - t0, timings=run.timings)
+    lines = "".join(f"\n  {k + ':':<9} {v}" for k, v in extra.items())
     print(f"[3/3] Done in {run.seconds:.1f} s:\n  report:   {run.html}\n  numbers:  {run.results}\n"
-          f"  notebook: {run.notebook}")
+          f"  notebook: {run.notebook}{lines}")
     return 0

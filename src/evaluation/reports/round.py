@@ -31,6 +31,7 @@ from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
 from evaluation.data.responses import ResponseSet, read_responses
 from evaluation.scoring import classify, group_scores, respondent_scores
+from evaluation.text.summary import change_sentence
 
 __all__ = [
     "RoundParameters",
@@ -251,7 +252,7 @@ def item_distribution(rs: ResponseSet) -> pd.DataFrame:
 
     Returns a DataFrame indexed by item with columns ``share_<code>`` for each
     scale code, ``dont_know``, ``skipped``, ``n`` (respondents) and ``mean``
-    (raw code mean of scale answers).
+    (raw code mean of scale answers) and ``mean_scored`` (reverse-keyed items recoded).
     """
     inst = rs.instrument
     n = len(rs.answers)
@@ -262,6 +263,7 @@ def item_distribution(rs: ResponseSet) -> pd.DataFrame:
     out["skipped"] = rs.skipped.sum() / n if n else np.nan
     out["n"] = n
     out["mean"] = rs.answers.mean()
+    out["mean_scored"] = rs.scored().mean()  # reverse-keyed items recoded, as the psychometrics report shows them
     return out
 
 
@@ -588,7 +590,8 @@ def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFram
     if len(rs.answers) < k:
         out[value_cols] = np.nan
     else:
-        out.loc[answered.reindex(out.index).fillna(0) < k, "mean"] = np.nan
+        few = answered.reindex(out.index).fillna(0) < k
+        out.loc[few, [c for c in ("mean", "mean_scored") if c in out.columns]] = np.nan
     out["answered"] = answered.reindex(out.index).fillna(0).astype(int)
     return out
 
@@ -676,7 +679,7 @@ _W = {
         "no_change": "Ingen föregående omgång angavs, så förändring kan inte visas.",
         "bench_none": "Ingen jämförelsefil angavs.",
         "bench_few": "Jämförelsen visas inte: färre än {k} organisationer i jämförelsefilen.",
-        "bench_row": "{name}: percentil {p:.0f} bland {n} organisationer (median {med:.0f} %).",
+        "bench_row": "; percentil {p} bland {n} organisationer.",
         "bench_group_head": "Inom kommungruppen {g}:",
         "bench_group_few": "Jämförelsen inom kommungruppen {g} visas inte: färre än {k} organisationer ur gruppen i jämförelsefilen.",
     },
@@ -700,7 +703,7 @@ _W = {
         "no_change": "No previous round was given, so change cannot be shown.",
         "bench_none": "No benchmark file was given.",
         "bench_few": "The benchmark is not shown: fewer than {k} organisations in the benchmark file.",
-        "bench_row": "{name}: percentile {p:.0f} among {n} organisations (median {med:.0f} %).",
+        "bench_row": "; percentile {p} among {n} organisations.",
         "bench_group_head": "Within the municipality group {g}:",
         "bench_group_few": "The comparison within the municipality group {g} is not shown: fewer than {k} organisations of the group in the benchmark file.",
     },
@@ -763,8 +766,8 @@ def change_markdown(res: RoundAnalysis) -> str:
     for i, r in res.change.iterrows():
         if r["level"] == "category" or pd.isna(r.get("diff")):
             continue
-        rows.append("- " + w["change_row"].format(name=res.instrument.name_of(i, res.params.language), d=r["diff"],
-                                                  lo=r["ci_low"], hi=r["ci_high"], p=r["pvalue"], g=r["hedges_g"]))
+        rows.append(f"- {res.instrument.name_of(i, res.params.language)}: "
+                    + change_sentence(r["diff"], r["ci_low"], r["ci_high"], language=res.params.language))
     out = head + "\n\n" + "\n".join(rows)
     if res.version_warning:
         out = f"**⚠ {res.version_warning}**\n\n" + out
@@ -779,8 +782,13 @@ def benchmark_markdown(res: RoundAnalysis) -> str:
     dims = set(res.instrument.dimension_categories()) | {"overall"}
 
     def lines(table: pd.DataFrame) -> list[str]:
-        return ["- " + w["bench_row"].format(name=res.instrument.name_of(r.id, res.params.language),
-                                             p=r.percentile, n=r.n_organisations, med=r.bench_median)
+        from evaluation.text import format as fmt
+        from evaluation.text.summary import benchmark_sentence
+
+        lang = res.params.language
+        return [f"- {res.instrument.name_of(r.id, lang)} {fmt.points(r.score, lang)}: "
+                + benchmark_sentence(r.score, p25=r.bench_p25, p75=r.bench_p75, median=r.bench_median, language=lang)
+                + w["bench_row"].format(p=fmt.number(r.percentile, lang, 0), n=fmt.integer(r.n_organisations, lang))
                 for r in table.itertuples() if r.id in dims]
 
     parts = []
@@ -811,14 +819,16 @@ _H = {
            "profile": "Kategoriprofil (med 95 % konfidensintervall)", "groups": "Skillnader mellan grupper",
            "unit": "Enheter", "role": "Roller", "items": "Svar per fråga", "change": "Förändring sedan förra omgången",
            "benchmark": "Jämförelse med andra organisationer", "quality": "Mätningens kvalitet",
-           "rel": "Reliabilitet (Cronbachs alfa med 95 % KI)", "itemtab": "Frågor: svårighet, diskrimination, vet ej och bortfall",
-           "flag": "Frågor att se över"},
+           "appendix": "Bilaga: metod och mätningens kvalitet",
+           "rel": "Reliabilitet (Cronbachs alfa med 95 % KI)", "itemtab": "Frågorna: medelvärde, vet ej och obesvarade",
+           "flag": "Förslag inför nästa omgång"},
     "en": {"title": "Digital maturity – {m} {r}", "summary": "Summary", "quadrant": "Quadrant",
            "profile": "Category profile (with 95 % confidence intervals)", "groups": "Differences between groups",
            "unit": "Units", "role": "Roles", "items": "Answers per question", "change": "Change since the previous round",
            "benchmark": "Comparison with other organisations", "quality": "Quality of measurement",
-           "rel": "Reliability (Cronbach's alpha with 95 % CI)", "itemtab": "Items: difficulty, discrimination, don't know and missing",
-           "flag": "Items to review"},
+           "appendix": "Appendix: method and quality of measurement",
+           "rel": "Reliability (Cronbach's alpha with 95 % CI)", "itemtab": "The questions: mean, don't know and not answered",
+           "flag": "Suggestions for the next round"},
 }
 
 
@@ -828,69 +838,36 @@ def headings(language: str) -> dict:
 
 
 def quality_markdown(res: RoundAnalysis) -> str:
-    """Short explanation of the quality section, with overall don't-know and skip rates."""
+    """Plain explanation of the measurement-quality appendix: don't know, not answered, and what the
+    comprehension review's suggestions mean (improvements for the next round, not errors in the results)."""
+    from evaluation.text import format as fmt
+
     q = res.results["quality"]
     lang = res.params.language
-    dk, sk = q["dont_know_rate"] or 0.0, q["skip_rate"] or 0.0
-    n_flag = len(q["flagged"])
+    flagged = q["flagged"]
+    n_items = len(res.instrument.item_ids)
+    n_rev = sum(1 for f in flagged if f.get("flag") == "revise")
+    n_review = len(flagged) - n_rev
+    dk, sk = fmt.percent(q["dont_know_rate"], lang, 1), fmt.percent(q["skip_rate"], lang, 1)
     if lang == "sv":
-        s = (f"Andel 'vet ej' över alla frågor: {dk:.1%}; andel obesvarade: {sk:.1%}. "
-             "Alfa ≥ 0,70 brukar räknas som tillräckligt för gruppjämförelser. Svårighet = medelvärde (på skalan), "
-             "diskrimination = korrigerad korrelation mellan frågan och resten av kategorin (r_drop; under 0,30 bör "
-             "frågan ses över).")
-        s += f" {n_flag} frågor är markerade för översyn." if n_flag else ""
+        s = (f"Andel *vet ej* över alla frågor: {dk}; andel obesvarade: {sk}. Cronbachs alfa på minst 0,70 brukar "
+             "räknas som tillräckligt för att jämföra grupper. *Samstämmighet med området* är korrelationen mellan "
+             "frågan och övriga frågor i samma kategori; under 0,30 mäter frågan troligen något annat.")
+        if flagged:
+            s += (f"\n\nGranskningen av frågorna ger förslag för {len(flagged)} av {n_items} frågor. Det är vanligt och "
+                  "betyder inte att enkäten eller resultaten är felaktiga: förslagen gäller formuleringar att förbättra "
+                  f"inför nästa omgång. {n_rev} frågor *bör omformuleras* (svaren tyder på att de kan missförstås), "
+                  f"{n_review} *kan förbättras* (språkliga förslag).")
     else:
-        s = (f"Share of 'don't know' over all items: {dk:.1%}; share not answered: {sk:.1%}. "
-             "Alpha ≥ 0.70 is usually taken as sufficient for group comparisons. Difficulty = mean on the scale, "
-             "discrimination = corrected item–rest correlation (r_drop; below 0.30 the item should be reviewed).")
-        s += f" {n_flag} items are flagged for review." if n_flag else ""
+        s = (f"Share of *don't know* over all questions: {dk}; share not answered: {sk}. A Cronbach's alpha of at "
+             "least 0.70 is usually taken as sufficient to compare groups. *Agreement with the area* is the "
+             "correlation between a question and the other questions of its category; below 0.30 the question "
+             "probably measures something else.")
+        if flagged:
+            s += (f"\n\nThe review of the questions has suggestions for {len(flagged)} of {n_items} questions. This is "
+                  "common and does not mean that the survey or its results are wrong: the suggestions are wordings to "
+                  f"improve before the next round. {n_rev} questions *should be reworded* (the answers suggest they can "
+                  f"be misunderstood), {n_review} *could be improved* (language suggestions).")
     if "comprehension_error" in res.quality:
         s += f"\n\n*{res.quality['comprehension_error']}*"
     return s
-
-
-def quality_tables(res: RoundAnalysis) -> list[tuple[str, pd.DataFrame]]:
-    """Rounded tables for the quality section: reliability, items, flagged items."""
-    H = _H[res.params.language]
-    lang = res.params.language
-    inst = res.instrument
-    out = []
-    rel = res.quality.get("reliability")
-    if rel is not None and len(rel):
-        t = rel.copy()
-        t["name"] = [inst.name_of(i, lang) for i in t["id"]]
-        cols = [c for c in ("level", "name", "k", "n", "alpha", "ci_low", "ci_high") if c in t.columns]
-        out.append((H["rel"], t[cols].round(2).set_index("name")))
-    items = res.items[["mean", "dont_know", "skipped"]].copy()
-    st = res.quality.get("item_statistics")
-    if st is not None and "r_drop" in st.columns:
-        items["r_drop"] = st["r_drop"].reindex(items.index)
-    items.insert(0, "text", [inst.name_of(i, lang)[:70] for i in items.index])
-    items["dont_know"] = (items["dont_know"] * 100).round(1)
-    items["skipped"] = (items["skipped"] * 100).round(1)
-    out.append((H["itemtab"], items.round(2)))
-    comp = res.quality.get("comprehension")
-    if comp is not None and len(comp):
-        flagged = comp[comp["flag"] != "ok"]
-        if len(flagged):
-            if "item" in flagged.columns:
-                flagged = flagged.set_index("item")
-            cols = [c for c in ("flag", "reasons") if c in flagged.columns]
-            out.append((H["flag"], flagged[cols]))
-    return out
-
-
-def change_table(res: RoundAnalysis) -> pd.DataFrame | None:
-    """Rounded table of the change per category/dimension for the report."""
-    if res.change is None:
-        return None
-    lang = res.params.language
-    t = res.change.dropna(subset=["diff"]).copy()
-    t.index = [res.instrument.name_of(i, lang) for i in t.index]
-    cols = ["mean_prev", "mean_cur", "diff", "ci_low", "ci_high", "pvalue", "hedges_g"]
-    head = {"sv": ["Förra", "Nu", "Skillnad", "KI låg", "KI hög", "p", "Hedges g"],
-            "en": ["Previous", "Now", "Difference", "CI low", "CI high", "p", "Hedges g"]}[lang]
-    out = t[cols].round({"mean_prev": 1, "mean_cur": 1, "diff": 1, "ci_low": 1, "ci_high": 1, "pvalue": 3,
-                         "hedges_g": 2})
-    out.columns = head
-    return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from evaluation.reports.base import Figure, Parameter, Report, Section, Table, escape_md
+from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
+from evaluation.reports import round_summary, round_tables
 
 __all__ = ["RoundReport"]
 
@@ -81,12 +82,17 @@ class RoundReport(Report):
     # -- sections ----------------------------------------------------------------------
     def section(self, section_id: str) -> Section | None:
         from evaluation import plots
+        from evaluation.text import format as fmt
+        from evaluation.text.summary import HOW_TO_READ
 
         res, L = self.analysis, self.language
         inst = res.instrument
         H = rounds.headings(L)
+        W = _WORDS[L]
+        secs = self.sections_results()
         names = {i: inst.name_of(i, L) for i in res.organisation.index}
         k = res.params.min_group_size
+        bench = round_summary.bench_rows(secs)
         withheld = res.results.get("withheld")
         if withheld:  # a tiny organisation, or too few new answers since the last version: only the reason
             if section_id != "summary":
@@ -100,57 +106,170 @@ class RoundReport(Report):
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)),
                           level=1)
-            return sec.add(f"## {H['summary']}\n\n" + rounds.summary_markdown(res))
+            r = secs["respondents"]
+            intro = W["intro"].format(n=fmt.integer(r["accepted"], L), inst=escape_md(secs["instrument"]["title"]),
+                                      ver=secs["instrument"]["version"])
+            if r.get("response_rate"):
+                intro += W["rate"].format(rate=fmt.percent(r["response_rate"], L), pop=fmt.integer(r["population_size"], L))
+            return sec.add(f"## {H['summary']}", intro, round_summary.summary_markdown(secs, language=L),
+                           Box(*HOW_TO_READ[L]))
         if section_id == "quadrant":
             cl = inst.classification or {}
             if cl.get("type") != "quadrant" or res.classification is None:
                 return None
             org = res.organisation
+            bx, by = bench.get(cl["x"], {}).get("bench_median"), bench.get(cl["y"], {}).get("bench_median")
             fig = plots.quadrant_plot(org.loc[cl["x"]], org.loc[cl["y"]], instrument=inst,
-                                      units=res.unit_classification, language=L)
-            return Section("quadrant", H["quadrant"]).add(Figure(fig, alt=H["quadrant"], name="quadrant"))
+                                      units=res.unit_classification, language=L,
+                                      benchmark={"x": bx, "y": by} if bx is not None or by is not None else None)
+            c = secs["classification"]
+            alt = W["alt_quadrant"].format(
+                x=names[cl["x"]], xm=fmt.points(org.loc[cl["x"], "mean"], L),
+                xci=fmt.ci(org.loc[cl["x"], "ci_low"], org.loc[cl["x"], "ci_high"], L, 0),
+                y=names[cl["y"]], ym=fmt.points(org.loc[cl["y"], "mean"], L),
+                yci=fmt.ci(org.loc[cl["y"], "ci_low"], org.loc[cl["y"], "ci_high"], L, 0), q=c["name"],
+                u=0 if res.unit_classification is None else len(res.unit_classification))
+            if bx is not None:
+                alt += W["alt_median"].format(x=fmt.points(bx, L), y=fmt.points(by, L))
+            text_ = dict(round_summary.executive_summary(secs, language=L)).get("place", "")
+            return Section("quadrant", H["quadrant"]).add(text_, Figure(fig, alt=alt, name="quadrant"))
         if section_id == "profile":
             cats = list(inst.category_items())
+            t = res.organisation.loc[cats].dropna(subset=["mean"]).sort_values("mean", ascending=False)
             fig = plots.profile_plot(res.organisation.loc[cats], names=names, language=L)
-            return Section("profile", H["profile"]).add(Figure(fig, alt=H["profile"], name="profile"))
+            alt = W["alt_profile"].format(k=len(t), hi=names[t.index[0]], him=fmt.points(t["mean"].iloc[0], L),
+                                          lo=names[t.index[-1]], lom=fmt.points(t["mean"].iloc[-1], L)) if len(t) else H["profile"]
+            return Section("profile", H["profile"]).add(Figure(fig, alt=alt, name="profile"))
         if section_id == "groups":
             sec = Section("groups", H["groups"])
             um = rounds.unit_matrix(res)
             if um is not None:
+                n_hidden = int(um[1].to_numpy().sum())
                 sec.add(Figure(plots.heatmap_plot(um[0], hidden=um[1], col_names=names, language=L),
-                               alt=H["groups"], name="unit_matrix"))
+                               alt=W["alt_heat"].format(g=um[0].shape[0], k=um[0].shape[1], h=n_hidden),
+                               name="unit_matrix"))
             ids = list(inst.dimension_categories()) + ["overall"]
             for by, table in (("unit", res.units), ("role", res.roles)):
                 if table is None:
                     continue
-                sec.add(f"### {H[by]}\n\n" + rounds.suppression_note(res, by))
+                shown = table[(table["id"] == "overall") & ~table["suppressed"]]
+                sec.add(f"### {H[by]}\n\n" + escape_md(rounds.suppression_note(res, by)))
+                alt = W["alt_groups"].format(what=H[by].lower(), g=len(shown), ids=", ".join(names[i] for i in ids))
+                if len(shown):
+                    lo, hi = shown.loc[shown["mean"].idxmin()], shown.loc[shown["mean"].idxmax()]
+                    alt += W["alt_range"].format(lo=escape_md(lo["group"]), lom=fmt.points(lo["mean"], L),
+                                                 hi=escape_md(hi["group"]), him=fmt.points(hi["mean"], L))
                 sec.add(Figure(plots.group_plot(table, ids=ids, names=names, language=L, overall=res.organisation),
-                               alt=H[by], name=f"groups_{by}"))
+                               alt=alt, name=f"groups_{by}"))
             return sec
         if section_id == "items":
-            fig = plots.likert_plot(res.items, instrument=inst, language=L,
-                                    item_labels={i: f"{i}: {inst.name_of(i, L)}" for i in inst.item_ids})
-            return Section("items", H["items"]).add(Figure(fig, alt=H["items"], name="items"))
+            rev = {it.id: it.reverse for it in inst.items}
+            labels = {i: inst.name_of(i, L) + (round_tables.REVERSE_MARK[L] if rev.get(i) else "")
+                      for i in inst.item_ids}
+            fig = plots.likert_plot(res.items, instrument=inst, language=L, item_labels=labels)
+            n_rev = sum(rev.values())
+            return Section("items", H["items"]).add(
+                W["items_note"].format(r=n_rev) if n_rev else "",
+                Figure(fig, alt=W["alt_items"].format(k=len(res.items), dk=fmt.percent(
+                    secs["quality"]["dont_know_rate"], L, 1)), name="items"))
         if section_id == "change":
             sec = Section("change", H["change"]).add(rounds.change_markdown(res))
             if res.change is not None:
-                sec.add(Figure(plots.change_plot(res.change, names=names, language=L), alt=H["change"],
-                               name="change"))
-                table = rounds.change_table(res)
-                if table is not None:
-                    sec.add(Table(table))
+                ov = round_summary.change_rows(secs).get("overall")
+                alt = W["alt_change"].format(k=int(res.change["diff"].notna().sum()))
+                if ov:
+                    alt += " " + round_summary.change_sentence(ov["diff"], ov["ci_low"], ov["ci_high"], language=L) + "."
+                sec.add(Figure(plots.change_plot(res.change, names=names, language=L), alt=alt, name="change"))
+                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=names, language=L)
+                sec.add(Table(table, caption=W["change_table"]))
             return sec
         if section_id == "benchmark":
             sec = Section("benchmark", H["benchmark"]).add(rounds.benchmark_markdown(res))
             all_orgs = None if res.benchmark is None else res.benchmark[res.benchmark["among"] == "all"]
             if all_orgs is not None and all_orgs["shown"].any():
-                sec.add(Figure(plots.benchmark_plot(all_orgs, names=names, language=L), alt=H["benchmark"],
-                               name="benchmark"))
+                shown = all_orgs[all_orgs["shown"]]
+                alt = W["alt_bench"].format(k=len(shown), n=fmt.integer(shown["n_organisations"].max(), L))
+                if "overall" in bench:
+                    b = bench["overall"]
+                    alt += " " + W["alt_bench_o"].format(s=fmt.points(b["score"], L), p=fmt.number(b["percentile"], L, 0),
+                                                         m=fmt.points(b["bench_median"], L))
+                sec.add(Figure(plots.benchmark_plot(all_orgs, names=names, language=L), alt=alt, name="benchmark"))
+                sec.add(Table(round_tables.benchmark_frame(all_orgs, names=names, language=L), caption=W["bench_table"]))
             return sec
         if section_id == "quality":
-            sec = Section("quality", H["quality"]).add(rounds.quality_markdown(res))
-            for title, table in rounds.quality_tables(res):
-                sec.add(f"### {title}", Table(table))
+            sec = Section("quality", H["appendix"]).add(f'<div class="dm-appendix"></div>\n\n{W["method"]}',
+                                                        rounds.quality_markdown(res))
+            rev = {it.id: it.reverse for it in inst.items}
+            texts = {i: inst.name_of(i, L) for i in inst.item_ids}
+            cat_of = {it.id: names.get(it.category, it.category) for it in inst.items}
+            rel = res.quality.get("reliability")
+            if rel is not None and len(rel):
+                sec.add(f"### {H['rel']}", Table(round_tables.reliability_frame(rel, names=names, language=L)))
+            st = res.quality.get("item_statistics")
+            r_drop = st["r_drop"] if st is not None and "r_drop" in st.columns else None
+            sec.add(f"### {H['itemtab']}", W["items_mean"].format(lo=inst.scale.min, hi=inst.scale.max),
+                    Table(round_tables.items_frame(res.items, texts=texts, areas=cat_of, reverse=rev, r_drop=r_drop,
+                                                   language=L)))
+            comp = res.quality.get("comprehension")
+            if comp is not None and len(comp) and (comp["flag"] != "ok").any():
+                sec.add(f"### {H['flag']}", Table(round_tables.flagged_frame(comp, texts=texts, reverse=rev, language=L)))
             return sec
         raise ValueError(f"The round report has no section {section_id!r}; its sections are "
                          f"{', '.join(self.section_ids)}.")
+
+    # -- slides ------------------------------------------------------------------------
+    @classmethod
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+        return round_summary.slide_plan(results, figures=figures)
+
+
+_WORDS = {
+    "sv": {
+        "intro": "Rapporten bygger på {n} svar på enkäten *{inst}* (version {ver}).",
+        "rate": " Svarsfrekvensen är {rate} av {pop} inbjudna.",
+        "alt_quadrant": ("Spridningsdiagram med fyra kvadranter. Organisationen: {x} {xm} (95 % KI {xci}) och {y} {ym} "
+                         "(95 % KI {yci}), i kvadranten {q}. {u} enheter visas som numrerade punkter."),
+        "alt_median": " Streckade linjer: jämförda kommuners median, {x} och {y}.",
+        "alt_profile": "Punktdiagram med 95 % KI för {k} kategorier, högst {hi} {him}, lägst {lo} {lom}.",
+        "alt_heat": "Värmekarta över {g} enheter och {k} kategorier; {h} celler dolda för få svar.",
+        "alt_groups": "Punktdiagram per {what}: {g} grupper visas för {ids}.",
+        "alt_range": " Totalt lägst {lo} {lom}, högst {hi} {him}.",
+        "alt_items": "Staplat diagram över svaren på {k} frågor, från instämmer inte till instämmer; vet ej totalt {dk}.",
+        "alt_change": "Förändring med 95 % KI för {k} områden.",
+        "alt_bench": "Egen poäng mot jämförda kommuners kvartiler för {k} områden ({n} organisationer).",
+        "alt_bench_o": "Total mognad {s}, percentil {p}, median {m}.",
+        "items_note": "Diagrammet visar svaren som de gavs. {r} frågor är omvänt formulerade (markerade); i poängen "
+                      "och i tabellen i bilagan räknas de om så att högre alltid är bättre.",
+        "change_table": "Förändring per område (procentenheter)",
+        "bench_table": "Jämförelse med andra organisationer",
+        "items_mean": "Medelvärde på skalan {lo}–{hi}; omvända frågor är omkodade så att högre alltid är bättre.",
+        "method": ("**Metod.** Poängen är medelvärdet av svaren omräknat till procent av bästa möjliga; *vet ej* och "
+                   "obesvarade frågor räknas inte. Konfidensintervallen bygger på t-fördelningen. Förändringen mellan "
+                   "omgångarna prövas med Welchs t-test (svarande kan inte kopplas mellan omgångarna), effektstorleken "
+                   "är Hedges g. Percentilen räknas med mittrangsmetoden."),
+    },
+    "en": {
+        "intro": "This report is based on {n} responses to *{inst}* (version {ver}).",
+        "rate": " The response rate is {rate} of {pop} invited.",
+        "alt_quadrant": ("Scatter plot with four quadrants. The organisation: {x} {xm} (95% CI {xci}) and {y} {ym} "
+                         "(95% CI {yci}), in the quadrant {q}. {u} units are shown as numbered points."),
+        "alt_median": " Dashed lines: the compared municipalities' median, {x} and {y}.",
+        "alt_profile": "Dot plot with 95% CIs for {k} categories, highest {hi} {him}, lowest {lo} {lom}.",
+        "alt_heat": "Heat map of {g} units and {k} categories; {h} cells hidden for too few answers.",
+        "alt_groups": "Dot plot per {what}: {g} groups shown for {ids}.",
+        "alt_range": " Overall lowest {lo} {lom}, highest {hi} {him}.",
+        "alt_items": "Stacked bars of the answers to {k} questions, from disagree to agree; don't know overall {dk}.",
+        "alt_change": "Change with 95% CI for {k} areas.",
+        "alt_bench": "Own score against the compared municipalities' quartiles for {k} areas ({n} organisations).",
+        "alt_bench_o": "Overall maturity {s}, percentile {p}, median {m}.",
+        "items_note": "The chart shows the answers as given. {r} questions are worded in reverse (marked); in the "
+                      "scores and in the appendix table they are recoded so that higher is always better.",
+        "change_table": "Change per area (percentage points)",
+        "bench_table": "Comparison with other organisations",
+        "items_mean": "Mean on the scale {lo}–{hi}; reverse-keyed questions recoded so that higher is always better.",
+        "method": ("**Method.** A score is the mean answer converted to percent of the best possible; *don't know* and "
+                   "unanswered questions are not counted. Confidence intervals use the t distribution. The change "
+                   "between rounds is tested with Welch's t-test (respondents cannot be linked between rounds), the "
+                   "effect size is Hedges' g. Percentiles use the mid-rank definition."),
+    },
+}
