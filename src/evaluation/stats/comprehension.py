@@ -173,6 +173,11 @@ class Thresholds:
     lix_review : float, default 50.0
         LIX above 50 is "hard" (50-60) or "very hard" (> 60) text in
         Björnsson's (1968) bands; applied to both languages.
+    lix_min_words : int, default 15
+        LIX is a measure of running text (Björnsson built it on passages of
+        hundreds of words); on one short sentence two or three long words
+        decide it ("Våra IT-system fungerar stabilt i det dagliga arbetet."
+        scores 70). An item shorter than this is not flagged for LIX.
     max_words : int, default 25
         Items longer than this are hard to keep in working memory; QAS-99
         codes "too long", and common guidance is to keep questions under
@@ -199,6 +204,7 @@ class Thresholds:
     dif_alpha: float = 0.01
     dif_min_group_n: int = 20
     lix_review: float = 50.0
+    lix_min_words: int = 15
     max_words: int = 25
     revise_min_empirical: int = 2
 
@@ -327,17 +333,19 @@ _IMPLICIT_NEGATIONS = {
     "en": ("lack", "lacks", "lacking", "fail", "fails", "prevent", "prevents",
            "hinder", "hinders", "insufficient", "unclear", "absence"),
 }
+# Vague quantifiers: words of frequency, amount or degree whose size each respondent reads
+# differently (QUAID's "vague or imprecise relative terms", Graesser et al. 2006; Bradburn &
+# Miles 1979 on "often"/"sometimes"). Evaluative adjectives ("tydlig", "bra", "god", "väl",
+# "lämplig") are not quantifiers: the agreement scale itself asks how well they hold.
 _VAGUE = {
     "sv": ("ofta", "ibland", "sällan", "tillräckligt", "tillräcklig", "tillräckliga",
-           "många", "få", "flera", "några", "mycket", "lite", "vanligtvis",
-           "regelbundet", "ganska", "relativt", "i hög grad", "i viss mån",
-           "i stor utsträckning", "i viss utsträckning", "god", "goda", "gott",
-           "bra", "lämplig", "lämpligt", "lämpliga", "väl", "tydligt", "tydlig"),
+           "många", "få", "flera", "några", "mycket", "lite", "vanligtvis", "oftast",
+           "regelbundet", "ganska", "relativt", "i hög grad", "i viss mån", "de flesta",
+           "flertalet", "i stor utsträckning", "i viss utsträckning", "i tillräcklig utsträckning"),
     "en": ("often", "sometimes", "rarely", "seldom", "enough", "sufficient",
            "sufficiently", "many", "few", "several", "some", "much", "usually",
-           "regularly", "fairly", "quite", "relatively", "to a large extent",
-           "to some extent", "good", "well", "adequate", "adequately",
-           "appropriate", "appropriately", "clear", "clearly"),
+           "regularly", "fairly", "quite", "relatively", "to a large extent", "most of",
+           "to some extent"),
 }
 _CONJUNCTIONS = {
     "sv": ("och", "samt", "eller", "liksom"),
@@ -550,8 +558,31 @@ def _double_barrelled(text: str, language: str) -> list[str]:
                 right = [t for t in tokens[i + k:] if t not in _STOP[language]]
                 # Two asks: a content word on each side of the conjunction.
                 if left and right:
-                    hits.append(f"{tokens[i - 1] if i else ''} {conj} {tokens[i + k] if i + k < len(tokens) else ''}".strip())
+                    hits.append(_conjuncts(tokens, i, k, _STOP[language]))
     return hits
+
+
+def _conjuncts(tokens: list[str], i: int, k: int, stop: frozenset) -> str:
+    """The two joined phrases around the conjunction ``tokens[i:i+k]``, quoted whole.
+
+    Each side is the run of content words next to the conjunction (stop words
+    right beside it included), so the reader sees both asks:
+
+    >>> _conjuncts("medarbetarna har de digitala verktyg och den utrustning de behöver".split(), 5, 1,
+    ...            frozenset("har de den".split()))
+    'digitala verktyg och den utrustning'
+    """
+    a = i - 1
+    while a > 0 and tokens[a] in stop:
+        a -= 1
+    while a > 0 and tokens[a - 1] not in stop:
+        a -= 1
+    b = i + k
+    while b < len(tokens) - 1 and tokens[b] in stop:
+        b += 1
+    while b < len(tokens) - 1 and tokens[b + 1] not in stop:
+        b += 1
+    return " ".join(tokens[a:b + 1])
 
 
 @dataclass(frozen=True)
@@ -635,7 +666,7 @@ def text_signals(text: str, *, language: str = "sv", glossary: Iterable[str] = (
     --------
     >>> s = text_signals("Vi förstår och använder data i våra beslut.", language="sv")
     >>> s.double_barrelled, s.n_words, round(s.lix, 2)
-    (('förstår och använder',), 8, 33.0)
+    (('förstår och använder data',), 8, 33.0)
     >>> e = text_signals("Our managers do not lack time for digital work.", language="en")
     >>> e.negations, e.double_negation
     (('not',), True)
@@ -725,7 +756,7 @@ def instrument_text_signals(instrument, *, language: str = "sv") -> pd.DataFrame
     >>> inst = NS(items=(NS(id="q1", text={"sv": "Vi har en strategi och en budget."}),),
     ...           glossary=())
     >>> instrument_text_signals(inst).loc["q1", "double_barrelled"]
-    'strategi och en'
+    'strategi och en budget'
     """
     language = _lang(language)
     items = getattr(instrument, "items", None)
@@ -1729,7 +1760,7 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
             emp.append((1, _tr("dif", language, g=group_name, d=_num(r["dif_r2_change"], language, 3),
                                p=_pval(r["dif_p_adj"], language))))
         if has_text:
-            if np.isfinite(r["lix"]) and r["lix"] > th.lix_review:
+            if np.isfinite(r["lix"]) and r["lix"] > th.lix_review and r["n_words_text"] >= th.lix_min_words:
                 txt.append(_tr("lix", language, v=_num(r["lix"], language, 0), b=r["lix_band"]))
             if r["n_words_text"] > th.max_words:
                 txt.append(_tr("long", language, n=int(r["n_words_text"])))
