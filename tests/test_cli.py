@@ -46,7 +46,9 @@ def test_validate_messy_lists_each_problem(tmp_path, capsys):
     assert "Rows in: 41  accepted: 35  rejected: 6" in out
     for row in (7, 11, 16, 22, 28, 32):
         assert f"row {row}" in out
-    table = pd.read_csv(rej)
+    first = rej.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# PERSONUPPGIFTER")  # the file holds respondents' answers
+    table = pd.read_csv(rej, skiprows=1)
     assert table["row"].tolist() == [7, 11, 16, 22, 28, 32] and table["reason"].notna().all()
 
 

@@ -287,8 +287,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"  {r.severity.upper():7s} {r.file} row {r.row}{col}: {r.message}")
     if len(rs.rejected):
         out = Path(args.rejected_out) if args.rejected_out else Path(args.file).with_suffix(".rejected.csv")
-        rs.rejected.to_csv(out, index=False)
-        print(f"\nRejected rows with reasons written to {out}")
+        from .privacy.spreadsheet import write_csv
+
+        write_csv(rs.rejected, out, personal_data=True, language=getattr(args, "language", "sv") or "sv")
+        print(f"\nRejected rows with reasons written to {out} (personal data: its first line says so; "
+              "delete it once the rows are fixed)")
     if args.write_mapping:
         text = inferred_mapping_text(columns=rs.columns, spellings=rs.spellings, tool=rs.tool,
                                      instrument=rs.instrument.id, sheet=rs.info.get("sheet"), source=rs.source,

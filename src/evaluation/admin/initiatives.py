@@ -519,7 +519,9 @@ def _cmd(args: argparse.Namespace) -> int:
     port = portfolio(assessed, args.maturity, register=reg)
     print(format_assessment(assessed, port, language=args.language))
     if args.output:
-        assessed.to_csv(args.output, index=False)
+        from evaluation.privacy.spreadsheet import write_csv
+
+        write_csv(assessed, args.output)
         print(f"\nAssessment written to {args.output}")
     return 0
 

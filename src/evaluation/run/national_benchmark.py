@@ -464,15 +464,17 @@ def _cmd(args: argparse.Namespace) -> int:
                           progress=not args.quiet)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    res.table.to_csv(out, index=False)
+    from evaluation.privacy.spreadsheet import write_csv
+
+    write_csv(res.table, out)
     print(f"Benchmark of {len(res.table)} organisations written to {out} ({res.seconds:.1f} s).")
     if args.key:
-        res.key.to_csv(args.key, index=False)
+        write_csv(res.key, args.key)
         print(f"Key (code → folder; keep it with the coordinator, never share it): {args.key}")
     if args.summary:
         summ = pd.concat([benchmark_summary(res.table, by="group").assign(by="group"),
                           benchmark_summary(res.table, by="size").assign(by="size")], ignore_index=True)
-        summ.to_csv(args.summary, index=False)
+        write_csv(summ, args.summary)
         print(f"Summary per municipality group and size class: {args.summary}")
     hidden_g = int(res.table["group"].isna().sum())
     hidden_s = int(res.table["size"].isna().sum())
