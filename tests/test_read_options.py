@@ -51,3 +51,22 @@ def test_workshop_command_takes_format_and_mapping(capsys):
         dmkit(["workshop", "--help"])
     out = capsys.readouterr().out
     assert "--mapping" in out and "--format" in out
+
+
+def test_round_report_reads_with_the_mapping_given(tmp_path):
+    df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False)
+    items = [c for c in df.columns if c.startswith(("cap_", "leg_"))]
+    for k in range(0, len(df), 4):
+        df.loc[k, items[k % len(items)]] = "99"
+    p = tmp_path / "svar.csv"
+    df.to_csv(p, index=False)
+    kw = dict(responses=str(p), instrument="dual_maturity", output_dir=str(tmp_path / "out"))
+    with pytest.raises(AmbiguousCodeError, match="99"):
+        open_report("round", **kw)
+    m = tmp_path / "netigate.mapping.yaml"
+    m.write_text('answers:\n  "99": dont_know\n', encoding="utf-8")
+    rep = open_report("round", **kw, mapping=str(m))
+    env = rep.results()
+    assert {"role": "mapping", "file": m.name} == {k: v for k, v in env["inputs"][-1].items() if k != "sha256"}
+    assert str(tmp_path) not in str(env["parameters"])  # paths never reach results.json
+    assert env["sections"]["respondents"]["accepted"] == len(df)

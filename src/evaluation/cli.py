@@ -320,6 +320,8 @@ def cmd_round(args: argparse.Namespace) -> int:
         "min_group_size": args.min_group_size,
         "language": args.language,
         "output_dir": args.output_dir,
+        "mapping": args.mapping or "",
+        "format": args.format or "",
     }
     return run_report_command(notebook="round_report.ipynb", name="round_report", params=params,
                               validate=validate_round_parameters, quiet=args.quiet,
@@ -429,6 +431,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                                                       "e.g. --pdf")
     s.add_argument("--slides", action="store_true", help="also write a PowerPoint deck for the board "
                                                          "(round_report.pptx), e.g. --slides")
+    _add_read_options(s)
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_round)
 

@@ -28,7 +28,8 @@ from scipy import stats
 
 from evaluation.data.instruments import Instrument, load_instrument, text, version_key
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+from evaluation.reports.protocol import (file_parameter, instrument_parameter, language_parameter,
+                                         min_group_size_parameter, read_options_parameters)
 from evaluation.data.responses import ResponseSet, read_responses
 from evaluation.scoring import classify, group_scores, respondent_scores
 from evaluation.text.summary import change_sentence
@@ -67,6 +68,8 @@ class RoundParameters:
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     language: str = "sv"
     output_dir: str = "reports/round"
+    mapping: str = ""
+    format: str = ""
 
 
 def validate_round_parameters(
@@ -82,6 +85,8 @@ def validate_round_parameters(
     min_group_size: Any = DEFAULT_MIN_GROUP_SIZE,
     language: Any = "sv",
     output_dir: Any = "reports/round",
+    mapping: Any = "",
+    format: Any = "",
 ) -> RoundParameters:
     """Check every round-report parameter; raise ``ValueError`` with a plain sentence.
 
@@ -109,10 +114,12 @@ def validate_round_parameters(
     bench = file_parameter("benchmark", benchmark, optional=True)
     if not str(output_dir or "").strip():
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
+    mapping, format = read_options_parameters(mapping, format)
     return RoundParameters(responses=resp, instrument=inst.id, municipality=str(municipality or "Kommunen"),
                            round_label=str(round_label or ""), previous_responses=prev, benchmark=bench,
                            municipality_group=str(municipality_group).strip() or None if municipality_group else None,
-                           population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir))
+                           population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir),
+                           mapping=mapping, format=format)
 
 
 # -- building blocks ---------------------------------------------------------------
@@ -358,11 +365,15 @@ def analyse_round(
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     language: str = "sv",
     output_dir: str = "reports/round",
+    mapping: str | None = None,
+    format: str | None = None,
 ) -> RoundAnalysis:
     """Run every analysis of the round report.
 
     ``responses``/``previous_responses`` may be paths, DataFrames or
-    ResponseSets; ``benchmark`` a path or DataFrame. With ``municipality_group``
+    ResponseSets; ``benchmark`` a path or DataFrame. ``mapping`` and ``format`` are the reader's
+    (:func:`~evaluation.data.responses.read_responses`) for this round's export; the previous
+    round's export is read with its own ``FILE.mapping.yaml``, if it has one. With ``municipality_group``
     (e.g. SKR's ``B3``) the percentiles are also computed among the benchmark
     organisations of that group (its ``group`` column), again only when at
     least five are present. Numbers are unrounded.
@@ -371,7 +382,8 @@ def analyse_round(
     k = check_min_group_size(min_group_size)
     if language not in LANGS:
         raise ValueError(f"language must be 'sv' or 'en', not {language!r}.")
-    rs = responses if isinstance(responses, ResponseSet) else read_responses(responses, inst)
+    rs = responses if isinstance(responses, ResponseSet) else \
+        read_responses(responses, inst, mapping or None, format=format or None)
     group = str(municipality_group).strip() if municipality_group else None
     params = RoundParameters(responses=str(rs.source), instrument=inst.id, municipality=municipality,
                              round_label=str(round_label), municipality_group=group,

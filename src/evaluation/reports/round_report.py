@@ -54,6 +54,9 @@ class RoundReport(Report):
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
         Parameter("language", "str", "sv", 'report language: "sv" or "en"'),
         Parameter("output_dir", "str", "reports/round", "folder for HTML, results.json and the executed notebook"),
+        Parameter("mapping", "str", "", "optional: mapping file for this round's export (dmkit validate "
+                                        "--write-mapping); empty: FILE.mapping.yaml beside it, if any"),
+        Parameter("format", "str", "", "optional: survey tool of this round's export, e.g. netigate; empty: detected"),
     )
     section_ids = ("summary", "quadrant", "profile", "groups", "items", "change", "benchmark", "quality")
 
@@ -67,11 +70,13 @@ class RoundReport(Report):
             p.responses, instrument=p.instrument, municipality=p.municipality, round_label=p.round_label,
             previous_responses=p.previous_responses, benchmark=p.benchmark,
             municipality_group=p.municipality_group, population_size=p.population_size,
-            min_group_size=p.min_group_size, language=p.language, output_dir=p.output_dir)
+            min_group_size=p.min_group_size, language=p.language, output_dir=p.output_dir,
+            mapping=p.mapping, format=p.format)
 
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
-        return {"responses": p.responses, "previous_responses": p.previous_responses, "benchmark": p.benchmark}
+        return {"responses": p.responses, "previous_responses": p.previous_responses, "benchmark": p.benchmark,
+                "mapping": p.mapping}
 
     def title(self) -> str:
         return f"{self.params.municipality} {self.params.round_label}".strip()

@@ -57,7 +57,7 @@ class WorkshopReport(Report):
 
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
-        return {"before": p.before, "after": p.after, "feedback": p.feedback}
+        return {"before": p.before, "after": p.after, "feedback": p.feedback, "mapping": p.mapping}
 
     def title(self) -> str:
         return tw.heading("title", self.language)
