@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
-__all__ = ["Parameter", "Table", "Figure", "Box", "Section", "Report", "REPORTS", "open_report", "check_parameters",
-           "report_class", "table_html", "box_html", "save_figure",
+__all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
+           "open_report", "check_parameters", "report_class", "table_html", "box_html", "save_figure",
            "escape_md"]
 
 
@@ -54,6 +54,31 @@ class Table:
     frame: Any  # pandas DataFrame; its index is not shown
     caption: str = ""
     name: str = ""
+    #: the :class:`evaluation.privacy.gate.Published` the numbers came from (respondent counts + hidden cells)
+    published: Any = None
+    #: False for tables that hold no respondent data (item texts, parameter lists): they need no gate
+    respondent_data: bool = True
+
+
+class UngatedTableError(ValueError):
+    """A report tried to show a respondent-data table whose numbers did not pass the privacy gate."""
+
+
+def check_gated(table: "Table") -> None:
+    """Refuse a respondent-data table that did not pass :func:`evaluation.privacy.gate.publish`.
+
+    >>> import pandas as pd
+    >>> check_gated(Table(pd.DataFrame({"item": ["Q1"]}), respondent_data=False))
+    >>> check_gated(Table(pd.DataFrame({"mean": ["3,2"]})))
+    Traceback (most recent call last):
+    ...
+    evaluation.reports.base.UngatedTableError: Table '' holds respondent data but did not pass the privacy gate (build it from evaluation.privacy.gate.publish(..., n=...) and pass published=...).
+    """
+    from evaluation.privacy.gate import is_gated
+
+    if table.respondent_data and not is_gated(table.published):
+        raise UngatedTableError(f"Table {table.name!r} holds respondent data but did not pass the privacy gate "
+                                "(build it from evaluation.privacy.gate.publish(..., n=...) and pass published=...).")
 
 
 @dataclass(frozen=True)
@@ -112,6 +137,9 @@ class Report:
     parameters: ClassVar[Sequence[Parameter]] = ()
     #: section ids, in report order (one notebook cell each)
     section_ids: ClassVar[Sequence[str]] = ()
+    #: when True, show() and results() refuse respondent-data tables that did not pass the privacy gate
+    #: (opt-in per report until every report builds its tables from evaluation.privacy.gate.publish)
+    gate_required: ClassVar[bool] = False
 
     def __init__(self, params: Any):
         self.params = params
@@ -162,6 +190,12 @@ class Report:
         """The results.json envelope (validated against the shipped JSON Schema)."""
         from evaluation.reports.envelope import envelope
 
+        if self.gate_required:
+            for sid in self.section_ids:
+                sec = self.section(sid)
+                for block in (sec.blocks if sec is not None else ()):
+                    if isinstance(block, Table):
+                        check_gated(block)
         return envelope(self.kind, language=self.language, parameters=self.params, inputs=self.inputs(),
                         sections=self.sections_results())
 
@@ -186,6 +220,8 @@ class Report:
             if isinstance(block, str):
                 display(Markdown(block))
             elif isinstance(block, Table):
+                if self.gate_required:
+                    check_gated(block)
                 display(HTML(table_html(block)))
             elif isinstance(block, Box):
                 display(HTML(box_html(block)))
