@@ -13,11 +13,13 @@ group_column: str = ""  # optional: metadata column for measurement invariance, 
 language: str = "sv"  # report language: "sv" or "en"
 min_group_size: int = 5  # smallest group included in the invariance analysis (privacy)
 n_boot: int = 1000  # bootstrap resamples for the omega intervals
-output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook''', P),
+output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook
+mapping: str = ""  # optional: mapping file for the export (dmkit validate --write-mapping); empty: FILE.mapping.yaml beside it
+format: str = ""  # optional: survey tool that wrote the file (netigate, surveymonkey, ...); empty: detected''', P),
     ("code", '''from evaluation.reports.psychometrics import validate_psychometrics_parameters
 params = validate_psychometrics_parameters(
     responses=responses, instrument=instrument, group_column=group_column, language=language,
-    output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot)''',
+    output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot, mapping=mapping, format=format)''',
      {"step": "Kontroll av parametrar", "tags": ["remove"]}),
     ("code", '''import warnings
 warnings.filterwarnings("ignore")
@@ -27,9 +29,8 @@ pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_rows", 200)
 from IPython.display import Markdown, display
 from evaluation.reports import psychometrics as ps
-from evaluation.reports.protocol import write_results
-from evaluation.data.responses import read_responses
-rs = read_responses(params.responses, params.instrument)
+from evaluation.reports.protocol import read_export, write_results
+rs = read_export(params.responses, params.instrument, params)
 rev = ps.review_instrument(rs, group=params.group_column, language=params.language,
                            min_group_size=params.min_group_size, n_boot=params.n_boot)
 H = ps.headings(params.language)''', {"step": "Inläsning och analys", "tags": ["remove"]}),
