@@ -157,6 +157,12 @@ def test_batch_mapping_per_folder_and_for_every_folder(tmp_path):
     ok = res.table.set_index("folder")
     assert bool(ok.loc["solvik", "ok"]) and not bool(ok.loc["norrby", "ok"])
     assert "99" in ok.loc["norrby", "reason"]
+    # the benchmark reads each folder as its round does: with the folder's mapping
+    from evaluation.run.national_benchmark import organisation_table
+
+    orgs, excluded = organisation_table(d, workers=1)
+    assert list(orgs["folder"]) == ["solvik"] and orgs["n"].iloc[0] == len(pd.read_csv(SAMPLES / "solvik_2025.csv"))
+    assert "99" in excluded.set_index("folder").loc["norrby", "reason"]
     # one mapping given for the whole batch reaches every folder
     every = run_batch(d, workers=1, progress=False, write_html_index=False,
                       mapping=d / "solvik" / "netigate.mapping.yaml")
