@@ -322,14 +322,24 @@ SCREEN_DPI = 150
 PRINT_DPI = 300
 
 
-def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
+def _tight_bbox(figure: Any):
+    """The figure's tight bounding box in inches, padded as ``bbox_inches="tight"`` pads it: computed once
+    and passed to every save, so each file costs one draw instead of two."""
+    import matplotlib
+
+    figure.canvas.draw()
+    return figure.get_tightbbox(figure.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
+def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path]:
     """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``, and the alt text into its
     ``figures.json`` (name → alt, read by the slides); returns both paths."""
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
-    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Title": fig.alt[:200]})
-    fig.figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Title": fig.alt[:200]})
+    bbox = bbox if bbox is not None else _tight_bbox(fig.figure)
+    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
+    fig.figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
     index = folder / "figures.json"
     try:
         alts = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
@@ -340,17 +350,24 @@ def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
     return png, svg
 
 
-def figure_png(fig: Figure, *, dpi: int = SCREEN_DPI) -> bytes:
-    """The figure as a compact PNG: rendered at ``dpi``, then reduced to a 64-colour palette (plots are flat
-    colours, so this is invisible and makes the file about three times smaller)."""
+def _compact_png(im: Any) -> bytes:
+    """A rendered figure reduced to a 64-colour palette (plots are flat colours, so this is invisible and
+    makes the file about three times smaller)."""
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    im = im.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
     im.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def figure_png(fig: Figure, *, dpi: int = SCREEN_DPI, bbox: Any = None) -> bytes:
+    """The figure as a compact PNG rendered at ``dpi`` (64-colour palette, see :func:`_compact_png`)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox if bbox is not None else "tight")
+    return _compact_png(Image.open(io.BytesIO(buf.getvalue())))
 
 
 def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Path | None = None) -> None:
@@ -364,8 +381,16 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
     if not str(fig.alt or "").strip():
         raise ValueError(f"Figure {fig.name!r} has no alt text: say what it shows, from the data.")
     if figures_dir is not None:
-        save_figure(fig, figures_dir)
-    data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
+        from PIL import Image
+
+        png, _svg = save_figure(fig, figures_dir)
+        with Image.open(png) as im:  # the screen image: the 300-dpi one scaled down, not drawn again
+            scale = dpi / PRINT_DPI
+            small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
+                              Image.Resampling.BOX)
+        data = base64.b64encode(_compact_png(small)).decode("ascii")
+    else:
+        data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
     plt.close(fig.figure)
     display({"image/png": data}, raw=True, metadata={"image/png": {"alt": fig.alt}})
 

@@ -462,6 +462,11 @@ def notebook_failure(exc: Any, executed: str | Path) -> ReportError:
     return ReportError(msg, step=step, notebook=str(executed))
 
 
+#: the kernel's own log kept to errors: a local kernel's notice that it talks over TCP on the loopback
+#: is not for the person running a report (it printed mid-progress-bar)
+KERNEL_QUIET = ["--IPKernelApp.log_level=40"]
+
+
 def run_notebook(
     notebook: str | Path,
     parameters: Mapping[str, Any],
@@ -509,7 +514,8 @@ def run_notebook(
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
-                            kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False)
+                            kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False,
+                            extra_arguments=KERNEL_QUIET)
     except pm.PapermillExecutionError as exc:
         raise notebook_failure(exc, nb_out) from None
     t_exec = time.perf_counter() - t0
