@@ -326,9 +326,13 @@ def _tight_bbox(figure: Any):
     """The figure's tight bounding box in inches, padded as ``bbox_inches="tight"`` pads it: computed once
     and passed to every save, so each file costs one draw instead of two."""
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    figure.canvas.draw()
-    return figure.get_tightbbox(figure.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    canvas = figure.canvas
+    if not hasattr(canvas, "get_renderer"):  # a Figure made without pyplot has no drawing canvas yet
+        canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return figure.get_tightbbox(canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path]:
