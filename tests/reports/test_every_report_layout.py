@@ -20,7 +20,7 @@ import pytest
 from evaluation.cli import main as dmkit
 
 from conftest import SAMPLES
-from test_round_outputs import CHROMIUM, PROBE, _cells, _pdf_pages, needs_chromium, needs_poppler
+from test_round_outputs import CHROMIUM, _cells, _pdf_pages, layout_at_1280, needs_chromium, needs_poppler
 
 REPORTS = {
     "workshop": (["workshop", str(SAMPLES / "workshop_before.csv"), str(SAMPLES / "workshop_after.csv"),
@@ -89,15 +89,7 @@ def test_swedish_numbers_and_headings(runs, kind):
 @needs_chromium
 @pytest.mark.parametrize("kind,lang", CASES)
 def test_no_table_overflows_at_1280px(runs, kind, lang, tmp_path):
-    probe = tmp_path / "probe.html"
-    probe.write_text(runs[kind, lang].read_text(encoding="utf-8").replace("<head>", "<head>" + PROBE, 1),
-                     encoding="utf-8")
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,2000",
-           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()]
-    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
-    m = re.search(r'<pre id="__probe">(.*?)</pre>', dom, flags=re.S)
-    assert m, "the probe script did not run"
-    info = json.loads(htmllib.unescape(m.group(1)))
+    info = layout_at_1280(runs[kind, lang].read_text(encoding="utf-8"), tmp_path)
     assert info["tables"] >= 2 and info["lang"] == lang
     assert info["wide"] == [] and info["page"] <= info["view"], info
 

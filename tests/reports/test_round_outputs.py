@@ -185,17 +185,23 @@ window.addEventListener('load', function () {
 </script>"""
 
 
-@needs_chromium
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_no_table_overflows_at_1280px(rounds, lang, tmp_path):
+def layout_at_1280(html_text: str, tmp_path: Path) -> dict:
+    """Open the report in headless Chromium at 1280 px and return what :data:`PROBE` measured
+    (``wide`` elements, table count, page and view width, ``lang``)."""
     probe = tmp_path / "probe.html"
-    probe.write_text(_html(rounds[lang]).replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
+    probe.write_text(html_text.replace("<head>", "<head>" + PROBE, 1), encoding="utf-8")
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1280,2000",
            f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000", "--dump-dom", probe.as_uri()]
     dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
     m = re.search(r'<pre id="__probe">(.*?)</pre>', dom, flags=re.S)
     assert m, "the probe script did not run"
-    info = json.loads(htmllib.unescape(m.group(1)))
+    return json.loads(htmllib.unescape(m.group(1)))
+
+
+@needs_chromium
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_table_overflows_at_1280px(rounds, lang, tmp_path):
+    info = layout_at_1280(_html(rounds[lang]), tmp_path)
     assert info["tables"] >= 4 and info["lang"] == lang
     assert info["wide"] == [] and info["page"] <= info["view"], info
 

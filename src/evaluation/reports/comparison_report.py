@@ -75,12 +75,9 @@ class ComparisonReport(Report):
         """Two slides: the recommendation with its reasons, then the summary's findings."""
         res, L = self.analysis, self.language
         names = {"A": res.md_name("A"), "B": res.md_name("B")}
-        rec = tc.recommendation_text(rc.recommendation(res), names, L)
-        lines = [x.strip() for x in rec.splitlines() if x.strip()]
-        message = lines[0].split("**")[1] if lines and lines[0].startswith("**") else (lines[0] if lines else "")
-        bullets = [x[2:] for x in lines if x.startswith("- ")]
+        head, reasons, _caveat = tc.recommendation_parts(rc.recommendation(res), names, L)
         summary = rc.summary_lines(res)
-        return [{"title": tc.heading("recommendation", L), "message": message, "bullets": bullets},
+        return [{"title": tc.heading("recommendation", L), "message": head, "bullets": reasons},
                 {"title": tc.heading("summary", L), "message": summary[0] if summary else "",
                  "bullets": summary[1:]}]
 
@@ -182,16 +179,10 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/comparison")
     s.add_argument("--quiet", "-q", action="store_true")
-    from evaluation.data.readers import ADAPTERS
+    from evaluation.reports.protocol import add_output_options, add_read_options
 
     for side, which in (("a", "first"), ("b", "second")):
-        s.add_argument(f"--format-{side}", metavar="TOOL", default="",
-                       help=f"survey tool that wrote the {which} instrument's exports, instead of detecting it, "
-                            f"e.g. --format-{side} netigate; one of " + ", ".join(ADAPTERS))
-        s.add_argument(f"--mapping-{side}", metavar="M.yaml", default="",
-                       help=f"mapping file for the {which} instrument's exports (its retest too); default "
-                            f"FILE.mapping.yaml beside each, e.g. --mapping-{side} forms_2025.mapping.yaml")
-    from evaluation.reports.protocol import add_output_options
+        add_read_options(s, side=side, what=f"the {which} instrument's exports (its retest too)")
 
     add_output_options(s, stem="instrument_comparison")
     s.set_defaults(func=_cmd_compare)

@@ -421,8 +421,7 @@ def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bo
         cls = report_class(kind) if kind in REPORTS else Report  # the default plan: one slide per figure
         board_file = run.html.parent / "figures" / BOARD_FILE
         board = json.loads(board_file.read_text(encoding="utf-8")) if board_file.is_file() else []
-        kwargs = {"board": board} if board else {}
-        plan = cls.slide_plan(results, figures=saved_figures(run.html.parent), **kwargs)
+        plan = cls.slide_plan(results, figures=saved_figures(run.html.parent), board=board)
         footer = " · ".join(report_header(results)["header"])
         out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
     return out
@@ -591,16 +590,19 @@ def read_export(path: str, instrument: Any, params: Any):
                           format=getattr(params, "format", "") or None)
 
 
-def add_read_options(parser: Any) -> None:
-    """The ``--format`` and ``--mapping`` options of every command that reads an export."""
+def add_read_options(parser: Any, *, side: str = "", what: str = "the file") -> None:
+    """The ``--format`` and ``--mapping`` options of every command that reads an export; with ``side``
+    (``"a"``/``"b"``) the pair ``--format-a``/``--mapping-a`` for one of several exports (``what``)."""
     from evaluation.data.readers import ADAPTERS
 
-    parser.add_argument("--format", metavar="TOOL", default="",
-                        help="survey tool that wrote the file, instead of detecting it, e.g. --format netigate; "
+    tail = f"-{side}" if side else ""
+    parser.add_argument(f"--format{tail}", metavar="TOOL", default="",
+                        help=f"survey tool that wrote {what}, instead of detecting it, e.g. --format{tail} netigate; "
                              "one of " + ", ".join(ADAPTERS))
-    parser.add_argument("--mapping", metavar="M.yaml", default="",
-                        help="mapping file (columns, answer codes, unit spellings); default FILE.mapping.yaml "
-                             "beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+    parser.add_argument(f"--mapping{tail}", metavar="M.yaml", default="",
+                        help=f"mapping file for {what} (columns, answer codes, unit spellings); default "
+                             f"FILE.mapping.yaml beside the export, if there is one; e.g. --mapping{tail} "
+                             "netigate_2025.mapping.yaml")
 
 
 def add_output_options(parser: Any, *, stem: str, slides: bool = True) -> None:

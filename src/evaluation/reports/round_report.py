@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
@@ -224,7 +224,9 @@ class RoundReport(Report):
 
     # -- slides ------------------------------------------------------------------------
     @classmethod
-    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str],
+                   board: Sequence[Mapping[str, Any]] = ()) -> list[dict]:
+        """The round's own board slides, from results.json (it saves no ``board.json``)."""
         return round_summary.slide_plan(results, figures=figures)
 
 

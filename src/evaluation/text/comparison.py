@@ -301,6 +301,14 @@ def cosmin_values(prop: str, values: Mapping[str, Any], language: str, *, names:
 
 def recommendation_text(rec: Mapping[str, Any], names: Mapping[str, str], language: str) -> str:
     """The recommendation (codes from :func:`evaluation.reports.comparison.recommendation`) in words."""
+    head, lines, caveat = recommendation_parts(rec, names, language)
+    body = "\n".join(f"- {s}" for s in lines)
+    return f"{head}\n\n{body}\n\n{caveat}"
+
+
+def recommendation_parts(rec: Mapping[str, Any], names: Mapping[str, str],
+                         language: str) -> tuple[str, list[str], str]:
+    """The recommendation's headline, its reasons (one sentence each) and the caveat, in ``language``."""
     L = language
     lines = []
     head = (t("comparison.rec.choose", L, w=names[rec["choice"]]) if rec["choice"] in ("A", "B")
@@ -325,8 +333,7 @@ def recommendation_text(rec: Mapping[str, Any], names: Mapping[str, str], langua
     if rec["hypotheses"]["m"]:
         key = "comparison.rec.interchangeable" if rec["interchangeable"] else "comparison.rec.not_interchangeable"
         lines.append(t(key, L, k=rec["hypotheses"]["k"], m=rec["hypotheses"]["m"]))
-    body = "\n".join(f"- {s}" for s in lines)
-    return f"{head}\n\n{body}\n\n" + t("comparison.rec.caveat", L, n=fmt.integer(rec["n_linked"], L))
+    return head, lines, t("comparison.rec.caveat", L, n=fmt.integer(rec["n_linked"], L))
 
 
 def summary_lines(key_values: list[tuple[str, dict]], language: str) -> list[str]:
