@@ -93,7 +93,7 @@ def read_results(path: str | Path) -> dict:
     """
     p = Path(path)
     f = p / "results.json" if p.is_dir() else p
-    if not f.is_file() or f.name != "results.json" and p.is_dir():
+    if not f.is_file():
         raise ValueError(f"{path} holds no results.json: give the output folder of a dmkit report "
                          "(it writes results.json there).")
     try:
@@ -252,7 +252,7 @@ class _Problem:
         for facts, parts in ((facts_cur, self.parts), (facts_prev, ("old",))):
             for f in facts:
                 mask = self.cell_mask(f.labels)
-                if f.n is not None:
+                if f.n is not None and (self.measure in f.means or not f.means):  # counts of m's answerers
                     eq.append(self.row("n", mask, parts))
                     rhs.append(f.n)
                     if f.measure_mean(self.measure) is not None:
