@@ -32,7 +32,7 @@ def test_leak_exits_1_and_prints_the_derived_value(tmp_path, capsys):
     assert "total minus shown" in out and f"{derived:.3f}" in out and "1 values" in out
 
 
-@pytest.mark.filterwarnings("error")  # a measure skipped as inconsistent would make "clean" vacuous
+@pytest.mark.filterwarnings("error::UserWarning")  # a measure skipped as inconsistent would make "clean" vacuous
 def test_clean_report_exits_0(tmp_path, capsys):
     df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False)
     (tmp_path / "in.csv").write_text(df.to_csv(index=False), encoding="utf-8")
