@@ -76,3 +76,23 @@ def test_inconsistent_tables_are_not_silently_passed():
 def test_bad_input():
     with pytest.raises(ValueError, match="results.json"):
         audit([1, 2])  # type: ignore[arg-type]
+
+
+def test_group_scores_pools_k_answerers_per_measure():
+    """Complementary suppression per measure: hidden units B (1) + D (4) pool 5 people, but if one of them skipped
+    every legacy item the hidden legacy rest holds 4 answers, so one more unit's legacy score must go."""
+    import numpy as np
+
+    from evaluation.data.responses import read_responses
+    from evaluation.scoring import group_scores
+    from evaluation.simulate import simulate_round
+
+    sizes = {"A": 15, "B": 1, "C": 15, "D": 4, "E": 6}
+    df = simulate_round("dual_maturity", n=41, seed=5, unit_sizes=sizes, dont_know_rate=0, skip_rate=0,
+                        breakoff_rate=0).data
+    legacy = [c for c in df.columns if c.startswith("leg_")]
+    df.loc[df.index[df["unit"] == "D"][0], legacy] = np.nan
+    g = group_scores(read_responses(df, "dual_maturity"), by="unit")
+    hidden = lambda i: set(g.loc[(g["id"] == i) & g["suppressed"], "group"])
+    assert hidden("overall") == {"B", "D"}
+    assert hidden("legacy") == {"B", "D", "E"}  # E (6) is the smallest shown unit

@@ -17,8 +17,9 @@ knows, for every published group g, its count and its sum
 
 with (lo, hi) the scale of the measure. For a hidden or never-published group
 h (a suppressed row, the rest of a table beside its shown rows, an atomic
-cell, the late answers of a re-run), the attacker's interval for its mean
-restricted to the configurations where h is *small* (1 ≤ n_h ≤ k − 1) is
+cell, the late answers of a re-run) that the published counts prove small
+(max n_h < k over the feasible counts, n_h ≥ 1), the attacker's interval for
+its mean over every configuration consistent with the publication is
 
 .. math:: \\Big[\\min \\frac{\\sum_{c\\in h} x_c}{\\sum_{c\\in h} n_c},\\;
           \\max \\frac{\\sum_{c\\in h} x_c}{\\sum_{c\\in h} n_c}\\Big],
@@ -27,7 +28,13 @@ two linear-fractional programs solved as linear programs by the
 Charnes–Cooper transform (scipy.optimize.linprog, HiGHS). A group is *disclosed*
 when that interval is narrower than ``margin`` × (hi − lo): exact recovery
 (width 0, e.g. total minus shown units) is the extreme case. Every published
-value with a count below k next to it is a *direct* finding.
+value with a count below k next to it is a *direct* finding. A group the
+counts do not prove small is not examined: at an extreme vertex of the count
+polytope (a unit × role cell at its smallest feasible count) a mean is often
+pinned that the reader cannot tell apart from the true, larger group's. A row's
+``n`` counts its headline measure (``overall`` or a flat ``mean``); its other
+measures are means over at most n people (some may have skipped them), so
+only ``sum x = mean × sum n`` and ``sum n ≤ n`` enter for those.
 
 ``how`` says which published tables the derivation needs: ``direct n<k``,
 ``total minus shown`` (the group's own table and the totals),
@@ -80,6 +87,8 @@ NOT_VALUES = {"k", "df", "min_group_size", "population_size", "rows_in", "accept
 LABEL_KEYS = ("group", "unit", "role")
 STRATUM_KEYS = ("round", "wave", "time", "instrument")
 MEASURE_KEYS = ("id", "item", "score")
+#: The measure a group row's ``n`` counts (other measures of the row: at most n answered them).
+HEADLINE = ("overall", "mean")
 OTHER = "\x00other"
 
 
@@ -159,6 +168,9 @@ class _Fact:
     n: float | None
     means: dict = field(default_factory=dict)
     hidden: bool = False
+    #: measure → its own count; a measure missing here is a mean over at most ``n`` people (some may
+    #: not have answered it), so only ``sum x = mean × sum n`` and ``sum n <= n`` are known
+    exact: dict = field(default_factory=dict)
 
 
 def _var(key: str, table: str) -> str:
@@ -186,13 +198,20 @@ def _facts(sections: Mapping) -> list[_Fact]:
                 labels = tuple(sorted((_var(lk, table), r[lk]) for lk in LABEL_KEYS if isinstance(r.get(lk), str)))
                 stratum = tuple((s, r[s]) for s in STRATUM_KEYS if isinstance(r.get(s), str))
                 n = float(r["n"]) if _num(r.get("n")) else None
-                means = {}
+                means, exact = {}, {}
                 if _num(r.get("mean")):
                     means["mean"] = float(r["mean"])
+                    if n is not None:
+                        exact["mean"] = n
                 for m, v in r.items():
                     if isinstance(v, dict) and _num(v.get("mean")):
                         means[m] = float(v["mean"])
-                facts.append(_Fact(table, stratum, labels, n, means, hidden=bool(r.get("suppressed")) or not means))
+                        if _num(v.get("n")):
+                            exact[m] = float(v["n"])
+                        elif m in HEADLINE and n is not None:  # the row's n counts its headline measure
+                            exact[m] = n
+                facts.append(_Fact(table, stratum, labels, n, means, hidden=bool(r.get("suppressed")) or not means,
+                                   exact=exact))
     for path, d in _walk(sections):
         if id(d) in grouped or not (_num(d.get("n")) and _num(d.get("mean"))):
             continue
@@ -200,7 +219,7 @@ def _facts(sections: Mapping) -> list[_Fact]:
         measure = measure or re.sub(r"\[\d+\]$", "", path).split(".")[-1]
         stratum = tuple((s, d[s]) for s in STRATUM_KEYS if isinstance(d.get(s), str))
         facts.append(_Fact(re.sub(r"\.[^.]*$", "", path) if "." in path else path, stratum, (), float(d["n"]),
-                           {measure: float(d["mean"])}))
+                           {measure: float(d["mean"])}, exact={measure: float(d["n"])}))
     return facts
 
 
@@ -229,11 +248,16 @@ class _Problem:
         nc = len(self.cells)
         self.size = 2 * nc * len(self.parts)  # n then x per part
         self.cur, self.prev, self.measure = cur, prev, measure
+        self._masks: dict = {}
+        self._built: dict = {}
         self.lo, self.hi = _scale([f.means[measure] for f in cur + prev if measure in f.means], scale)
 
     def cell_mask(self, labels: tuple) -> np.ndarray:
-        want = dict(labels)
-        return np.array([all(want.get(v, c[i]) == c[i] for i, v in enumerate(self.vars)) for c in self.cells])
+        if labels not in self._masks:
+            want = dict(labels)
+            self._masks[labels] = np.array([all(want.get(v, c[i]) == c[i] for i, v in enumerate(self.vars))
+                                            for c in self.cells])
+        return self._masks[labels]
 
     def index(self, kind: str, part: str) -> slice:
         nc = len(self.cells)
@@ -247,17 +271,35 @@ class _Problem:
             r[self.index(kind, part)] = mask
         return r
 
+    def count_signature(self, facts_cur, facts_prev) -> tuple:
+        """Which facts' counts enter the system (two measures with the same signature share count ranges)."""
+        return tuple((i, f.labels, f.n, f.exact.get(self.measure), self.measure in f.means, f.hidden)
+                     for i, facts in enumerate((facts_cur, facts_prev)) for f in facts)
+
     def constraints(self, facts_cur, facts_prev):
+        key = (tuple(map(id, facts_cur)), tuple(map(id, facts_prev)))
+        if key not in self._built:
+            self._built[key] = self._constraints(facts_cur, facts_prev)
+        return self._built[key]
+
+    def _constraints(self, facts_cur, facts_prev):
         eq, rhs, ineq = [], [], []
         for facts, parts in ((facts_cur, self.parts), (facts_prev, ("old",))):
             for f in facts:
                 mask = self.cell_mask(f.labels)
-                if f.n is not None and (self.measure in f.means or not f.means):  # counts of m's answerers
+                mean = f.measure_mean(self.measure)
+                if self.measure in f.exact:  # the count of m's answerers, and their sum
                     eq.append(self.row("n", mask, parts))
-                    rhs.append(f.n)
-                    if f.measure_mean(self.measure) is not None:
-                        eq.append(self.row("x", mask, parts))
-                        rhs.append(f.n * f.measure_mean(self.measure))
+                    rhs.append(f.exact[self.measure])
+                    eq.append(self.row("x", mask, parts))
+                    rhs.append(f.exact[self.measure] * mean)
+                elif mean is not None:  # a mean over at most the row's n
+                    eq.append(self.row("x", mask, parts) - mean * self.row("n", mask, parts))
+                    rhs.append(0.0)
+                    if f.n is not None:
+                        ineq.append((self.row("n", mask, parts), f.n))
+                elif f.n is not None and not f.means:  # a row with a count only: at most that many answered m
+                    ineq.append((self.row("n", mask, parts), f.n))
                 if f.hidden:  # a listed row: the group exists
                     ineq.append((-self.row("n", mask, parts), -1.0))
         return eq, rhs, ineq
@@ -397,6 +439,7 @@ def audit(results: Mapping[str, Any], *, previous: Mapping[str, Any] | None = No
     rows = _direct(sec, k)
     cur_all = _facts(sec)
     prev_all = _facts(previous.get("sections", previous)) if previous else []
+    counts: dict = {}
     for stratum in sorted({f.stratum for f in cur_all}):
         cur = [f for f in cur_all if f.stratum == stratum]
         prev = [f for f in prev_all if f.stratum == stratum]
@@ -413,13 +456,18 @@ def audit(results: Mapping[str, Any], *, previous: Mapping[str, Any] | None = No
                               stacklevel=2)
                 continue
             for table, group, mask, parts in _candidates(cur, prev, prob):
-                iv = prob.interval(mask, parts, cur, prev)
+                key = (mask.tobytes(), parts, len(prob.cells), prob.count_signature(cur, prev))
+                if key not in counts:  # the count system is shared by measures with the same answerers
+                    counts[key] = _count_range(prob, mask, parts, cur, prev)
+                n_lo, n_hi = counts[key]
+                if n_hi >= k or n_hi < 1:
+                    continue  # not provably small (or surely empty): a value the reader cannot pin on < k people
+                iv = prob.interval(mask, parts, cur, prev, small=False)
                 if iv is None or iv[1] - iv[0] >= width:
                     continue
                 how = _how(prob, mask, parts, table, cur, prev, width)
-                n_lo, n_hi = _count_range(prob, mask, parts, cur, prev)
                 rows.append({"table": table, "group": group, "measure": m, "value": (iv[0] + iv[1]) / 2,
-                             "low": iv[0], "high": iv[1], "n": str(n_lo) if n_lo == n_hi else f"{n_lo}-{n_hi}",
+                             "low": iv[0], "high": iv[1], "n": str(n_lo) if n_lo == n_hi else f"{n_lo}-{n_hi}" if n_hi < 10**9 else f"{n_lo}+",
                              "how": how})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -428,10 +476,10 @@ def _how(prob: _Problem, mask, parts, table: str, cur, prev, width: float) -> st
     if parts == ("late",):
         return "previous minus current"
     own = [f for f in cur if f.table == table or not f.labels]
-    iv = prob.interval(mask, parts, own, [])
+    iv = prob.interval(mask, parts, own, [], small=False)
     if iv is not None and iv[1] - iv[0] < width:
         return "total minus shown"
-    iv = prob.interval(mask, parts, cur, [])
+    iv = prob.interval(mask, parts, cur, [], small=False)
     if iv is not None and iv[1] - iv[0] < width:
         used = sorted({f.table for f in cur if f.labels})
         return "table A minus table B" + (f" ({' − '.join(used)})" if used else "")
@@ -441,13 +489,17 @@ def _how(prob: _Problem, mask, parts, table: str, cur, prev, width: float) -> st
 def _count_range(prob: _Problem, mask, parts, cur, prev) -> tuple[int, int]:
     eq, rhs, ineq = prob.constraints(cur, prev)
     d = prob.row("n", mask, parts)
-    a_ub = [r for r, _ in ineq] + [-d, d]
-    b_ub = [b for _, b in ineq] + [-1.0, prob.k - 1.0]
+    a_ub = [r for r, _ in ineq]
+    b_ub = [b for _, b in ineq]
     n_vars = [(0, None) if i % 2 == 0 else (None, None) for i in range(2 * len(prob.parts))]
     bounds = [b for b in n_vars for _ in prob.cells]
     out = []
     for sign in (1.0, -1.0):
-        res = linprog(sign * d, A_ub=np.array(a_ub), b_ub=np.array(b_ub), A_eq=np.array(eq) if eq else None,
+        res = linprog(sign * d, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if a_ub else None, A_eq=np.array(eq) if eq else None,
                       b_eq=np.array(rhs) if eq else None, bounds=bounds, method="highs")
-        out.append(round(sign * res.fun) if res.status == 0 else (1 if sign > 0 else prob.k - 1))
-    return int(out[0]), int(out[1])
+        if res.status == 0:
+            out.append(sign * res.fun)
+        else:  # unbounded (no count published around it) or infeasible: say so by the widest range
+            out.append(0.0 if sign > 0 else np.inf)
+    lo = int(np.ceil(out[0] - 1e-6))
+    return lo, int(np.floor(out[1] + 1e-6)) if np.isfinite(out[1]) else 10**9

@@ -1,0 +1,102 @@
+"""Attack suite (issue 17): every report kind, planted small groups, then `audit` plays the attacker on its output.
+
+Planted in every data set: units of 1-4 people, roles of 1-4, a unit × role cell of 3, and (round) a late
+re-run with 1-4 more answers. Each report's results.json is audited (direct n<k values, total minus shown,
+table A minus table B, previous minus current): 0 findings expected. A measure the audit had to skip
+(published numbers that do not add up) fails the test (``error::UserWarning``), so a pass is never vacuous;
+``test_attack_suite_can_fail`` shows the same checks flag a hand-made leaky output of each shape.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.privacy.audit import audit
+from evaluation.reports.base import open_report
+from evaluation.simulate import simulate_round
+
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
+K = 5
+PLANTED_UNITS = {"Enhet A": 3, "Enhet B": 20, "Enhet C": 15, "Enhet D": 9, "Enhet E": 2, "Enhet F": 4, "Enhet G": 1}
+
+
+def plant_roles(df: pd.DataFrame, *, unit: str = "unit", seed: int = 0) -> pd.DataFrame:
+    """Roles with small groups: Utvecklare 2, Systemförvaltare 4, Strateg 10 of whom 3 in one unit; Chef the rest."""
+    df = df.copy()
+    df["role"] = "Chef"
+    units = df[unit].value_counts()
+    big = [u for u, n in units.items() if n >= 8]
+    b, c = big[0], big[1] if len(big) > 1 else big[0]
+    ib = df.index[df[unit] == b]
+    ic = df.index[df[unit] == c]
+    df.loc[ib[:3], "role"] = "Strateg"          # the unit x role cell of 3
+    df.loc[ic[:7], "role"] = "Strateg"
+    df.loc[ic[7:9], "role"] = "Utvecklare"      # a role of 2
+    df.loc[ib[3:7], "role"] = "Systemförvaltare"  # a role of 4
+    return df
+
+
+def planted_round(seed: int = 0, sizes=PLANTED_UNITS) -> pd.DataFrame:
+    sim = simulate_round("dual_maturity", n=sum(sizes.values()), seed=seed, unit_sizes=sizes)
+    return plant_roles(sim.data, seed=seed)
+
+
+def run_round(tmp_path, df: pd.DataFrame, *, name: str = "r", save: bool = False, **kw) -> dict:
+    p = tmp_path / f"{name}.csv"
+    df.to_csv(p, index=False)
+    rep = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X", round_label="2025",
+                      output_dir=str(kw.pop("output_dir", tmp_path / f"out_{name}")), **kw)
+    if save:
+        rep.save()
+    return rep.results()
+
+
+def assert_clean(results: dict, **kw) -> None:
+    found = audit(results, min_group_size=K, **kw)
+    assert found.empty, "\n" + found.to_string()
+
+
+# -- round -------------------------------------------------------------------------------------------
+
+def test_round_with_planted_small_groups_and_a_previous_round(tmp_path):
+    prev = planted_round(seed=7)
+    prev.to_csv(tmp_path / "prev.csv", index=False)
+    res = run_round(tmp_path, planted_round(), previous_responses=str(tmp_path / "prev.csv"))
+    sec = res["sections"]
+    # the planted groups are really there and hidden, so the audit has something to attack
+    assert {r["group"] for r in sec["units"] if r["suppressed"]} >= {"Enhet A", "Enhet E", "Enhet F", "Enhet G"}
+    assert {r["group"] for r in sec["roles"] if r["suppressed"]} >= {"Utvecklare", "Systemförvaltare"}
+    assert sec["change"]["rows"]
+    assert_clean(res)
+
+
+@pytest.mark.parametrize("late", [1, 2, 3, 4])
+def test_round_rerun_after_late_answers(tmp_path, late):
+    df = planted_round(seed=3)
+    out = tmp_path / "out"
+    first = run_round(tmp_path, df.iloc[late:], name="v1", save=True, output_dir=out)
+    second = run_round(tmp_path, df, name="v2", output_dir=out)
+    assert_clean(second, previous=first)
+    assert_clean(first)
+
+
+def _random_sizes(rng) -> dict:
+    n_units = int(rng.integers(3, 7))
+    return {f"Enhet {chr(65 + i)}": int(rng.choice([1, 2, 3, 4, 6, 9, 15, 25])) for i in range(n_units)}
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_round_random_unit_and_role_sizes(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    sizes = _random_sizes(rng)
+    sim = simulate_round("dual_maturity", n=sum(sizes.values()), seed=seed, unit_sizes=sizes)
+    df = sim.data
+    roles = ["Chef", "Strateg", "Utvecklare", "Systemförvaltare"]
+    p = rng.dirichlet(np.full(4, 0.6))
+    df["role"] = rng.choice(roles, size=len(df), p=p)
+    assert_clean(run_round(tmp_path, df))
