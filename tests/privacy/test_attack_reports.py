@@ -100,3 +100,98 @@ def test_round_random_unit_and_role_sizes(tmp_path, seed):
     p = rng.dirichlet(np.full(4, 0.6))
     df["role"] = rng.choice(roles, size=len(df), p=p)
     assert_clean(run_round(tmp_path, df))
+
+
+def test_attack_suite_can_fail(tmp_path):
+    """The same audit flags the round report's own output once its suppression is undone: the hidden rows
+    replaced by the unsuppressed numbers (from the same data at min_group_size=1), all of them (direct n<k)
+    or all but one (total minus shown); and a re-run published without the differencing rule."""
+    df = planted_round()
+    safe = run_round(tmp_path, df, name="safe")
+    open_rows = {r["group"]: r for r in run_round(tmp_path, df, name="open", min_group_size=1)["sections"]["units"]}
+    hidden = [r["group"] for r in safe["sections"]["units"] if r["suppressed"]]
+    leaky = json.loads(json.dumps(safe))
+    leaky["sections"]["units"] = [open_rows[r["group"]] for r in safe["sections"]["units"]]
+    assert "direct n<k" in set(audit(leaky)["how"])
+    # all but one hidden unit shown: that one is the total minus the shown units (and n tells it is small)
+    last = hidden[-1]
+    leaky["sections"]["units"] = [open_rows[r["group"]] if r["group"] != last else r
+                                  for r in safe["sections"]["units"]]
+    found = audit(leaky)
+    rest = found[found["how"] == "total minus shown"]
+    assert last in " ".join(rest["group"]), found.to_string()
+    # a re-run after 2 late answers published with all its numbers: the late pair's mean by subtraction
+    first = run_round(tmp_path, df.iloc[2:], name="first", min_group_size=1)
+    second = run_round(tmp_path, df, name="second", min_group_size=1)
+    found = audit(second, previous=first)
+    assert (found["how"] == "previous minus current").any()
+
+
+# -- workshop ----------------------------------------------------------------------------------------
+
+def _workshop_files(tmp_path, *, treated: int | None = None, feedback: int | None = None, small_units=False):
+    from conftest import SAMPLES
+
+    read = lambda f: pd.read_csv(SAMPLES / f, dtype=str, keep_default_na=False)
+    before, after, reaction = read("workshop_before.csv"), read("workshop_after.csv"), read("workshop_reaction.csv")
+    if small_units:  # leadership groups of 1, 2, 3 and 4 (the cluster column)
+        ids = list(before["respondent_id"])
+        plant = {i: u for i, u in zip(ids, ["G1"] + ["G2"] * 2 + ["G3"] * 3 + ["G4"] * 4)}
+        for t in (before, after, reaction):
+            t["unit"] = [plant.get(i, u) for i, u in zip(t["respondent_id"], t["unit"])]
+    if treated is not None:  # only `treated` participants
+        keep = set(before.loc[before["took_part"] == "0", "respondent_id"]) | \
+            set(before.loc[before["took_part"] == "1", "respondent_id"][:treated])
+        before, after = before[before["respondent_id"].isin(keep)], after[after["respondent_id"].isin(keep)]
+        reaction = reaction[reaction["respondent_id"].isin(keep)]
+    if feedback is not None:
+        reaction = reaction.head(feedback)
+    paths = {}
+    for name, t in (("before", before), ("after", after), ("feedback", reaction)):
+        paths[name] = str(tmp_path / f"{name}.csv")
+        t.to_csv(paths[name], index=False)
+    return paths
+
+
+@pytest.mark.parametrize("plant", [dict(small_units=True, feedback=3), dict(treated=4), dict(treated=3, feedback=2)])
+def test_workshop_with_planted_small_groups(tmp_path, plant):
+    files = _workshop_files(tmp_path, **plant)
+    res = open_report("workshop", **files, instrument="workshop_followup", group_column="took_part",
+                      cluster_column="unit", output_dir=str(tmp_path / "out")).results()
+    if "treated" in plant:
+        rounds = [r for r in res["sections"]["rounds"] if r["group"] == "treated"]
+        assert rounds and all(r["suppressed"] for r in rounds)
+    assert_clean(res)
+
+
+# -- comparison --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("retest", [4, 8])
+def test_comparison_with_planted_small_groups(tmp_path, retest):
+    from conftest import SAMPLES
+
+    read = lambda f: pd.read_csv(SAMPLES / f, dtype=str, keep_default_na=False)
+    a = read("paired_dual_maturity.csv")
+    a["role"] = ["Chef"] * (len(a) - 6) + ["Strateg"] * 4 + ["Utvecklare"] * 2  # DIF groups of 4 and 2
+    files = {"responses_a": a, "responses_b": read("paired_public_dma.csv"),
+             "retest_a": read("paired_dual_maturity_retest.csv").head(retest),
+             "retest_b": read("paired_public_dma_retest.csv").head(retest)}
+    for name, t in files.items():
+        t.to_csv(tmp_path / f"{name}.csv", index=False)
+    res = open_report("comparison", **{k: str(tmp_path / f"{k}.csv") for k in files}, instrument_a="dual_maturity",
+                      instrument_b="public_dma", dif_group="role", output_dir=str(tmp_path / "out")).results()
+    assert_clean(res)
+
+
+# -- psychometrics -----------------------------------------------------------------------------------
+
+def test_psychometrics_with_planted_small_groups():
+    from conftest import SAMPLES
+    from evaluation.reports.psychometrics import review_instrument
+
+    df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False).head(80).copy()
+    df["role"] = ["Utvecklare"] * 3 + ["Strateg"] * 4 + ["Chef"] * (len(df) - 7)
+    df["unit"] = ["U1"] + ["U2"] * 2 + ["U3"] * 3 + list(df["unit"][6:])
+    rev = review_instrument(df, instrument="dual_maturity", group="role", n_boot=50)
+    assert set(rev.results["invariance"]["dropped"]) == {"Utvecklare", "Strateg"}
+    assert_clean(rev.results)
