@@ -487,19 +487,22 @@ def _how(prob: _Problem, mask, parts, table: str, cur, prev, width: float) -> st
 
 
 def _count_range(prob: _Problem, mask, parts, cur, prev) -> tuple[int, int]:
+    """Smallest and largest count of the target group the published counts allow (max first: most
+    candidates are not provably small, and then the minimum is not needed)."""
     eq, rhs, ineq = prob.constraints(cur, prev)
-    d = prob.row("n", mask, parts)
-    a_ub = [r for r, _ in ineq]
-    b_ub = [b for _, b in ineq]
-    n_vars = [(0, None) if i % 2 == 0 else (None, None) for i in range(2 * len(prob.parts))]
-    bounds = [b for b in n_vars for _ in prob.cells]
-    out = []
-    for sign in (1.0, -1.0):
-        res = linprog(sign * d, A_ub=np.array(a_ub) if a_ub else None, b_ub=np.array(b_ub) if a_ub else None, A_eq=np.array(eq) if eq else None,
-                      b_eq=np.array(rhs) if eq else None, bounds=bounds, method="highs")
-        if res.status == 0:
-            out.append(sign * res.fun)
-        else:  # unbounded (no count published around it) or infeasible: say so by the widest range
-            out.append(0.0 if sign > 0 else np.inf)
-    lo = int(np.ceil(out[0] - 1e-6))
-    return lo, int(np.floor(out[1] + 1e-6)) if np.isfinite(out[1]) else 10**9
+    ncols = np.concatenate([np.arange(prob.size)[prob.index("n", part)] for part in prob.parts])
+    xcols = np.setdiff1d(np.arange(prob.size), ncols)
+    keep = [j for j, r in enumerate(eq) if not r[xcols].any()]  # count rows; ratio rows leave n free
+    a_eq = np.array([eq[j][ncols] for j in keep]) if keep else None
+    b_eq = np.array([rhs[j] for j in keep]) if keep else None
+    a_ub = np.array([r[ncols] for r, _ in ineq]) if ineq else None
+    b_ub = np.array([b for _, b in ineq]) if ineq else None
+    d = prob.row("n", mask, parts)[ncols]
+    res = linprog(-d, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    hi = -res.fun if res.status == 0 else np.inf  # unbounded: no count published around it
+    hi_int = int(np.floor(hi + 1e-6)) if np.isfinite(hi) else 10**9
+    if hi_int >= prob.k:
+        return 0, hi_int
+    res = linprog(d, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    lo = res.fun if res.status == 0 else 0.0
+    return int(np.ceil(lo - 1e-6)), hi_int
