@@ -129,7 +129,8 @@ def test_attack_suite_can_fail(tmp_path):
 
 # -- workshop ----------------------------------------------------------------------------------------
 
-def _workshop_files(tmp_path, *, treated: int | None = None, feedback: int | None = None, small_units=False):
+def _workshop_files(tmp_path, *, treated: int | None = None, feedback: int | None = None, small_units=False,
+                    comparison: int | None = None):
     from conftest import SAMPLES
 
     read = lambda f: pd.read_csv(SAMPLES / f, dtype=str, keep_default_na=False)
@@ -144,6 +145,10 @@ def _workshop_files(tmp_path, *, treated: int | None = None, feedback: int | Non
             set(before.loc[before["took_part"] == "1", "respondent_id"][:treated])
         before, after = before[before["respondent_id"].isin(keep)], after[after["respondent_id"].isin(keep)]
         reaction = reaction[reaction["respondent_id"].isin(keep)]
+    if comparison is not None:  # only `comparison` people in the comparison group
+        keep = set(before.loc[before["took_part"] == "1", "respondent_id"]) | \
+            set(before.loc[before["took_part"] == "0", "respondent_id"][:comparison])
+        before, after = before[before["respondent_id"].isin(keep)], after[after["respondent_id"].isin(keep)]
     if feedback is not None:
         reaction = reaction.head(feedback)
     paths = {}
@@ -153,14 +158,17 @@ def _workshop_files(tmp_path, *, treated: int | None = None, feedback: int | Non
     return paths
 
 
-@pytest.mark.parametrize("plant", [dict(small_units=True, feedback=3), dict(treated=4), dict(treated=3, feedback=2)])
+@pytest.mark.parametrize("plant", [dict(small_units=True, feedback=3), dict(treated=4), dict(treated=3, feedback=2),
+                                   dict(comparison=4)])
 def test_workshop_with_planted_small_groups(tmp_path, plant):
     files = _workshop_files(tmp_path, **plant)
     res = open_report("workshop", **files, instrument="workshop_followup", group_column="took_part",
                       cluster_column="unit", output_dir=str(tmp_path / "out")).results()
-    if "treated" in plant:
-        rounds = [r for r in res["sections"]["rounds"] if r["group"] == "treated"]
+    small = "treated" if "treated" in plant else "comparison" if "comparison" in plant else None
+    if small:  # the small arm is hidden, and so is every DiD row (its change would be the arm's change)
+        rounds = [r for r in res["sections"]["rounds"] if r["group"] == small]
         assert rounds and all(r["suppressed"] for r in rounds)
+        assert all(e["suppressed"] for e in res["sections"]["effects"] if e["comparison"] == "did")
     assert_clean(res)
 
 
