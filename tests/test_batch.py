@@ -35,7 +35,11 @@ def batch(tmp_path_factory):
                          round_label="2025", municipality_group=g["group"], population=g["population"])
         sim = simulate_round("dual_maturity", n=g["n"], seed=g["seed"], units=g["units"],
                              roles={r: (1.0, 0.0) for r in ROLES})
-        fill_template(d / folder, sim.data)
+        data = sim.data
+        if folder == "solvik":  # planted small groups for the attack suite: a unit of 4, a role of 3
+            data["unit"] = [g["units"][2]] * 4 + [u for u in data["unit"][4:].replace(g["units"][2], g["units"][0])]
+            data["role"] = ["Strateg"] * 3 + ["Chef"] * (len(data) - 3)
+        fill_template(d / folder, data)
     # broken 1: the answers were never saved (parameter check fails before any kernel is used)
     new_municipality("Ödeby kommun", instrument="dual_maturity", directory=d / "odeby", round_label="2025")
     # broken 2: a file that is not a survey export (the notebook itself fails)
@@ -129,3 +133,18 @@ def test_overview_pools_small_groups():
     fig = overview_figure(s)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["B4 Pendlingskommun nära större stad (n=5)"]  # A1 (3) pooled and, being < 5, left out
+
+
+def test_attack_batch_outputs(batch):
+    """Issue 17 attack suite, batch kind: every results.json the batch wrote survives the audit; solvik's
+    planted unit of 4 and role of 3 are hidden (so the audit had something to attack)."""
+    from evaluation.privacy.audit import audit
+
+    d, res, _, _ = batch
+    for f in res.table.loc[res.table["ok"], "folder"]:
+        r = json.loads((d / f / "rapport" / "results.json").read_text(encoding="utf-8"))
+        found = audit(r)
+        assert found.empty, f"{f}:\n{found.to_string()}"
+    sec = json.loads((d / "solvik" / "rapport" / "results.json").read_text(encoding="utf-8"))["sections"]
+    assert {u["group"] for u in sec["units"] if u["suppressed"]} >= {GOOD["solvik"]["units"][2]}
+    assert {u["group"] for u in sec["roles"] if u["suppressed"]} >= {"Strateg"}

@@ -110,6 +110,7 @@ _API: dict[str, str] = {
     "check_min_group_size": "evaluation.privacy",
     "suppressed_groups": "evaluation.privacy",
     "suppression_mask": "evaluation.privacy",
+    "audit": "evaluation.privacy.audit",
     # reports
     "run_notebook": "evaluation.reports.protocol",
     "read_results": "evaluation.reports.protocol",

@@ -127,6 +127,7 @@ EXAMPLES: dict[str, str] = {
     "new-municipality": ("dmkit new-municipality \"Solvik kommun\" --instrument dual_maturity "
                          "--units \"Skola,Omsorg,Bygg\" --roles \"Chef,Medarbetare\" --dir kommuner/solvik"),
     "batch": "dmkit batch kommuner --workers 2",
+    "audit": "dmkit audit reports/solvik_2025 --previous reports/solvik_2025_first",
     "benchmark": "dmkit benchmark kommuner --output benchmark.csv --summary benchmark_summary.csv",
     "initiatives": "dmkit initiatives initiativ.xlsx --template --units \"Skola,Omsorg,Bygg\"",
 }
@@ -135,6 +136,7 @@ EXAMPLES: dict[str, str] = {
 EXAMPLE_NOTES: dict[str, str] = {
     "batch": "(kommuner/ holds one folder per municipality, as dmkit new-municipality makes them)",
     "benchmark": "(after dmkit batch kommuner)",
+    "audit": "(after dmkit round ... --output-dir reports/solvik_2025; the previous folder is optional)",
 }
 
 
@@ -347,6 +349,28 @@ def cmd_items(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- audit (disclosure check of a written report) -----------------------------------
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from evaluation.privacy.audit import audit, read_results
+
+    results = read_results(args.report_dir)
+    previous = read_results(args.previous) if args.previous else None
+    found = audit(results, previous=previous, min_group_size=args.min_group_size, margin=args.margin)
+    where = f"{args.report_dir}" + (f" (with {args.previous})" if args.previous else "")
+    if found.empty:
+        print(f"{where}: no value of a group of fewer than {args.min_group_size} respondents can be derived "
+              "from results.json.")
+        return 0
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
+        print(found.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\n{where}: {len(found)} values of groups of fewer than {args.min_group_size} respondents "
+          "can be derived (column how says by what).")
+    return 1
+
+
 def _add_read_options(s) -> None:
     from .reports.protocol import add_read_options
 
@@ -443,6 +467,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    help="fewest respondents whose item statistics are printed (privacy), e.g. 5")
     s.add_argument("--language", "-l", choices=["sv", "en"], default="sv")
     s.set_defaults(func=cmd_items)
+    s = sub.add_parser("audit", help="list every value of a small group an attacker can derive from a report")
+    s.add_argument("report_dir", metavar="REPORT_DIR",
+                   help="output folder of a report (holding results.json), e.g. reports/solvik_2025")
+    s.add_argument("--previous", metavar="DIR",
+                   help="an earlier publication of the same respondents (a re-run before late answers), "
+                        "e.g. reports/solvik_2025_first")
+    s.add_argument("--min-group-size", type=int, default=5)
+    s.add_argument("--margin", type=float, default=0.1,
+                   help="a hidden group is disclosed when its mean is pinned within this share of the scale "
+                        "(default %(default)s), e.g. 0.05")
+    s.set_defaults(func=cmd_audit)
     if command is None or command in PLUGINS:
         _register_plugins(sub, only=command)
     _finish(sub)
@@ -452,7 +487,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), None)
-    core = {"instruments", "validate", "round", "items"}
+    core = {"instruments", "validate", "round", "items", "audit"}
     if first is None and any(a in ("--version", "-V") for a in argv):
         first = ""  # the version needs no command's module
     parser = build_parser(first if first == "" or first in core or first in PLUGINS else None)

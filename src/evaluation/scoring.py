@@ -180,11 +180,18 @@ def group_scores(
     rows = []
     levels = [(c, "category", cat_dim[c]) for c in inst.category_items()] + \
              [(d, "dimension", d) for d in inst.dimension_categories()] + [("overall", "overall", "")]
+    # complementary suppression per measure too: a category or dimension can have fewer answerers than the
+    # group has respondents, so the hidden rest of one measure must itself pool at least k answers
+    hidden_by = {}
+    for col, _, _ in levels:
+        answered = scores[col].notna().groupby(groups).sum().reindex(sizes.index, fill_value=0)
+        extra = suppressed_groups(answered, min_group_size=k, total_shown=by is not None) if by is not None else set()
+        hidden_by[col] = hidden | extra
     for g in sorted(sizes.index, key=lambda s: (str(s))):
         sub = scores[groups == g]
         for col, level, dim in levels:
             r = mean_ci(sub[col], ci=ci)
-            sup = g in hidden or r["n"] < k
+            sup = g in hidden_by[col] or r["n"] < k
             if sup:
                 r = {key: np.nan for key in r}
             rows.append({"group": g, "level": level, "id": col, "dimension": dim, **r, "suppressed": sup})
