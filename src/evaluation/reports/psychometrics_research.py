@@ -436,7 +436,9 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
         if keep == labels:  # with a round left out, its size could be subtracted from the totals
             row["n"] = {r: int(sizes[r]) for r in keep}
         dims.append(row)
-        models.append(tab.reset_index().assign(dimension=dim))
+        m = tab.reset_index().assign(dimension=dim)
+        m.attrs = {}  # attrs hold DataFrames (score tests), which pd.concat cannot compare
+        models.append(m)
         scores.append(st.assign(dimension=dim))
         dn = _names(names, dim)
         if dropped:
@@ -517,7 +519,9 @@ def dif_section(data: pd.DataFrame, model: Mapping[str, list], *, role: str = "r
                 continue
             entry = {"dimension": dim, "role": str(r), "n_focal": res.attrs["n_focal"]}
             tested.append(entry)
-            parts.append(res.reset_index().assign(dimension=dim, role=str(r)))
+            part = res.reset_index().assign(dimension=dim, role=str(r))
+            part.attrs = {}
+            parts.append(part)
     if not parts:
         return _skipped(sid, L, reasons, {**base, "not_tested": sorted(not_tested)})
     if not_tested:  # n of the role and of all rows would give the untested roles' size away
