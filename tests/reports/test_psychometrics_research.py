@@ -226,3 +226,24 @@ def test_figures_have_alt_text_from_the_data(both):
     grm = both["sv"]["item_difficulty"].tables["grm"]
     low = grm[[c for c in grm.columns if c.startswith("b")]].min(axis=1).idxmin()
     assert low in figs[0].alt and all(f.alt for f in figs)
+
+
+def test_comprehension_table_gains_dif_and_grm_evidence(data, both):
+    """Step 3: each flagged item's row carries its largest DIF ΔR² over the roles and its b1..b5 range."""
+    comp = pd.DataFrame({"item": ["cap_und_1", "cap_und_2", "leg_inf_1", "cap_chg_5"],
+                         "flag": ["revise", "ok", "review", "review"],
+                         "reasons": ["<i>x</i>", "", "many don't know", "long"]})
+    ev = psr.comprehension_evidence(comp, both["sv"])
+    tab = both["sv"]["dif"].tables["items"]
+    for it in ("cap_und_1", "leg_inf_1"):
+        assert ev.loc[it, "dif_r2_max"] == tab.loc[tab["item"] == it, "r2_change_total"].max()
+        b = both["sv"]["item_difficulty"].tables["grm"].loc[it, [f"b{k}" for k in range(1, 6)]]
+        assert (ev.loc[it, "b_min"], ev.loc[it, "b_max"]) == (b.min(), b.max())
+    assert np.isnan(ev.loc["cap_chg_5", "dif_r2_max"])  # not in the (8-item) model: no evidence, shown as –
+    table = psr.comprehension_evidence_table(comp, both["sv"], language="sv")
+    assert list(table.frame["Fråga"]) == ["cap_und_1", "leg_inf_1", "cap_chg_5"]   # flagged items only
+    assert " till " in table.frame["b-spann"].iloc[0] and table.frame["b-spann"].iloc[2] == "–"
+    assert "&lt;i&gt;x&lt;/i&gt;" in table_html(table)
+    res = to_jsonable(psr.research_results(both["sv"], comprehension=comp))
+    assert [r["item"] for r in res["comprehension_evidence"]] == list(comp["item"])
+    assert psr.comprehension_evidence_table(comp.assign(flag="ok"), both["sv"], language="en") is None

@@ -59,7 +59,7 @@ from evaluation.text.format import check_language
 
 __all__ = ["SECTION_IDS", "ResearchSection", "research_frame", "aggregation_section", "item_difficulty_section",
            "invariance_section", "dif_section", "research_sections", "review_research", "research_results",
-           "comprehension_evidence", "show"]
+           "comprehension_evidence", "comprehension_evidence_table", "show_comprehension_evidence", "show"]
 
 SECTION_IDS = ("aggregation", "item_difficulty", "ordinal_invariance", "dif")
 #: θ grid of the information curves (results.json keeps every 4th point)
@@ -580,9 +580,14 @@ def review_research(rs: Any, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE, la
                              language=language, names=names)
 
 
-def research_results(sections: Mapping[str, ResearchSection]) -> dict:
-    """``results.json["research"]``: each section's language-free numbers under its id."""
-    return {sid: sec.results for sid, sec in sections.items()}
+def research_results(sections: Mapping[str, ResearchSection], *, comprehension: pd.DataFrame | None = None) -> dict:
+    """``results.json["research"]``: each section's language-free numbers under its id; with
+    ``comprehension`` also ``comprehension_evidence`` (:func:`comprehension_evidence`, one record per item)."""
+    out = {sid: sec.results for sid, sec in sections.items()}
+    if comprehension is not None and len(comprehension):
+        out["comprehension_evidence"] = comprehension_evidence(comprehension, sections).reset_index().to_dict(
+            orient="records")
+    return out
 
 
 # ----------------------------------------------------------------------------- comprehension evidence
@@ -616,10 +621,18 @@ def comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping
     return out
 
 
-def comprehension_evidence_table(evidence: pd.DataFrame, comprehension: pd.DataFrame, *, language: str = "sv",
-                                 kmax: int = 5) -> Table:
-    """The flagged items with the reasons, DIF ΔR² max and b range, as a report table."""
+def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[str, ResearchSection], *,
+                                 language: str = "sv") -> Table | None:
+    """The items flagged as possibly hard to understand, with their reasons, DIF ΔR² max and b range.
+
+    None when nothing is flagged (or there is no comprehension analysis).
+    """
     L = check_language(language)
+    if comprehension is None or not len(comprehension) or not (comprehension["flag"] != "ok").any():
+        return None
+    evidence = comprehension_evidence(comprehension, sections)
+    g = sections.get("item_difficulty")
+    kmax = sum(c.startswith("b") for c in g.tables["grm"].columns) if g is not None and "grm" in g.tables else 5
     f = comprehension[comprehension["flag"] != "ok"].set_index("item")
     ev = evidence.reindex(f.index)
     words = {"review": {"sv": "granska", "en": "review"}, "revise": {"sv": "revidera", "en": "revise"}}
@@ -634,6 +647,18 @@ def comprehension_evidence_table(evidence: pd.DataFrame, comprehension: pd.DataF
 
 
 # ----------------------------------------------------------------------------- notebook display
+def show_comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping[str, ResearchSection], *,
+                                language: str = "sv") -> None:
+    """Display :func:`comprehension_evidence_table` in the running notebook (nothing when no item is flagged)."""
+    from IPython.display import HTML, display
+
+    from evaluation.reports.base import table_html
+
+    table = comprehension_evidence_table(comprehension, sections, language=language)
+    if table is not None:
+        display(HTML(table_html(table)))
+
+
 def show(sec: ResearchSection, output_dir: str | Path | None = None) -> None:
     """Display a section in the running notebook (as :meth:`evaluation.reports.base.Report.show`)."""
     from IPython.display import HTML, Markdown, display
