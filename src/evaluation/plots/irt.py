@@ -69,8 +69,11 @@ def item_map_plot(grm: pd.DataFrame, *, groups: Mapping[str, str], xlabel: str, 
         out = b[~inside]
         if out.size:
             clipped = True
-            ax.scatter(np.sign(out) * limit, np.full(out.size, yi), marker=">", s=28, color=c, zorder=3,
-                       edgecolor="black", linewidths=0.4)
+            for side, marker in ((-1, "<"), (1, ">")):
+                m = np.sign(out) == side
+                if m.any():
+                    ax.scatter(np.full(int(m.sum()), side * limit), np.full(int(m.sum()), yi), marker=marker, s=28,
+                               color=c, zorder=3, edgecolor="black", linewidths=0.4)
     ax.set_yticks(y)
     ax.set_yticklabels(items, fontsize=7)
     ax.set_xlim(-limit - 0.3, limit + 0.3)
@@ -82,7 +85,7 @@ def item_map_plot(grm: pd.DataFrame, *, groups: Mapping[str, str], xlabel: str, 
     _formatter(ax, number)
     handles = [plt.Line2D([], [], marker="o", ls="", color=colour[g], label=g) for g in names if g]
     if clipped:
-        handles.append(plt.Line2D([], [], marker=">", ls="", color="0.5", markeredgecolor="black",
+        handles.append(plt.Line2D([], [], marker="<", ls="", color="0.5", markeredgecolor="black",
                                   label=outside_label))
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)

@@ -623,7 +623,8 @@ def comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping
 
 def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[str, ResearchSection], *,
                                  language: str = "sv") -> Table | None:
-    """The items flagged as possibly hard to understand, with their reasons, DIF ΔR² max and b range.
+    """The items flagged as possibly hard to understand, with their DIF ΔR² max, discrimination and b range
+    (the reasons are listed just above it in the report).
 
     None when nothing is flagged (or there is no comprehension analysis).
     """
@@ -639,9 +640,9 @@ def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[
     C = lambda key: t(f"research.col.{key}", L)  # noqa: E731
     show = pd.DataFrame({C("item"): f.index, C("flag"): [words.get(x, {}).get(L, x) for x in f["flag"]],
                          C("dif_r2"): [_n(v, L, 3) for v in ev["dif_r2_max"]],
+                         "a": [_n(v, L, 2) for v in ev["a"]],
                          C("b_range"): [fmt.ci(lo, hi, L, 1) if pd.notna(lo) else "–"
-                                        for lo, hi in zip(ev["b_min"], ev["b_max"])],
-                         C("reasons"): f["reasons"].astype(str)})
+                                        for lo, hi in zip(ev["b_min"], ev["b_max"])]})
     return Table(show, caption=t("research.comp.caption", L, kmax=kmax), name="comprehension_evidence",
                  respondent_data=False)
 

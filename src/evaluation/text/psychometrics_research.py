@@ -180,10 +180,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "research.no": {"sv": "nej", "en": "no"},
     "research.unknown": {"sv": "kan ej bedömas", "en": "cannot be judged"},
     "research.comp.caption": {
-        "sv": ("Frågorna med förståelsesignal, DIF (största ΔR² över rollerna) och tröskelspann b1–b{kmax} från "
-               "den ordinala modellen; – när måttet saknas."),
-        "en": ("Items with comprehension signals, DIF (largest ΔR² over the roles) and threshold range b1–b{kmax} "
-               "from the ordinal model; – when a measure is missing.")},
+        "sv": ("De flaggade frågorna med DIF (största ΔR² över rollerna), diskriminering a och tröskelspann "
+               "b1–b{kmax} från den ordinala modellen; – när måttet saknas. Ett brett spann med lågt a betyder "
+               "att frågan skiljer dåligt mellan mognadsnivåer."),
+        "en": ("The flagged items with DIF (largest ΔR² over the roles), discrimination a and threshold range "
+               "b1–b{kmax} from the ordinal model; – when a measure is missing. A wide range with a low a means "
+               "the item separates maturity levels poorly.")},
 }
 
 register("psychometrics_research", MESSAGES)
