@@ -189,7 +189,7 @@ def aggregation_section(data: pd.DataFrame, model: Mapping[str, list], *, scores
     from evaluation.stats.aggregation import group_agreement, within_group_agreement
 
     g = _labels(data, unit)
-    dim_rows, unit_parts, reasons, omitted = [], [], [], {}
+    dim_rows, unit_parts, reasons, omitted, n_behind = [], [], [], {}, {}
     for dim, its in model.items():
         score = scores[dim] if scores is not None else _dimension_score(data[its], scale)
         frame = pd.DataFrame({"score": score, "unit": g}).dropna()
@@ -208,6 +208,7 @@ def aggregation_section(data: pd.DataFrame, model: Mapping[str, list], *, scores
                "ms_within": ga.ms_within, "df_between": ga.df_between, "df_within": ga.df_within,
                "n_groups": ga.n_groups, "rwg_j_median": med, "n_units_rwg": int(len(shown)),
                "justified": cr.aggregation_justified(ga.icc1, ga.icc2, med)}
+        n_behind[dim] = ga.n
         if len(eligible) == len(sizes):  # with a unit left out, total n would give away its size
             row["n"] = ga.n
         dim_rows.append(row)
@@ -238,7 +239,7 @@ def aggregation_section(data: pd.DataFrame, model: Mapping[str, list], *, scores
                            "rwg(J), median": [_n(v, L) for v in dims["rwg_j_median"]],
                            C("n_units"): [fmt.integer(v, L) for v in dims["n_units_rwg"]],
                            C("verdict"): [_yes(v, L) for v in dims["justified"]]})
-    gate_d = publish(dims[["icc1", "icc2"]], n=dims.get("n", pd.Series(k, index=dims.index)), min_group_size=k)
+    gate_d = publish(dims[["icc1", "icc2"]], n=pd.Series(n_behind), min_group_size=k)
     blocks.append(Table(show_d, caption=t("research.agg.caption", L), name="aggregation", published=gate_d))
     if len(units):
         show_u = pd.DataFrame({C("dimension"): [(names or {}).get(d, d) for d in units["dimension"]],
