@@ -13,11 +13,13 @@ group_column: str = ""  # optional: metadata column for measurement invariance, 
 language: str = "sv"  # report language: "sv" or "en"
 min_group_size: int = 5  # smallest group included in the invariance analysis (privacy)
 n_boot: int = 1000  # bootstrap resamples for the omega intervals
-output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook''', P),
+output_dir: str = "reports/psychometrics"  # folder for HTML, results.json and the executed notebook
+mapping: str = ""  # optional: mapping file for the export (dmkit validate --write-mapping); empty: FILE.mapping.yaml beside it
+format: str = ""  # optional: survey tool that wrote the file (netigate, surveymonkey, ...); empty: detected''', P),
     ("code", '''from evaluation.reports.psychometrics import validate_psychometrics_parameters
 params = validate_psychometrics_parameters(
     responses=responses, instrument=instrument, group_column=group_column, language=language,
-    output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot)''',
+    output_dir=output_dir, min_group_size=min_group_size, n_boot=n_boot, mapping=mapping, format=format)''',
      {"step": "Kontroll av parametrar", "tags": ["remove"]}),
     ("code", '''import warnings
 warnings.filterwarnings("ignore")
@@ -27,9 +29,8 @@ pd.set_option("display.max_colwidth", 80)
 pd.set_option("display.max_rows", 200)
 from IPython.display import Markdown, display
 from evaluation.reports import psychometrics as ps
-from evaluation.reports.protocol import write_results
-from evaluation.data.responses import read_responses
-rs = read_responses(params.responses, params.instrument)
+from evaluation.reports.protocol import read_export, write_results
+rs = read_export(params.responses, params.instrument, params)
 rev = ps.review_instrument(rs, group=params.group_column, language=params.language,
                            min_group_size=params.min_group_size, n_boot=params.n_boot)
 H = ps.headings(params.language)''', {"step": "Inläsning och analys", "tags": ["remove"]}),
@@ -55,10 +56,20 @@ display(ps.loadings_display(rev, level))''',
     ("code", '''display(Markdown(f"## {H['invariance']}\\n\\n" + ps.invariance_markdown(rev)))
 if rev.invariance:
     display(ps.invariance_display(rev))''', {"step": "Mätinvarians"}),
+    ("code", '''from evaluation.reports import psychometrics_research as psr
+research = psr.review_research(rs, min_group_size=params.min_group_size, language=params.language,
+                               ml_fit=rev.results["cfa"].get("dimension"))''', {"step": "Forskningsanalyser", "tags": ["remove"]}),
+    ("code", '''psr.show(research["aggregation"], params.output_dir)''', {"step": "Aggregering"}),
+    ("code", '''psr.show(research["item_difficulty"], params.output_dir)''', {"step": "Frågornas svårighet"}),
+    ("code", '''psr.show(research["ordinal_invariance"], params.output_dir)''', {"step": "Ordinal invarians mellan omgångar"}),
+    ("code", '''psr.show(research["dif"], params.output_dir)''', {"step": "DIF mellan roller"}),
     ("code", '''display(Markdown(f"## {H['comprehension']}\\n\\n" + ps.comprehension_markdown(rev)))
 flagged = ps.flagged_markdown(rev)
 if flagged:
     display(Markdown(flagged))''', {"step": "Förståelse"}),
-    ("code", '''path = write_results(rev.results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
+    ("code", '''psr.show_comprehension_evidence(rev.comprehension, research, language=params.language)''',
+     {"step": "Förståelse med DIF och svårighet"}),
+    ("code", '''results = {**rev.results, "research": psr.research_results(research, comprehension=rev.comprehension)}
+path = write_results(results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
 ]
 build(str(Path(__file__).resolve().parents[1] / "notebooks" / "psychometrics.ipynb"), cells)

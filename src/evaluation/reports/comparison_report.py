@@ -43,6 +43,11 @@ class ComparisonReport(Report):
                                        "error; 0 = none"),
         Parameter("dif_group", "str", "", 'optional: column (e.g. "role") for cross-group invariance (DIF); '
                                           'empty: not tested'),
+        Parameter("mapping_a", "str", "", "optional: mapping file for A's exports (dmkit validate --write-mapping); "
+                                          "empty: FILE.mapping.yaml beside each, if any"),
+        Parameter("format_a", "str", "", "optional: survey tool that wrote A's exports; empty: detected"),
+        Parameter("mapping_b", "str", "", "optional: mapping file for B's exports"),
+        Parameter("format_b", "str", "", "optional: survey tool that wrote B's exports; empty: detected"),
     )
     section_ids = ("summary", "recommendation", "reliability", "structure", "validity", "agreement", "retest",
                    "comprehension", "cosmin")
@@ -57,7 +62,8 @@ class ComparisonReport(Report):
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
         return {"responses_a": p.responses_a, "responses_b": p.responses_b, "retest_a": p.retest_a,
-                "retest_b": p.retest_b, "crosswalk": p.crosswalk}
+                "retest_b": p.retest_b, "crosswalk": p.crosswalk, "mapping_a": p.mapping_a or None,
+                "mapping_b": p.mapping_b or None}
 
     def title(self) -> str:
         return tc.heading("title", self.language, a=self.analysis.md_name("A"), b=self.analysis.md_name("B"))
@@ -134,6 +140,8 @@ def _cmd_compare(args: Any) -> int:
         "link_column": args.link_column, "retest_a": args.retest_a or "", "retest_b": args.retest_b or "",
         "crosswalk": args.crosswalk or "", "language": args.language, "output_dir": args.output_dir,
         "min_group_size": args.min_group_size, "mic": args.mic, "dif_group": args.dif_group or "",
+        "mapping_a": args.mapping_a, "format_a": args.format_a, "mapping_b": args.mapping_b,
+        "format_b": args.format_b,
     }
     return run_report_command(notebook=ComparisonReport.notebook, name="instrument_comparison", params=params,
                               validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison")
@@ -160,4 +168,13 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/comparison")
     s.add_argument("--quiet", "-q", action="store_true")
+    from evaluation.data.readers import ADAPTERS
+
+    for side, which in (("a", "first"), ("b", "second")):
+        s.add_argument(f"--format-{side}", metavar="TOOL", default="",
+                       help=f"survey tool that wrote the {which} instrument's exports, instead of detecting it, "
+                            f"e.g. --format-{side} netigate; one of " + ", ".join(ADAPTERS))
+        s.add_argument(f"--mapping-{side}", metavar="M.yaml", default="",
+                       help=f"mapping file for the {which} instrument's exports (its retest too); default "
+                            f"FILE.mapping.yaml beside each, e.g. --mapping-{side} forms_2025.mapping.yaml")
     s.set_defaults(func=_cmd_compare)

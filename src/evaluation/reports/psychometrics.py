@@ -55,6 +55,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Mapping
 
 import numpy as np
@@ -128,6 +129,8 @@ class PsychometricsParameters:
     output_dir: str = "reports/psychometrics"
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     n_boot: int = 1000
+    mapping: str = ""
+    format: str = ""
 
 
 def validate_psychometrics_parameters(
@@ -139,12 +142,16 @@ def validate_psychometrics_parameters(
     output_dir: Any = "reports/psychometrics",
     min_group_size: Any = DEFAULT_MIN_GROUP_SIZE,
     n_boot: Any = 1000,
+    mapping: Any = "",
+    format: Any = "",
 ) -> PsychometricsParameters:
     """Check every parameter of the psychometrics review; raise ``ValueError`` with a plain sentence.
 
     ``group_column`` may be empty (no invariance analysis) or the name of a
     metadata column of the file (``role``, ``unit``, or a Swedish spelling
-    such as ``roll``/``enhet``, which the import maps).
+    such as ``roll``/``enhet``, which the import maps). ``mapping`` (a mapping file) and
+    ``format`` (the survey tool) are the reader's, as in ``dmkit validate``; empty means the
+    ``FILE.mapping.yaml`` beside the export, if any, and the tool detected from the file.
 
     Examples
     --------
@@ -157,9 +164,11 @@ def validate_psychometrics_parameters(
     >>> p.group_column, p.language, p.min_group_size
     ('role', 'sv', 5)
     """
-    from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+    from evaluation.reports.protocol import (file_parameter, instrument_parameter, language_parameter,
+                                             min_group_size_parameter, read_export, read_options_parameters)
 
     path = Path(file_parameter("responses", responses))
+    mapping, format = read_options_parameters(mapping, format)
     inst = instrument_parameter(instrument)
     language_parameter(language)
     k = min_group_size_parameter(min_group_size)
@@ -179,7 +188,7 @@ def validate_psychometrics_parameters(
                 canonical = name
                 break
         try:
-            rs = read_responses(path, inst)
+            rs = read_export(str(path), inst, SimpleNamespace(mapping=mapping, format=format))
         except ValueError as exc:
             raise ValueError(f"Parameter 'responses': {exc}") from None
         if canonical not in rs.meta.columns:
@@ -190,7 +199,7 @@ def validate_psychometrics_parameters(
         group = canonical
     return PsychometricsParameters(responses=str(path), instrument=inst.id, group_column=group or None,
                                    language=language, output_dir=str(output_dir), min_group_size=k,
-                                   n_boot=int(n_boot))
+                                   n_boot=int(n_boot), mapping=mapping, format=format)
 
 
 # ----------------------------------------------------------------------------- the review
@@ -614,6 +623,8 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
                        "n_items": len(inst.item_ids), "n_dimensions": len(inst.dimension_items()),
                        "n_categories": len(inst.category_items())},
         "respondents": {"rows_in": rs.n_rows_in, "accepted": rs.n_accepted, "rejected": int(len(rs.rejected))},
+        "read": {"tool": getattr(rs, "tool", None),
+                 "mapping": Path(str(rs.mapping.source)).name if getattr(rs, "mapping", None) is not None else None},
         "min_group_size": r["min_group_size"],
         "settings": {"n_boot": n_boot, "seed": seed, "missing": r["missing"],
                      "alpha_ci": "feldt 95%", "omega_ci": "percentile bootstrap 95%"},
@@ -1211,7 +1222,7 @@ def _cmd(args: argparse.Namespace) -> int:
 
     params = {"responses": args.file, "instrument": args.instrument, "group_column": args.group or "",
               "language": args.language, "min_group_size": args.min_group_size, "n_boot": args.n_boot,
-              "output_dir": args.output_dir}
+              "output_dir": args.output_dir, "mapping": args.mapping, "format": args.format}
     return run_report_command(notebook="psychometrics.ipynb", name="psychometrics", params=params,
                               validate=validate_psychometrics_parameters, quiet=args.quiet,
                               title=f"Psychometrics {args.instrument}", what="psychometrics")
@@ -1229,4 +1240,7 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the omega intervals, e.g. 2000")
     s.add_argument("--output-dir", "-o", default="reports/psychometrics")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    from evaluation.reports.protocol import add_read_options
+
+    add_read_options(s)
     s.set_defaults(func=_cmd)
