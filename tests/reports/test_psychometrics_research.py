@@ -207,7 +207,7 @@ def test_no_published_row_for_a_group_under_min_group_size(planted):
     roles = {r["role"] for r in d.results["items"]} | {r["role"] for r in d.results["tested"]}
     assert "<b>Liten roll</b>" not in roles and d.results["not_tested"] == ["<b>Liten roll</b>"]
     assert all("n_focal" not in r for r in d.results["tested"])
-    assert "prövas inte" in _text(d)
+    assert "ingår inte i prövningen" in _text(d)
 
 
 def test_user_strings_are_escaped(planted):

@@ -135,8 +135,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "No item is flagged for any role ({n} tests)."},
     "research.dif.some": {"sv": "{n} av {total} prövningar flaggas:", "en": "{n} of {total} tests are flagged:"},
     "research.dif.not_tested": {
-        "sv": "Roller med för få svarande prövas inte: {roles}.",
-        "en": "Roles with too few respondents are not tested: {roles}."},
+        "sv": "Roller med för få svarande ingår inte i prövningen: {roles}.",
+        "en": "Roles with too few respondents are not included in the tests: {roles}."},
     "research.dif.caption": {"sv": "Flaggade frågor (rollen mot övriga).",
                              "en": "Flagged items (the role against all others)."},
     # reasons (skips)
