@@ -249,3 +249,36 @@ def test_comprehension_table_gains_dif_and_grm_evidence(data, both):
     res = to_jsonable(psr.research_results(both["sv"], comprehension=comp))
     assert [r["item"] for r in res["comprehension_evidence"]] == list(comp["item"])
     assert psr.comprehension_evidence_table(comp.assign(flag="ok"), both["sv"], language="en") is None
+
+
+def _planted_rounds(shift: float, seed: int = 11) -> pd.DataFrame:
+    """1,200 respondents in two rounds; item d's thresholds move by ``shift`` in 2026 (as the stats doctest)."""
+    rng = np.random.default_rng(seed)
+    n = 1200
+    rnd = np.repeat(["2025", "2026"], n // 2)
+    eta = rng.normal(size=(n, 1))
+    ystar = 0.7 * eta + np.sqrt(0.51) * rng.normal(size=(n, 4))
+    ystar[rnd == "2026", 3] += shift
+    x = pd.DataFrame(1 + (ystar[:, :, None] > np.array([-1, 0, 1])).sum(2), columns=list("abcd")).astype(float)
+    unit = np.where(eta[:, 0] + rng.normal(scale=0.3, size=n) > 0, "Högre", "Lägre")  # units differ strongly
+    return x.assign(round=rnd, unit=unit, role=np.where(rng.random(n) < 0.5, "Chef", "Strateg"))
+
+
+def test_failed_scalar_invariance_names_the_item_to_free():
+    f = _planted_rounds(0.6)
+    sec = psr.invariance_section(f, {"f": list("abcd")}, min_group_size=K, language="en")
+    d = sec.results["dimensions"][0]
+    assert d["verdict"] == "fails" and d["fails_at"] == "scalar" and d["items_to_free"][0] == "d"
+    assert "scalar invariance does not hold" in _text(sec) and "Items to free first: d" in _text(sec)
+    # no shift: seed 12 (seed 11 happens to reject at p = 0.012, one of the 5 % false alarms the test allows)
+    held = psr.invariance_section(_planted_rounds(0.0, seed=12), {"f": list("abcd")}, min_group_size=K, language="en")
+    assert held.results["dimensions"][0]["verdict"] == "holds"
+
+
+def test_unit_means_justified_when_units_differ_and_agree():
+    f = _planted_rounds(0.0)
+    sec = psr.aggregation_section(f, {"f": list("abcd")}, scale=(1, 4), min_group_size=K, language="sv")
+    row = sec.results["dimensions"][0]
+    assert row["icc1"] >= 0.05 and row["icc2"] >= 0.70
+    assert row["rwg_j_median"] >= 0.70 and row["justified"] is True   # measured 0.62, 1.00, 0.78
+    assert "**f**: enheternas medelvärden är motiverade" in _text(sec)
