@@ -450,7 +450,8 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
                             items=", ".join(escape_md(i) for i in free) or "–"))
         else:
             blocks.append(t("research.inv.holds", L, dim=dn, p=fmt.pvalue(tab.loc["scalar", "p_diff"], L)))
-    intro = t("research.inv.intro", L, rounds=", ".join(escape_md(r) for r in labels), need=fmt.integer(need, L))
+    intro = t("research.inv.intro", L, rounds=", ".join(escape_md(r) for r in labels), need=fmt.integer(need, L),
+              alpha=_n(cr.INVARIANCE_P.value, L))
     if not dims:
         return _skipped(sid, L, reasons, {**base, "rounds": labels}, intro=intro)
     mt = pd.concat(models, ignore_index=True)

@@ -98,11 +98,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # invariance
     "research.inv.intro": {
         "sv": ("Ordinal mätinvarians mellan omgångarna {rounds} (WLSMV, som lavaan): konfigural (samma struktur), "
-               "metrisk (samma laddningar) och skalär (samma trösklar). Ett signifikant skalat Δχ² (p < 0,05) betyder "
+               "metrisk (samma laddningar) och skalär (samma trösklar). Ett signifikant skalat Δχ² (p < {alpha}) betyder "
                "att steget inte håller; poängtesterna visar vilka frågor som i så fall bör släppas fria. Varje omgång "
                "behöver minst {need} svarande som besvarat alla dimensionens frågor."),
         "en": ("Ordinal measurement invariance between the rounds {rounds} (WLSMV, as lavaan): configural (same "
-               "structure), metric (same loadings) and scalar (same thresholds). A significant scaled Δχ² (p < 0.05) "
+               "structure), metric (same loadings) and scalar (same thresholds). A significant scaled Δχ² (p < {alpha}) "
                "means the step does not hold; the score tests show which items to free in that case. Each round "
                "needs at least {need} respondents who answered every item of the dimension.")},
     "research.inv.holds": {"sv": "**{dim}**: skalär invarians håller (p = {p}).",
