@@ -126,6 +126,23 @@ def escape_md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
 
 
+def plain_text(markdown: Any) -> str:
+    """Report markdown as plain text for slides: emphasis marks and :func:`escape_md`'s escapes removed.
+
+    >>> plain_text("**Nästa steg:** följ upp " + escape_md("Soc*förv <b>") + ".")
+    'Nästa steg: följ upp Soc*förv <b>.'
+    >>> plain_text("*cap_1* och leg_2")
+    'cap_1 och leg_2'
+    """
+    s = re.sub(r"(?<!\\)\*", "", str(markdown))
+    s = re.sub(r"\\(.)", r"\1", s)
+    return html.unescape(" ".join(s.split()))
+
+
+#: the board messages of a report run, beside its figures (read by ``--slides``)
+BOARD_FILE = "board.json"
+
+
 class Report:
     """Base class of the four reports. Subclasses set the class attributes and implement the hooks."""
 
@@ -172,18 +189,31 @@ class Report:
         return self.kind
 
     @classmethod
-    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str],
+                   board: Sequence[Mapping[str, Any]] = ()) -> list[dict]:
         """The slides of ``--slides``, from results.json and the saved figures alone (no re-analysis).
 
         Each slide is a dict ``title``, ``message`` (one sentence), ``bullets`` (list) and ``image``
-        (a PNG path or None). The default: one slide per saved figure, its alt text as the message;
-        a report overrides this with its own board messages.
+        (a PNG path or None). The default: the report's board messages (``figures/board.json``, see
+        :meth:`board`), then one slide per saved figure with its alt text; a report may override this.
         """
         from evaluation.reports.protocol import figure_alts
 
         alts = figure_alts(Path(next(iter(figures.values()))).parent) if figures else {}
-        return [{"title": name.replace("_", " ").capitalize(), "message": alts.get(name, ""), "bullets": [],
-                 "image": path} for name, path in figures.items()]
+        slides = [{**b, "image": None} for b in board]
+        for name, path in figures.items():
+            title, _, rest = alts.get(name, "").partition(". ")
+            slides.append({"title": title.rstrip(".") or name.replace("_", " ").capitalize(),
+                           "message": rest.strip(), "bullets": [], "image": path})
+        return slides
+
+    def board(self) -> list[dict]:
+        """The report's board messages for the slides (``title``, ``message``, ``bullets``; plain text).
+
+        Saved by :meth:`save` as ``figures/board.json`` so ``--slides`` needs no re-analysis. The
+        default: none (the deck then holds the figures only).
+        """
+        return []
 
     # -- shared behaviour --------------------------------------------------------------
     def results(self) -> dict:
@@ -200,10 +230,19 @@ class Report:
                         sections=self.sections_results())
 
     def save(self, output_dir: str | Path | None = None) -> Path:
-        """Write results.json into ``output_dir`` (default: the ``output_dir`` parameter)."""
+        """Write results.json into ``output_dir`` (default: the ``output_dir`` parameter), and the board
+        messages (:meth:`board`, in the report language) as ``figures/board.json`` for ``--slides``:
+        results.json stays the same in every language."""
         from evaluation.reports.envelope import write_envelope
 
-        return write_envelope(self.results(), output_dir or getattr(self.params, "output_dir"))
+        out = Path(output_dir or getattr(self.params, "output_dir"))
+        board = [{"title": plain_text(b["title"]), "message": plain_text(b["message"]),
+                  "bullets": [plain_text(x) for x in b.get("bullets", [])]} for b in self.board()]
+        if board:
+            (out / "figures").mkdir(parents=True, exist_ok=True)
+            (out / "figures" / BOARD_FILE).write_text(json.dumps(board, ensure_ascii=False, indent=2),
+                                                      encoding="utf-8")
+        return write_envelope(self.results(), out)
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""

@@ -40,7 +40,7 @@ class ComparisonReport(Report):
         Parameter("output_dir", "str", "reports/comparison", "folder for HTML, results.json and the executed notebook"),
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
         Parameter("mic", "float", 0.0, "optional: minimal important change (percentage points) for measurement "
-                                       "error; 0 = none"),
+                                       "error; 0 for none"),
         Parameter("dif_group", "str", "", 'optional: column (e.g. "role") for cross-group invariance (DIF); '
                                           'empty: not tested'),
         Parameter("mapping_a", "str", "", "optional: mapping file for A's exports (dmkit validate --write-mapping); "
@@ -70,6 +70,19 @@ class ComparisonReport(Report):
 
     def sections_results(self) -> dict:
         return self.analysis.results
+
+    def board(self) -> list[dict]:
+        """Two slides: the recommendation with its reasons, then the summary's findings."""
+        res, L = self.analysis, self.language
+        names = {"A": res.md_name("A"), "B": res.md_name("B")}
+        rec = tc.recommendation_text(rc.recommendation(res), names, L)
+        lines = [x.strip() for x in rec.splitlines() if x.strip()]
+        message = lines[0].split("**")[1] if lines and lines[0].startswith("**") else (lines[0] if lines else "")
+        bullets = [x[2:] for x in lines if x.startswith("- ")]
+        summary = rc.summary_lines(res)
+        return [{"title": tc.heading("recommendation", L), "message": message, "bullets": bullets},
+                {"title": tc.heading("summary", L), "message": summary[0] if summary else "",
+                 "bullets": summary[1:]}]
 
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
@@ -144,7 +157,8 @@ def _cmd_compare(args: Any) -> int:
         "format_b": args.format_b,
     }
     return run_report_command(notebook=ComparisonReport.notebook, name="instrument_comparison", params=params,
-                              validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison")
+                              validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison",
+                              kind="comparison", pdf=args.pdf, slides=args.slides)
 
 
 def add_cli(subparsers: Any) -> None:
@@ -177,4 +191,7 @@ def add_cli(subparsers: Any) -> None:
         s.add_argument(f"--mapping-{side}", metavar="M.yaml", default="",
                        help=f"mapping file for the {which} instrument's exports (its retest too); default "
                             f"FILE.mapping.yaml beside each, e.g. --mapping-{side} forms_2025.mapping.yaml")
+    from evaluation.reports.protocol import add_output_options
+
+    add_output_options(s, stem="instrument_comparison")
     s.set_defaults(func=_cmd_compare)

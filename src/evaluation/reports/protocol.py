@@ -415,10 +415,14 @@ def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bo
     if pdf:
         out["pdf"] = export_pdf(run.html)
     if slides:
-        from evaluation.reports.base import report_class
+        from evaluation.reports.base import BOARD_FILE, REPORTS, Report, report_class
 
         results = read_results(run.results)
-        plan = report_class(kind).slide_plan(results, figures=saved_figures(run.html.parent))
+        cls = report_class(kind) if kind in REPORTS else Report  # the default plan: one slide per figure
+        board_file = run.html.parent / "figures" / BOARD_FILE
+        board = json.loads(board_file.read_text(encoding="utf-8")) if board_file.is_file() else []
+        kwargs = {"board": board} if board else {}
+        plan = cls.slide_plan(results, figures=saved_figures(run.html.parent), **kwargs)
         footer = " · ".join(report_header(results)["header"])
         out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
     return out
@@ -591,6 +595,18 @@ def add_read_options(parser: Any) -> None:
     parser.add_argument("--mapping", metavar="M.yaml", default="",
                         help="mapping file (columns, answer codes, unit spellings); default FILE.mapping.yaml "
                              "beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+
+
+def add_output_options(parser: Any, *, stem: str, slides: bool = True) -> None:
+    """The ``--pdf`` and ``--slides`` options of the report commands (``stem``: the HTML's file name).
+
+    ``slides=False`` for a report that is not put before a board (the researcher's psychometric review).
+    """
+    parser.add_argument("--pdf", action="store_true",
+                        help=f"also write an A4 PDF beside the HTML ({stem}.pdf; needs chromium), e.g. --pdf")
+    if slides:
+        parser.add_argument("--slides", action="store_true",
+                            help=f"also write a PowerPoint deck for the board ({stem}.pptx), e.g. --slides")
 
 
 def instrument_parameter(value: Any, *, name: str = "instrument"):
