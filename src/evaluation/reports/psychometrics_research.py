@@ -459,7 +459,7 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
     C = lambda key: t(f"research.col.{key}", L)  # noqa: E731
     show_m = pd.DataFrame({C("dimension"): [(names or {}).get(d, d) for d in mt["dimension"]],
                            C("model"): [t(f"research.inv.{m}", L) for m in mt["model"]],
-                           "χ² (scaled)" if L == "en" else "χ² (skalat)": [_n(v, L, 1) for v in mt["chisq_scaled"]],
+                           C("chisq_scaled"): [_n(v, L, 1) for v in mt["chisq_scaled"]],
                            "df": [fmt.integer(v, L) for v in mt["df_scaled"]],
                            "CFI": [_n(v, L, 3) for v in mt["cfi_scaled"]], "RMSEA": [_n(v, L, 3) for v in mt["rmsea_scaled"]],
                            "Δχ²": [_n(v, L, 1) for v in mt["chisq_diff"]], "Δdf": [fmt.integer(v, L) for v in mt["df_diff"]],
@@ -542,8 +542,8 @@ def dif_section(data: pd.DataFrame, model: Mapping[str, list], *, role: str = "r
         blocks.append(t("research.dif.some", L, n=fmt.integer(len(flagged), L), total=fmt.integer(len(tab), L)))
         show = pd.DataFrame({C("dimension"): [(names or {}).get(d, d) for d in flagged["dimension"]],
                              C("role"): flagged["role"].astype(str), C("item"): flagged["item"],
-                             "ΔR² (uniform)": [_n(v, L, 3) for v in flagged["r2_change_uniform"]],
-                             "ΔR² (total)": [_n(v, L, 3) for v in flagged["r2_change_total"]],
+                             C("r2_uniform"): [_n(v, L, 3) for v in flagged["r2_change_uniform"]],
+                             C("r2_total"): [_n(v, L, 3) for v in flagged["r2_change_total"]],
                              "χ² (df 2)": [_n(v, L, 1) for v in flagged["chi2_total"]],
                              "p": [fmt.pvalue(v, L) for v in flagged["p_total"]]})
         blocks.append(Table(show, caption=t("research.dif.caption", L), name="dif", respondent_data=False))
