@@ -60,10 +60,20 @@ display_table(ps.loadings_display(rev, level))''',
 if rev.invariance:
     display_table(ps.invariance_display(rev, "fit"))
     display_table(ps.invariance_display(rev, "change"))''', {"step": "Mätinvarians"}),
+    ("code", '''from evaluation.reports import psychometrics_research as psr
+research = psr.review_research(rs, min_group_size=params.min_group_size, language=params.language,
+                               ml_fit=rev.results["cfa"].get("dimension"))''', {"step": "Forskningsanalyser", "tags": ["remove"]}),
+    ("code", '''psr.show(research["aggregation"], params.output_dir)''', {"step": "Aggregering"}),
+    ("code", '''psr.show(research["item_difficulty"], params.output_dir)''', {"step": "Frågornas svårighet"}),
+    ("code", '''psr.show(research["ordinal_invariance"], params.output_dir)''', {"step": "Ordinal invarians mellan omgångar"}),
+    ("code", '''psr.show(research["dif"], params.output_dir)''', {"step": "DIF mellan roller"}),
     ("code", '''display(Markdown(f"## {H['comprehension']}\\n\\n" + ps.comprehension_markdown(rev)))
 flagged = ps.flagged_markdown(rev)
 if flagged:
     display(Markdown(flagged))''', {"step": "Förståelse"}),
-    ("code", '''path = write_results(rev.results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
+    ("code", '''psr.show_comprehension_evidence(rev.comprehension, research, language=params.language)''',
+     {"step": "Förståelse med DIF och svårighet"}),
+    ("code", '''results = {**rev.results, "research": psr.research_results(research, comprehension=rev.comprehension)}
+path = write_results(results, params.output_dir)''', {"step": "Spara resultat", "tags": ["remove"]}),
 ]
 build(str(Path(__file__).resolve().parents[1] / "notebooks" / "psychometrics.ipynb"), cells)

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 __all__ = ["Cutoff", "HU_BENTLER", "CONFIGURAL_FIT", "RELIABILITY_GROUP", "RELIABILITY_INDIVIDUAL",
            "OMEGA_H_GENERAL", "COSMIN_STRUCTURAL", "COSMIN_INTERNAL_CONSISTENCY", "COSMIN_RELIABILITY",
-           "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "reliability_band", "REFERENCES"]
+           "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "ICC1_AGGREGATION", "ICC2_AGGREGATION",
+           "RWG_AGREEMENT", "DIF_R2_CHANGE", "DIF_P", "WLSMV_MIN_N", "INVARIANCE_P", "aggregation_justified", "dif_flag",
+           "reliability_band", "REFERENCES"]
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 _SHOW = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -60,6 +62,22 @@ REFERENCES = {
                  "Structural Equation Modeling, 14(3), 464–504.",
     "cheung_rensvold_2002": "Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing "
                             "measurement invariance. Structural Equation Modeling, 9(2), 233–255.",
+    "bliese_2000": "Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In K. J. Klein "
+                   "& S. W. J. Kozlowski (Eds.), Multilevel theory, research, and methods in organizations "
+                   "(pp. 349–381). Jossey-Bass.",
+    "lebreton_senter_2008": "LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater "
+                            "reliability and interrater agreement. Organizational Research Methods, 11(4), 815–852.",
+    "zumbo_1999": "Zumbo, B. D. (1999). A handbook on the theory and methods of differential item functioning (DIF). "
+                  "Directorate of Human Resources Research and Evaluation, Department of National Defense.",
+    "choi_2011": "Choi, S. W., Gibbons, L. E., & Crane, P. K. (2011). lordif: An R package for detecting "
+                 "differential item functioning using iterative hybrid ordinal logistic regression/item response "
+                 "theory and Monte Carlo simulations. Journal of Statistical Software, 39(8), 1–30.",
+    "satorra_2000": "Satorra, A. (2000). Scaled and adjusted restricted tests in multi-sample analysis of moment "
+                    "structures. In R. D. H. Heijmans, D. S. G. Pollock & A. Satorra (Eds.), Innovations in "
+                    "multivariate statistical analysis (pp. 233–247). Kluwer.",
+    "flora_curran_2004": "Flora, D. B., & Curran, P. J. (2004). An empirical evaluation of alternative methods of "
+                         "estimation for confirmatory factor analysis with ordinal data. Psychological Methods, 9(4), "
+                         "466–491.",
 }
 
 #: Good fit (Hu & Bentler 1999): CFI/TLI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08.
@@ -97,6 +115,45 @@ CHEN_2007 = {
 }
 #: Non-invariance (Cheung & Rensvold 2002): ΔCFI ≤ −0.01.
 CHEUNG_RENSVOLD_2002 = {"delta_cfi": Cutoff("delta_cfi", "<=", -0.01, "cheung_rensvold_2002")}
+
+#: Aggregating respondent scores to unit means (Bliese 2000; LeBreton & Senter 2008): the unit explains a
+#: non-trivial share of the variance (ICC(1) ≥ 0.05), the unit means are reliable (ICC(2) ≥ 0.70) and the
+#: respondents of a unit agree (rwg(J) ≥ 0.70, "strong agreement" starts there in LeBreton & Senter's table 3).
+ICC1_AGGREGATION = Cutoff("icc1", ">=", 0.05, "bliese_2000")
+ICC2_AGGREGATION = Cutoff("icc2", ">=", 0.70, "lebreton_senter_2008")
+RWG_AGREEMENT = Cutoff("rwg_j", ">=", 0.70, "lebreton_senter_2008")
+#: An item shows DIF worth reporting when the likelihood-ratio test is significant at the 1 % level and
+#: McFadden's R² grows by at least 0.02 (lordif's defaults, Choi et al. 2011, after Zumbo 1999).
+DIF_R2_CHANGE = Cutoff("r2_change", ">=", 0.02, "choi_2011")
+DIF_P = Cutoff("p", "<", 0.01, "choi_2011")
+#: WLSMV estimates and scaled tests behave at N ≥ 100 per group in Flora & Curran's (2004) simulations
+#: (the smallest N they studied); fewer rows are not fitted.
+WLSMV_MIN_N = Cutoff("n", ">=", 100, "flora_curran_2004")
+#: An invariance step fails when its scaled chi-square difference test (Satorra 2000, lavaan's lavTestLRT)
+#: rejects at the 5 % level: the cut-off is the test's conventional level, not a fit-index rule.
+INVARIANCE_P = Cutoff("p_diff", "<", 0.05, "satorra_2000")
+
+
+def aggregation_justified(icc1: float | None, icc2: float | None, rwg_median: float | None) -> bool | None:
+    """True when ICC(1), ICC(2) and the median rwg(J) all meet their cut-offs; None when one is missing.
+
+    >>> aggregation_justified(0.12, 0.81, 0.78), aggregation_justified(0.02, 0.81, 0.78)
+    (True, False)
+    >>> aggregation_justified(0.12, 0.81, float("nan")) is None
+    True
+    """
+    verdicts = [ICC1_AGGREGATION.passes(icc1), ICC2_AGGREGATION.passes(icc2), RWG_AGREEMENT.passes(rwg_median)]
+    return None if any(v is None for v in verdicts) else all(verdicts)
+
+
+def dif_flag(p: float | None, r2_change: float | None) -> bool | None:
+    """True when an item's DIF test has p < 0.01 and McFadden ΔR² ≥ 0.02; None when a value is missing.
+
+    >>> dif_flag(0.001, 0.035), dif_flag(0.001, 0.004), dif_flag(0.2, 0.05)
+    (True, False, False)
+    """
+    a, b = DIF_P.passes(p), DIF_R2_CHANGE.passes(r2_change)
+    return None if a is None or b is None else a and b
 
 
 def reliability_band(value: float | None) -> str | None:
