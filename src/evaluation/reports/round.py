@@ -341,7 +341,7 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
     else:
         out["reliability"] = pd.DataFrame(rows)
     try:
-        from evaluation.stats import comprehension
+        from evaluation.text import comprehension
     except ImportError:  # pragma: no cover
         comprehension = None
     if comprehension is not None:
@@ -664,8 +664,9 @@ def _flagged(quality: Mapping[str, Any]) -> list[dict]:
     flagged = comp[comp["flag"] != "ok"]
     if "item" not in flagged.columns:
         flagged = flagged.reset_index(names="item")
-    cols = [c for c in ("item", "flag", "reasons") if c in flagged.columns]
-    return flagged[cols].to_dict(orient="records")
+    # codes, not words: results.json is the same in every report language
+    return [{"item": r["item"], "flag": r["flag"], "reason_codes": list(r.get("reason_codes") or ())}
+            for r in flagged.to_dict(orient="records")]
 
 
 # -- words for the report -----------------------------------------------------------
