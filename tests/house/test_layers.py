@@ -23,10 +23,7 @@ RANKS = {
 
 #: Known upward imports still to be removed by the move (each names its way out).
 #: The list only ever shrinks; an empty list is the goal.
-PENDING: set[tuple[str, str]] = {
-    ("scoring", "privacy"),            # group suppression → privacy gate
-    ("simulate/national", "run"),      # SKR groups → data
-}
+PENDING: set[tuple[str, str]] = set()
 
 
 def _layer(path: Path) -> str:
