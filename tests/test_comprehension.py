@@ -455,8 +455,8 @@ def test_report_ranking_language_and_columns():
     rep_sv = comprehension_report(df.mask(dk), dont_know=dk)
     assert rep_sv.loc[0, "item"] == "q4"
     assert list(rep_sv["flag"].map(cm._LEVEL)) == sorted(rep_sv["flag"].map(cm._LEVEL), reverse=True)
-    pct = f"{100 * dk['q4'].mean():.0f} %"
-    assert f"{pct} svarade 'vet ej' (övriga frågor 0 %)" in rep_sv.loc[0, "reasons"]
+    pct = f"{100 * dk['q4'].mean():.0f}\u202f%"  # the kit's formatter: narrow no-break space before %
+    assert f"{pct} svarade 'vet ej' (övriga frågor 0\u202f%)" in rep_sv.loc[0, "reasons"]
     rep_en = comprehension_report(df.mask(dk), dont_know=dk, language="en")
     assert "answered 'don't know'" in rep_en.loc[0, "reasons"]
     for col in ("dk_rate", "dk_ci_low", "skip_rate", "breakoff_at", "r_drop", "floor", "ceiling",

@@ -15,19 +15,6 @@ the same in both), :func:`format_report` prints it for ``dmkit items``. It
 also keeps the 0.1 signatures with ``language=`` (:func:`text_signals`,
 :func:`instrument_text_signals`, :func:`lix_band`), served at the old paths
 ``evaluation.comprehension`` and ``evaluation.stats.comprehension``.
-
->>> import numpy as np, pandas as pd
->>> rng = np.random.default_rng(4)
->>> theta = rng.normal(size=300)
->>> df = pd.DataFrame({f"q{i}": np.clip(np.round(3.5 + theta + rng.normal(size=300)), 1, 6)
-...                    for i in range(6)})
->>> dk = pd.DataFrame(False, index=df.index, columns=df.columns)
->>> dk["q2"] = rng.random(300) < 1 / (1 + np.exp(1.2 + 1.5 * theta))
->>> rep = comprehension_report(df.mask(dk), dont_know=dk, language="en")
->>> rep.iloc[0][["item", "flag"]].tolist()
-['q2', 'revise']
->>> print(rep.iloc[0]["reasons"].split("; ")[1])
-28% answered 'don't know' (other items 0%)
 """
 
 from __future__ import annotations
@@ -45,6 +32,7 @@ from evaluation.stats.gradient import comprehension_gradient  # noqa: F401
 from evaluation.stats.item_signals import FLAG_LEVELS, Thresholds, item_signals, wilson_ci  # noqa: F401
 from evaluation.stats.readability import (  # noqa: F401
     JARGON, TextSignals, count_syllables_en, flesch_reading_ease, lix, primary_lang)
+from evaluation.text import format as fmt
 from evaluation.text.catalogue import register, t
 from evaluation.text.format import check_language
 
@@ -103,30 +91,17 @@ register("comprehension", _M)
 
 
 def _pct(x: float, language: str) -> str:
-    if x is None or not np.isfinite(x):
-        return "–"
-    v = 100 * x
-    s = f"{v:.0f}" if v >= 9.5 or v == 0 else f"{v:.1f}"
-    if language == "sv":
-        return f"{s.replace('.', ',')} %"
-    return f"{s}%"
+    """A share as percent, one decimal below 9.5 % so small rates stay visible (the kit's formatter)."""
+    v = 100 * x if x is not None and np.isfinite(x) else np.nan
+    return fmt.percent(x, language, 0 if not np.isfinite(v) or v >= 9.5 or v == 0 else 1)
 
 
 def _num(x: float, language: str, digits: int = 2) -> str:
-    if x is None or not np.isfinite(x):
-        return "–"
-    s = f"{x:.{digits}f}"
-    if language == "sv":
-        s = s.replace(".", ",").replace("-", "−")
-    return s
+    return fmt.number(x, language, digits)
 
 
 def _pval(p: float, language: str) -> str:
-    if not np.isfinite(p):
-        return "–"
-    if p < 0.001:
-        return "< 0,001" if language == "sv" else "< 0.001"
-    return _num(p, language, 3)
+    return fmt.pvalue(p, language)
 
 
 def lix_band(value: float, language: str = "sv") -> str:
@@ -172,8 +147,8 @@ def _first(hits) -> str:
 def reason_sentences(row: Mapping, language: str = "sv", *, group_name: str = "") -> list[str]:
     """The sentence of each reason code of one :func:`comprehension_flags` row, numbers filled in.
 
-    >>> reason_sentences({"reason_codes": ("floor", "vague"), "floor": 0.42, "vague_quantifiers": "ofta"})
-    ['42 % valde lägsta svarsalternativet (golveffekt)', 'vaga kvantifierare: ofta']
+    >>> reason_sentences({"reason_codes": ("floor", "vague"), "floor": 0.42, "vague_quantifiers": "often"}, "en")
+    ['42% chose the lowest option (floor effect)', 'vague quantifiers: often']
     """
     L = check_language(language)
     r = row
@@ -263,12 +238,12 @@ def format_report(df: pd.DataFrame, language: str = "sv", *, width: int = 100,
     >>> import pandas as pd
     >>> df = pd.DataFrame({"item": ["q1"], "flag": ["review"], "dk_rate": [0.2],
     ...                    "skip_rate": [0.0], "r_drop": [0.25], "gradient_or": [float("nan")],
-    ...                    "reasons": ["20 % svarade 'vet ej' (övriga frågor 5 %)"]})
-    >>> print(format_report(df))  # doctest: +NORMALIZE_WHITESPACE
-    Frågor som kan vara svåra att förstå: 1 frågor, 0 revidera, 1 granska
-     #  fråga  flagga   vet ej  hoppat  r_drop  OR   LIX
-     1  q1     granska  20 %    0 %     0,25    –    –
-        - 20 % svarade 'vet ej' (övriga frågor 5 %)
+    ...                    "reasons": ["20% answered 'don't know' (other items 5%)"]})
+    >>> print(format_report(df, "en"))
+    Items that may be hard to understand: 1 items, 0 revise, 1 review
+     #  item  flag    don't know  skipped  r_drop  OR  LIX
+     1  q1    review  20%         0%       0.25    –   –
+        - 20% answered 'don't know' (other items 5%)
     """
     language = check_language(language)
     need = {"item", "flag", "reasons"}
