@@ -427,10 +427,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--min-group-size", type=int, default=5)
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/round")
-    s.add_argument("--pdf", action="store_true", help="also write an A4 PDF beside the HTML (needs chromium), "
-                                                      "e.g. --pdf")
-    s.add_argument("--slides", action="store_true", help="also write a PowerPoint deck for the board "
-                                                         "(round_report.pptx), e.g. --slides")
+    from .reports.protocol import add_output_options
+
+    add_output_options(s, stem="round_report")
     _add_read_options(s)
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_round)

@@ -427,6 +427,13 @@ def read_responses(
                 issues.append(dict(severity="warning", file=name, row=int(r), column=col, value=df.at[r, col],
                                    message=f"column {col!r}: {df.at[r, col]!r} is not a number of seconds; ignored"))
 
+    # rows the tool marks as not an answer (the survey owner's preview or test, spam)
+    for r, why in getattr(exp, "not_answers", {}).items():
+        if r in df.index:
+            row_reasons.setdefault(r, []).append(why)
+            issues.append(dict(severity="warning", file=name, row=int(r), column="", value="",
+                               message=why + "; row rejected"))
+
     # completely empty respondent rows
     no_answer = skipped[list(set(item_cols.values()))].all(axis=1)
     meta_blank = meta.isna().all(axis=1) if meta.shape[1] else pd.Series(True, index=df.index)

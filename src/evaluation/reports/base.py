@@ -126,6 +126,23 @@ def escape_md(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
 
 
+def plain_text(markdown: Any) -> str:
+    """Report markdown as plain text for slides: emphasis marks and :func:`escape_md`'s escapes removed.
+
+    >>> plain_text("**Nästa steg:** följ upp " + escape_md("Soc*förv <b>") + ".")
+    'Nästa steg: följ upp Soc*förv <b>.'
+    >>> plain_text("*cap_1* och leg_2")
+    'cap_1 och leg_2'
+    """
+    s = re.sub(r"(?<!\\)\*", "", str(markdown))
+    s = re.sub(r"\\(.)", r"\1", s)
+    return html.unescape(" ".join(s.split()))
+
+
+#: the board messages of a report run, beside its figures (read by ``--slides``)
+BOARD_FILE = "board.json"
+
+
 class Report:
     """Base class of the four reports. Subclasses set the class attributes and implement the hooks."""
 
@@ -172,18 +189,31 @@ class Report:
         return self.kind
 
     @classmethod
-    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str]) -> list[dict]:
+    def slide_plan(cls, results: Mapping[str, Any], *, figures: Mapping[str, str],
+                   board: Sequence[Mapping[str, Any]] = ()) -> list[dict]:
         """The slides of ``--slides``, from results.json and the saved figures alone (no re-analysis).
 
         Each slide is a dict ``title``, ``message`` (one sentence), ``bullets`` (list) and ``image``
-        (a PNG path or None). The default: one slide per saved figure, its alt text as the message;
-        a report overrides this with its own board messages.
+        (a PNG path or None). The default: the report's board messages (``figures/board.json``, see
+        :meth:`board`), then one slide per saved figure with its alt text; a report may override this.
         """
         from evaluation.reports.protocol import figure_alts
 
         alts = figure_alts(Path(next(iter(figures.values()))).parent) if figures else {}
-        return [{"title": name.replace("_", " ").capitalize(), "message": alts.get(name, ""), "bullets": [],
-                 "image": path} for name, path in figures.items()]
+        slides = [{**b, "image": None} for b in board]
+        for name, path in figures.items():
+            title, _, rest = alts.get(name, "").partition(". ")
+            slides.append({"title": title.rstrip(".") or name.replace("_", " ").capitalize(),
+                           "message": rest.strip(), "bullets": [], "image": path})
+        return slides
+
+    def board(self) -> list[dict]:
+        """The report's board messages for the slides (``title``, ``message``, ``bullets``; plain text).
+
+        Saved by :meth:`save` as ``figures/board.json`` so ``--slides`` needs no re-analysis. The
+        default: none (the deck then holds the figures only).
+        """
+        return []
 
     # -- shared behaviour --------------------------------------------------------------
     def results(self) -> dict:
@@ -200,10 +230,19 @@ class Report:
                         sections=self.sections_results())
 
     def save(self, output_dir: str | Path | None = None) -> Path:
-        """Write results.json into ``output_dir`` (default: the ``output_dir`` parameter)."""
+        """Write results.json into ``output_dir`` (default: the ``output_dir`` parameter), and the board
+        messages (:meth:`board`, in the report language) as ``figures/board.json`` for ``--slides``:
+        results.json stays the same in every language."""
         from evaluation.reports.envelope import write_envelope
 
-        return write_envelope(self.results(), output_dir or getattr(self.params, "output_dir"))
+        out = Path(output_dir or getattr(self.params, "output_dir"))
+        board = [{"title": plain_text(b["title"]), "message": plain_text(b["message"]),
+                  "bullets": [plain_text(x) for x in b.get("bullets", [])]} for b in self.board()]
+        if board:
+            (out / "figures").mkdir(parents=True, exist_ok=True)
+            (out / "figures" / BOARD_FILE).write_text(json.dumps(board, ensure_ascii=False, indent=2),
+                                                      encoding="utf-8")
+        return write_envelope(self.results(), out)
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""
@@ -283,14 +322,24 @@ SCREEN_DPI = 150
 PRINT_DPI = 300
 
 
-def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
+def _tight_bbox(figure: Any):
+    """The figure's tight bounding box in inches, padded as ``bbox_inches="tight"`` pads it: computed once
+    and passed to every save, so each file costs one draw instead of two."""
+    import matplotlib
+
+    figure.canvas.draw()
+    return figure.get_tightbbox(figure.canvas.get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
+def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path]:
     """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``, and the alt text into its
     ``figures.json`` (name → alt, read by the slides); returns both paths."""
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
-    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches="tight", metadata={"Title": fig.alt[:200]})
-    fig.figure.savefig(svg, format="svg", bbox_inches="tight", metadata={"Title": fig.alt[:200]})
+    bbox = bbox if bbox is not None else _tight_bbox(fig.figure)
+    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
+    fig.figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
     index = folder / "figures.json"
     try:
         alts = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
@@ -301,17 +350,24 @@ def save_figure(fig: Figure, figures_dir: str | Path) -> tuple[Path, Path]:
     return png, svg
 
 
-def figure_png(fig: Figure, *, dpi: int = SCREEN_DPI) -> bytes:
-    """The figure as a compact PNG: rendered at ``dpi``, then reduced to a 64-colour palette (plots are flat
-    colours, so this is invisible and makes the file about three times smaller)."""
+def _compact_png(im: Any) -> bytes:
+    """A rendered figure reduced to a 64-colour palette (plots are flat colours, so this is invisible and
+    makes the file about three times smaller)."""
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    im = im.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
     out = io.BytesIO()
     im.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def figure_png(fig: Figure, *, dpi: int = SCREEN_DPI, bbox: Any = None) -> bytes:
+    """The figure as a compact PNG rendered at ``dpi`` (64-colour palette, see :func:`_compact_png`)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.figure.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox if bbox is not None else "tight")
+    return _compact_png(Image.open(io.BytesIO(buf.getvalue())))
 
 
 def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Path | None = None) -> None:
@@ -325,8 +381,16 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
     if not str(fig.alt or "").strip():
         raise ValueError(f"Figure {fig.name!r} has no alt text: say what it shows, from the data.")
     if figures_dir is not None:
-        save_figure(fig, figures_dir)
-    data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
+        from PIL import Image
+
+        png, _svg = save_figure(fig, figures_dir)
+        with Image.open(png) as im:  # the screen image: the 300-dpi one scaled down, not drawn again
+            scale = dpi / PRINT_DPI
+            small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
+                              Image.Resampling.BOX)
+        data = base64.b64encode(_compact_png(small)).decode("ascii")
+    else:
+        data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
     plt.close(fig.figure)
     display({"image/png": data}, raw=True, metadata={"image/png": {"alt": fig.alt}})
 

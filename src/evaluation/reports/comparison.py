@@ -57,16 +57,26 @@ class ComparisonParameters:
     min_group_size: int
     mic: float = 0.0
     dif_group: str = ""
+    mapping_a: str = ""
+    format_a: str = ""
+    mapping_b: str = ""
+    format_b: str = ""
 
 
 def validate_comparison_parameters(*, responses_a: str, instrument_a: str, responses_b: str, instrument_b: str,
                                    link_column: str = "respondent_id", retest_a: str = "", retest_b: str = "",
                                    crosswalk: str = "", language: str = "sv", output_dir: str = "reports/comparison",
                                    min_group_size: int = 5, mic: float = 0.0,
-                                   dif_group: str = "") -> ComparisonParameters:
-    """Check the comparison report's parameters; raise ``ValueError`` with a plain sentence."""
+                                   dif_group: str = "", mapping_a: str = "", format_a: str = "",
+                                   mapping_b: str = "", format_b: str = "") -> ComparisonParameters:
+    """Check the comparison report's parameters; raise ``ValueError`` with a plain sentence.
+
+    ``mapping_a``/``format_a`` are the reader's options (as ``dmkit validate --mapping/--format``) for
+    the exports of instrument A (its retest too), ``mapping_b``/``format_b`` for B; empty: the
+    ``FILE.mapping.yaml`` beside each export, if any, and the tool detected from the file.
+    """
     from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, \
-        min_group_size_parameter
+        min_group_size_parameter, read_options_parameters
 
     files = {}
     for name, value, what in (("responses_a", responses_a, "first"), ("responses_b", responses_b, "second")):
@@ -85,6 +95,13 @@ def validate_comparison_parameters(*, responses_a: str, instrument_a: str, respo
         if not value:
             raise ValueError(f"{name} is empty: give an instrument id (dmkit instruments) or a YAML path.")
         instrument_parameter(value, name=name)
+    read = {}
+    for side, m, f in (("a", mapping_a, format_a), ("b", mapping_b, format_b)):
+        try:
+            read[f"mapping_{side}"], read[f"format_{side}"] = read_options_parameters(m, f)
+        except ValueError as exc:
+            raise ValueError(str(exc).replace("Parameter 'mapping'", f"Parameter 'mapping_{side}'")
+                             .replace("Parameter 'format'", f"Parameter 'format_{side}'")) from None
     if not link_column:
         raise ValueError("link_column is empty: name the column that identifies the same person in both files.")
     language_parameter(language)
@@ -99,7 +116,7 @@ def validate_comparison_parameters(*, responses_a: str, instrument_a: str, respo
         responses_a=files["responses_a"], instrument_a=str(instrument_a), responses_b=files["responses_b"],
         instrument_b=str(instrument_b), link_column=str(link_column), retest_a=files["retest_a"],
         retest_b=files["retest_b"], crosswalk=files["crosswalk"], language=language, output_dir=str(output_dir),
-        min_group_size=k, mic=mic, dif_group=str(dif_group or ""))
+        min_group_size=k, mic=mic, dif_group=str(dif_group or ""), **read)
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,10 +177,14 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> ComparisonAna
     """Read the files named in ``params``, compare, and apply the disclosure control."""
     from evaluation.data.responses import read_responses
 
-    rs_a = read_responses(params.responses_a, params.instrument_a)
-    rs_b = read_responses(params.responses_b, params.instrument_b)
-    rt_a = read_responses(params.retest_a, params.instrument_a) if params.retest_a else None
-    rt_b = read_responses(params.retest_b, params.instrument_b) if params.retest_b else None
+    def read(path: str, side: str):
+        return read_responses(path, getattr(params, f"instrument_{side}"),
+                              getattr(params, f"mapping_{side}", "") or None,
+                              format=getattr(params, f"format_{side}", "") or None)
+
+    rs_a, rs_b = read(params.responses_a, "a"), read(params.responses_b, "b")
+    rt_a = read(params.retest_a, "a") if params.retest_a else None
+    rt_b = read(params.retest_b, "b") if params.retest_b else None
     options = {"mic": params.mic or None, "dif_group": params.dif_group or None, **kwargs}
     res = compare_instruments(rs_a, rs_b, link=params.link_column, crosswalk=params.crosswalk, retest_a=rt_a,
                               retest_b=rt_b, min_group_size=params.min_group_size, **options)

@@ -40,9 +40,14 @@ class ComparisonReport(Report):
         Parameter("output_dir", "str", "reports/comparison", "folder for HTML, results.json and the executed notebook"),
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
         Parameter("mic", "float", 0.0, "optional: minimal important change (percentage points) for measurement "
-                                       "error; 0 = none"),
+                                       "error; 0 for none"),
         Parameter("dif_group", "str", "", 'optional: column (e.g. "role") for cross-group invariance (DIF); '
                                           'empty: not tested'),
+        Parameter("mapping_a", "str", "", "optional: mapping file for A's exports (dmkit validate --write-mapping); "
+                                          "empty: FILE.mapping.yaml beside each, if any"),
+        Parameter("format_a", "str", "", "optional: survey tool that wrote A's exports; empty: detected"),
+        Parameter("mapping_b", "str", "", "optional: mapping file for B's exports"),
+        Parameter("format_b", "str", "", "optional: survey tool that wrote B's exports; empty: detected"),
     )
     section_ids = ("summary", "recommendation", "reliability", "structure", "validity", "agreement", "retest",
                    "comprehension", "cosmin")
@@ -57,13 +62,27 @@ class ComparisonReport(Report):
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
         return {"responses_a": p.responses_a, "responses_b": p.responses_b, "retest_a": p.retest_a,
-                "retest_b": p.retest_b, "crosswalk": p.crosswalk}
+                "retest_b": p.retest_b, "crosswalk": p.crosswalk, "mapping_a": p.mapping_a or None,
+                "mapping_b": p.mapping_b or None}
 
     def title(self) -> str:
         return tc.heading("title", self.language, a=self.analysis.md_name("A"), b=self.analysis.md_name("B"))
 
     def sections_results(self) -> dict:
         return self.analysis.results
+
+    def board(self) -> list[dict]:
+        """Two slides: the recommendation with its reasons, then the summary's findings."""
+        res, L = self.analysis, self.language
+        names = {"A": res.md_name("A"), "B": res.md_name("B")}
+        rec = tc.recommendation_text(rc.recommendation(res), names, L)
+        lines = [x.strip() for x in rec.splitlines() if x.strip()]
+        message = lines[0].split("**")[1] if lines and lines[0].startswith("**") else (lines[0] if lines else "")
+        bullets = [x[2:] for x in lines if x.startswith("- ")]
+        summary = rc.summary_lines(res)
+        return [{"title": tc.heading("recommendation", L), "message": message, "bullets": bullets},
+                {"title": tc.heading("summary", L), "message": summary[0] if summary else "",
+                 "bullets": summary[1:]}]
 
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
@@ -134,9 +153,12 @@ def _cmd_compare(args: Any) -> int:
         "link_column": args.link_column, "retest_a": args.retest_a or "", "retest_b": args.retest_b or "",
         "crosswalk": args.crosswalk or "", "language": args.language, "output_dir": args.output_dir,
         "min_group_size": args.min_group_size, "mic": args.mic, "dif_group": args.dif_group or "",
+        "mapping_a": args.mapping_a, "format_a": args.format_a, "mapping_b": args.mapping_b,
+        "format_b": args.format_b,
     }
     return run_report_command(notebook=ComparisonReport.notebook, name="instrument_comparison", params=params,
-                              validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison")
+                              validate=rc.validate_comparison_parameters, quiet=args.quiet, what="comparison",
+                              kind="comparison", pdf=args.pdf, slides=args.slides)
 
 
 def add_cli(subparsers: Any) -> None:
@@ -160,4 +182,16 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--language", "-l", default="sv")
     s.add_argument("--output-dir", "-o", default="reports/comparison")
     s.add_argument("--quiet", "-q", action="store_true")
+    from evaluation.data.readers import ADAPTERS
+
+    for side, which in (("a", "first"), ("b", "second")):
+        s.add_argument(f"--format-{side}", metavar="TOOL", default="",
+                       help=f"survey tool that wrote the {which} instrument's exports, instead of detecting it, "
+                            f"e.g. --format-{side} netigate; one of " + ", ".join(ADAPTERS))
+        s.add_argument(f"--mapping-{side}", metavar="M.yaml", default="",
+                       help=f"mapping file for the {which} instrument's exports (its retest too); default "
+                            f"FILE.mapping.yaml beside each, e.g. --mapping-{side} forms_2025.mapping.yaml")
+    from evaluation.reports.protocol import add_output_options
+
+    add_output_options(s, stem="instrument_comparison")
     s.set_defaults(func=_cmd_compare)

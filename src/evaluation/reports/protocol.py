@@ -415,10 +415,14 @@ def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bo
     if pdf:
         out["pdf"] = export_pdf(run.html)
     if slides:
-        from evaluation.reports.base import report_class
+        from evaluation.reports.base import BOARD_FILE, REPORTS, Report, report_class
 
         results = read_results(run.results)
-        plan = report_class(kind).slide_plan(results, figures=saved_figures(run.html.parent))
+        cls = report_class(kind) if kind in REPORTS else Report  # the default plan: one slide per figure
+        board_file = run.html.parent / "figures" / BOARD_FILE
+        board = json.loads(board_file.read_text(encoding="utf-8")) if board_file.is_file() else []
+        kwargs = {"board": board} if board else {}
+        plan = cls.slide_plan(results, figures=saved_figures(run.html.parent), **kwargs)
         footer = " · ".join(report_header(results)["header"])
         out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
     return out
@@ -456,6 +460,11 @@ def notebook_failure(exc: Any, executed: str | Path) -> ReportError:
     step = _step_of(nb, failed[0]) if failed else f"cell {getattr(exc, 'cell_index', '?')}"
     msg = f"The step '{step}' failed: {_plain_error(getattr(exc, 'evalue', str(exc)))} (details: {executed})"
     return ReportError(msg, step=step, notebook=str(executed))
+
+
+#: the kernel's own log kept to errors: a local kernel's notice that it talks over TCP on the loopback
+#: is not for the person running a report (it printed mid-progress-bar)
+KERNEL_QUIET = ["--IPKernelApp.log_level=40"]
 
 
 def run_notebook(
@@ -505,7 +514,8 @@ def run_notebook(
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
-                            kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False)
+                            kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False,
+                            extra_arguments=KERNEL_QUIET)
     except pm.PapermillExecutionError as exc:
         raise notebook_failure(exc, nb_out) from None
     t_exec = time.perf_counter() - t0
@@ -591,6 +601,18 @@ def add_read_options(parser: Any) -> None:
     parser.add_argument("--mapping", metavar="M.yaml", default="",
                         help="mapping file (columns, answer codes, unit spellings); default FILE.mapping.yaml "
                              "beside the export, if there is one; e.g. --mapping netigate_2025.mapping.yaml")
+
+
+def add_output_options(parser: Any, *, stem: str, slides: bool = True) -> None:
+    """The ``--pdf`` and ``--slides`` options of the report commands (``stem``: the HTML's file name).
+
+    ``slides=False`` for a report that is not put before a board (the researcher's psychometric review).
+    """
+    parser.add_argument("--pdf", action="store_true",
+                        help=f"also write an A4 PDF beside the HTML ({stem}.pdf; needs chromium), e.g. --pdf")
+    if slides:
+        parser.add_argument("--slides", action="store_true",
+                            help=f"also write a PowerPoint deck for the board ({stem}.pptx), e.g. --slides")
 
 
 def instrument_parameter(value: Any, *, name: str = "instrument"):

@@ -55,6 +55,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Mapping
 
 import numpy as np
@@ -128,6 +129,8 @@ class PsychometricsParameters:
     output_dir: str = "reports/psychometrics"
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     n_boot: int = 1000
+    mapping: str = ""
+    format: str = ""
 
 
 def validate_psychometrics_parameters(
@@ -139,12 +142,16 @@ def validate_psychometrics_parameters(
     output_dir: Any = "reports/psychometrics",
     min_group_size: Any = DEFAULT_MIN_GROUP_SIZE,
     n_boot: Any = 1000,
+    mapping: Any = "",
+    format: Any = "",
 ) -> PsychometricsParameters:
     """Check every parameter of the psychometrics review; raise ``ValueError`` with a plain sentence.
 
     ``group_column`` may be empty (no invariance analysis) or the name of a
     metadata column of the file (``role``, ``unit``, or a Swedish spelling
-    such as ``roll``/``enhet``, which the import maps).
+    such as ``roll``/``enhet``, which the import maps). ``mapping`` (a mapping file) and
+    ``format`` (the survey tool) are the reader's, as in ``dmkit validate``; empty means the
+    ``FILE.mapping.yaml`` beside the export, if any, and the tool detected from the file.
 
     Examples
     --------
@@ -157,9 +164,11 @@ def validate_psychometrics_parameters(
     >>> p.group_column, p.language, p.min_group_size
     ('role', 'sv', 5)
     """
-    from evaluation.reports.protocol import file_parameter, instrument_parameter, language_parameter, min_group_size_parameter
+    from evaluation.reports.protocol import (file_parameter, instrument_parameter, language_parameter,
+                                             min_group_size_parameter, read_export, read_options_parameters)
 
     path = Path(file_parameter("responses", responses))
+    mapping, format = read_options_parameters(mapping, format)
     inst = instrument_parameter(instrument)
     language_parameter(language)
     k = min_group_size_parameter(min_group_size)
@@ -179,7 +188,7 @@ def validate_psychometrics_parameters(
                 canonical = name
                 break
         try:
-            rs = read_responses(path, inst)
+            rs = read_export(str(path), inst, SimpleNamespace(mapping=mapping, format=format))
         except ValueError as exc:
             raise ValueError(f"Parameter 'responses': {exc}") from None
         if canonical not in rs.meta.columns:
@@ -190,7 +199,7 @@ def validate_psychometrics_parameters(
         group = canonical
     return PsychometricsParameters(responses=str(path), instrument=inst.id, group_column=group or None,
                                    language=language, output_dir=str(output_dir), min_group_size=k,
-                                   n_boot=int(n_boot))
+                                   n_boot=int(n_boot), mapping=mapping, format=format)
 
 
 # ----------------------------------------------------------------------------- the review
@@ -614,6 +623,8 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
                        "n_items": len(inst.item_ids), "n_dimensions": len(inst.dimension_items()),
                        "n_categories": len(inst.category_items())},
         "respondents": {"rows_in": rs.n_rows_in, "accepted": rs.n_accepted, "rejected": int(len(rs.rejected))},
+        "read": {"tool": getattr(rs, "tool", None),
+                 "mapping": Path(str(rs.mapping.source)).name if getattr(rs, "mapping", None) is not None else None},
         "min_group_size": r["min_group_size"],
         "settings": {"n_boot": n_boot, "seed": seed, "missing": r["missing"],
                      "alpha_ci": "feldt 95%", "omega_ci": "percentile bootstrap 95%"},
@@ -979,7 +990,7 @@ _COLS = {
     "sv": {"name": "skala", "level": "nivå", "k": "frågor", "n_alpha": "n (alfa)", "alpha": "alfa",
            "alpha_ci_low": "alfa KI låg", "alpha_ci_high": "alfa KI hög", "n_omega": "n (omega)", "omega": "omega",
            "omega_ci_low": "omega KI låg", "omega_ci_high": "omega KI hög", "ordinal_alpha": "ordinal alfa",
-           "text": "fråga", "category": "kategori", "mean": "medel", "sd": "sd", "r_drop": "r_drop",
+           "text": "fråga", "category": "kategori", "mean": "medel", "sd": "sd", "r_drop": "r mot övriga",
            "alpha_if_dropped": "alfa utan frågan", "missing_share": "saknas", "value": "värde", "rule": "gräns",
            "passes": "når gränsen", "factor": "faktor", "std_all": "std. laddning", "se": "SE",
            "flag": "flagga", "reasons": "skäl", "verdict": "bedömning", "delta_cfi": "ΔCFI",
@@ -989,7 +1000,7 @@ _COLS = {
     "en": {"name": "scale", "level": "level", "k": "items", "n_alpha": "n (alpha)", "alpha": "alpha",
            "alpha_ci_low": "alpha CI low", "alpha_ci_high": "alpha CI high", "n_omega": "n (omega)", "omega": "omega",
            "omega_ci_low": "omega CI low", "omega_ci_high": "omega CI high", "ordinal_alpha": "ordinal alpha",
-           "text": "item", "category": "category", "mean": "mean", "sd": "sd", "r_drop": "r_drop",
+           "text": "item", "category": "category", "mean": "mean", "sd": "sd", "r_drop": "r item–rest",
            "alpha_if_dropped": "alpha if dropped", "missing_share": "missing", "value": "value", "rule": "cut-off",
            "passes": "meets cut-off", "factor": "factor", "std_all": "std. loading", "se": "SE",
            "flag": "flag", "reasons": "reasons", "verdict": "verdict", "delta_cfi": "ΔCFI",
@@ -1000,13 +1011,59 @@ _COLS = {
 _YES = {"sv": {True: "ja", False: "nej"}, "en": {True: "yes", False: "no"}}
 
 
-def _dash(t: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
-    """Float columns as text with ``digits`` decimals, missing cells as "–" (for display only)."""
+def _dash(t: pd.DataFrame, digits: int = 2, language: str = "sv") -> pd.DataFrame:
+    """Float columns as text with ``digits`` decimals in the report language (decimal comma and U+2212
+    minus in Swedish), missing cells as "–" (for display only)."""
+    from evaluation.text import format as fmt
+
     out = t.astype(object).where(t.notna(), "–")
     for c in t.columns:
         if pd.api.types.is_float_dtype(t[c]):
-            out[c] = [f"{v:.{digits}f}" if pd.notna(v) else "–" for v in t[c]]
+            out[c] = [fmt.number(v, language, digits) if pd.notna(v) else "–" for v in t[c]]
     return out
+
+
+def display_table(frame: pd.DataFrame, *, caption: str = "", name: str = "") -> None:
+    """Show a display frame (from the ``*_display`` functions) as the kit's HTML table: the index
+    becomes the first columns, cells are escaped, long tables wrap inside the page."""
+    from IPython.display import HTML, display
+
+    from evaluation.reports.base import Table, table_html
+
+    if frame is None or not len(frame):
+        return
+    names = list(frame.index.names)
+    if isinstance(frame.index, pd.RangeIndex) or any(n in frame.columns for n in names if n is not None):
+        shown = frame.reset_index(drop=True)
+    else:
+        shown = frame.reset_index(names=[n if n is not None else "" for n in names])
+    display(HTML(table_html(Table(shown.astype(object).where(shown.notna(), "–"), caption=caption, name=name))))
+
+
+def reliability_alt(rev: "InstrumentReview") -> str:
+    """Alt text of the reliability figure, from the numbers."""
+    from evaluation.text import format as fmt
+
+    L = rev.language
+    t = rev.reliability
+    a = t["alpha"].astype(float)
+    lo, hi = a.idxmin(), a.idxmax()
+    words = {"sv": "Punktdiagram med alfa och omega med 95 % KI för {k} skalor; lägst alfa {lo} ({lov}), högst {hi} ({hiv}).",
+             "en": "Dot plot of alpha and omega with 95% CIs for {k} scales; lowest alpha {lo} ({lov}), highest {hi} ({hiv})."}
+    return words[L].format(k=len(t), lo=t.loc[lo, "name"], lov=fmt.number(a[lo], L, 2), hi=t.loc[hi, "name"],
+                           hiv=fmt.number(a[hi], L, 2))
+
+
+def scree_alt(rev: "InstrumentReview") -> str:
+    """Alt text of the scree plot, from the parallel analysis."""
+    L = rev.language
+    pa, fa = rev.parallel, rev.parallel_fa
+    words = {"sv": ("Screediagram: observerade egenvärden mot slumpdata. Parallellanalysen föreslår {pc} komponenter "
+                    "och {fa} faktorer; instrumentet har {d} dimensioner."),
+             "en": ("Scree plot: observed eigenvalues against random data. Parallel analysis suggests {pc} components "
+                    "and {fa} factors; the instrument has {d} dimensions.")}
+    return words[L].format(pc=pa.n_factors, fa=fa.n_factors if fa is not None else "–",
+                           d=len(rev.instrument.dimension_items()))
 
 
 def reliability_display(rev: InstrumentReview) -> pd.DataFrame:
@@ -1017,7 +1074,7 @@ def reliability_display(rev: InstrumentReview) -> pd.DataFrame:
                                  "en": {"dimension": "dimension", "category": "category"}}[L])
     cols = [c for c in ("name", "level", "k", "n_alpha", "alpha", "alpha_ci_low", "alpha_ci_high", "n_omega",
                         "omega", "omega_ci_low", "omega_ci_high", "ordinal_alpha") if c in t.columns]
-    return _dash(t[cols].rename(columns=_COLS[L]).set_index(_COLS[L]["name"]))
+    return _dash(t[cols].rename(columns=_COLS[L]).set_index(_COLS[L]["name"]), 2, L)
 
 
 def item_display(rev: InstrumentReview) -> pd.DataFrame:
@@ -1026,10 +1083,14 @@ def item_display(rev: InstrumentReview) -> pd.DataFrame:
     t = rev.items.copy()
     t["text"] = [s if len(s) <= 70 else s[:69].rstrip() + "…" for s in t["text"]]
     t["missing_share"] = t["missing_share"] * 100
+    t["category"] = [rev.instrument.name_of(c, L) for c in t["category"]]
     cols = ["text", "category", "n", "mean", "sd", "r_drop", "alpha_if_dropped", "missing_share"]
     out = t[cols].copy()
-    out["missing_share"] = [f"{v:.1f}" if pd.notna(v) else "–" for v in out["missing_share"]]
-    return _dash(out.rename(columns=_COLS[L]))
+    out.index.name = "id"
+    from evaluation.text import format as fmt
+
+    out["missing_share"] = [fmt.number(v, L, 1) if pd.notna(v) else "–" for v in out["missing_share"]]
+    return _dash(out.rename(columns=_COLS[L]), 2, L)
 
 
 def fit_display(rev: InstrumentReview) -> pd.DataFrame:
@@ -1041,8 +1102,11 @@ def fit_display(rev: InstrumentReview) -> pd.DataFrame:
     t["index"] = t["index"].map(_IDX)
     t["level"] = t["level"].map(_LEVEL[L])
     t["passes"] = t["passes"].map(_YES[L])
-    t = t[["level", "index", "value", "rule", "passes"]].round(3)
-    return t.rename(columns=_COLS[L]).set_index([_COLS[L]["level"], "index"])
+    t = t[["level", "index", "value", "rule", "passes"]]
+    if L == "sv":
+        t["rule"] = t["rule"].str.replace(".", ",", regex=False)
+    index = {"sv": "mått", "en": "index"}[L]
+    return _dash(t.rename(columns={**_COLS[L], "index": index}), 3, L).set_index([_COLS[L]["level"], index])
 
 
 def loadings_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
@@ -1053,8 +1117,10 @@ def loadings_display(rev: InstrumentReview, level: str = "category") -> pd.DataF
         return pd.DataFrame()
     t = res.loadings.copy()
     t["factor"] = [rev.instrument.name_of(f, L) for f in t["factor"]]
-    t = t.set_index("item")[["factor", "std_all", "se"]].round(2)
-    return _dash(t.rename(columns=_COLS[L]))
+    t["item"] = [rev.instrument.name_of(i, L) if i in rev.instrument.item_ids else i for i in t["item"]]
+    t = t.set_index("item")[["factor", "std_all", "se"]]
+    t.index.name = {"sv": "fråga", "en": "item"}[L]
+    return _dash(t.rename(columns=_COLS[L]), 2, L)
 
 
 def factor_correlation_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
@@ -1065,11 +1131,17 @@ def factor_correlation_display(rev: InstrumentReview, level: str = "category") -
     r = factor_correlations(res)
     names = [rev.instrument.name_of(f, rev.language) for f in r.index]
     r.index, r.columns = names, names
-    return r.round(2)
+    r.index.name = {"sv": "faktor", "en": "factor"}[rev.language]
+    return _dash(r.astype(float), 2, rev.language)
 
 
-def invariance_display(rev: InstrumentReview) -> pd.DataFrame:
-    """Invariance rows per dimension with translated verdicts, rounded to 3 decimals."""
+def invariance_display(rev: InstrumentReview, part: str = "all") -> pd.DataFrame:
+    """Invariance rows per dimension with translated verdicts, rounded to 3 decimals.
+
+    ``part``: ``"fit"`` (χ², df, CFI, RMSEA, SRMR, n of each model), ``"change"`` (the differences
+    between steps and the verdict) or ``"all"``; the report shows the two parts as two tables so
+    neither is wider than the page.
+    """
     L = rev.language
     if not rev.invariance:
         return pd.DataFrame()
@@ -1080,9 +1152,17 @@ def invariance_display(rev: InstrumentReview) -> pd.DataFrame:
         parts.append(t)
     t = pd.concat(parts)
     t["verdict"] = t["verdict"].map(_VERDICT[L])
-    cols = [c for c in ("chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
-                        "delta_cfi", "delta_rmsea", "delta_srmr", "n", "verdict") if c in t.columns]
-    return _dash(t[cols].rename(columns=_COLS[L]), 3)
+    wanted = {"fit": ("chisq", "df", "cfi", "rmsea", "srmr", "n"),
+              "change": ("delta_chisq", "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea", "delta_srmr",
+                         "verdict")}.get(part)
+    if wanted is None and part != "all":
+        raise ValueError(f"part must be 'fit', 'change' or 'all', not {part!r}.")
+    wanted = wanted or ("chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
+                        "delta_cfi", "delta_rmsea", "delta_srmr", "n", "verdict")
+    cols = [c for c in wanted if c in t.columns]
+    t = _dash(t[cols].rename(columns=_COLS[L]), 3, L)
+    t.index.names = {"sv": ["dimension", "modell"], "en": ["dimension", "model"]}[L]
+    return t
 
 
 def flagged_markdown(rev: InstrumentReview) -> str:
@@ -1125,6 +1205,15 @@ _F = {
 }
 
 
+def _decimal_ticks(ax, axis: str, language: str, decimals: int) -> None:
+    """Tick labels of ``axis`` through the kit's number formatter (decimal comma, U+2212 in Swedish)."""
+    from matplotlib.ticker import FuncFormatter
+
+    from evaluation.text import format as fmt
+
+    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, language, decimals)))
+
+
 def reliability_plot(table: pd.DataFrame, *, language: str = "sv"):
     """Dot plot of alpha and omega with 95 % CIs per scale (rows in instrument order).
 
@@ -1163,6 +1252,7 @@ def reliability_plot(table: pd.DataFrame, *, language: str = "sv"):
     lo_all = np.nanmin(t[["alpha_ci_low", "omega_ci_low"]].to_numpy(dtype=float))
     ax.set_xlim(min(0.5, np.floor(lo_all * 10) / 10 if np.isfinite(lo_all) else 0.5), 1.0)
     ax.set_xlabel(_F[language]["coef"])
+    _decimal_ticks(ax, "x", language, 1)
     ax.grid(axis="x", color="0.9")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
@@ -1199,6 +1289,7 @@ def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: in
     ax.set_xlabel(W["comp"])
     ax.set_ylabel(W["eig"])
     ax.set_xticks(list(pa.eigen.index[:max_show]))
+    _decimal_ticks(ax, "y", language, 1)
     ax.grid(color="0.92")
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
@@ -1211,10 +1302,17 @@ def _cmd(args: argparse.Namespace) -> int:
 
     params = {"responses": args.file, "instrument": args.instrument, "group_column": args.group or "",
               "language": args.language, "min_group_size": args.min_group_size, "n_boot": args.n_boot,
-              "output_dir": args.output_dir}
+              "output_dir": args.output_dir, "mapping": args.mapping, "format": args.format}
     return run_report_command(notebook="psychometrics.ipynb", name="psychometrics", params=params,
                               validate=validate_psychometrics_parameters, quiet=args.quiet,
-                              title=f"Psychometrics {args.instrument}", what="psychometrics")
+                              title=_title(args.instrument, args.language), what="psychometrics",
+                              kind="psychometrics", pdf=args.pdf)
+
+
+def _title(instrument: str, language: str) -> str:
+    """The HTML ``<title>`` in the report's language."""
+    word = "Psykometrisk granskning" if language != "en" else "Psychometric review"
+    return f"{word}: {instrument}"
 
 
 def add_cli(subparsers: Any) -> None:
@@ -1229,4 +1327,8 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the omega intervals, e.g. 2000")
     s.add_argument("--output-dir", "-o", default="reports/psychometrics")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    from evaluation.reports.protocol import add_output_options, add_read_options
+
+    add_read_options(s)
+    add_output_options(s, stem="psychometrics", slides=False)
     s.set_defaults(func=_cmd)

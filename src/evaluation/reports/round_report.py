@@ -50,7 +50,7 @@ class RoundReport(Report):
         Parameter("previous_responses", "str", "", "optional: previous round's export, for change"),
         Parameter("benchmark", "str", "", "optional: benchmark file of other organisations' scores"),
         Parameter("municipality_group", "str", "", "optional: SKR municipality group, e.g. B3, to compare within it"),
-        Parameter("population_size", "int", 0, "optional: number invited, for the response rate; 0 = unknown"),
+        Parameter("population_size", "int", 0, "optional: number invited, for the response rate; 0 if unknown"),
         Parameter("min_group_size", "int", 5, "smallest group shown (privacy)"),
         Parameter("language", "str", "sv", 'report language: "sv" or "en"'),
         Parameter("output_dir", "str", "reports/round", "folder for HTML, results.json and the executed notebook"),

@@ -65,6 +65,17 @@ class WorkshopReport(Report):
     def sections_results(self) -> dict:
         return self.analysis.results
 
+    def board(self) -> list[dict]:
+        """One slide: the summary's first sentence as the message, the rest (and the next step) as bullets."""
+        import re
+
+        paras = [p.strip() for p in ws.conclusion_markdown(self.analysis).split("\n\n") if p.strip()]
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ*])", paras[0]) if x] if paras else []
+        if not sentences:
+            return []
+        return [{"title": tw.heading("summary", self.language), "message": sentences[0],
+                 "bullets": sentences[1:] + paras[1:]}]
+
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
         if section_id == "summary":
@@ -145,6 +156,7 @@ def _cmd_workshop(args: Any) -> int:
     }
     return run_report_command(notebook=WorkshopReport.notebook, name="workshop_effect", params=params,
                               validate=ws.validate_workshop_parameters, quiet=args.quiet, what="workshop-effect",
+                              kind="workshop", pdf=args.pdf, slides=args.slides,
                               title=tw.heading("title", args.language if args.language in fmt.LANGUAGES else "sv"))
 
 
@@ -169,4 +181,7 @@ def add_cli(subparsers: Any) -> None:
     s.add_argument("--output-dir", "-o", default="reports/workshop")
     add_read_options(s)
     s.add_argument("--quiet", "-q", action="store_true")
+    from evaluation.reports.protocol import add_output_options
+
+    add_output_options(s, stem="workshop_effect")
     s.set_defaults(func=_cmd_workshop)

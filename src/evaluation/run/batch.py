@@ -85,8 +85,8 @@ __all__ = [
 
 #: The round report's parameters (names of the notebook's parameters cell).
 ROUND_PARAMETERS = ("responses", "instrument", "municipality", "round_label", "previous_responses", "benchmark",
-                    "population_size", "min_group_size", "language", "output_dir")
-_PATH_PARAMS = ("responses", "previous_responses", "benchmark")
+                    "population_size", "min_group_size", "language", "output_dir", "mapping", "format")
+_PATH_PARAMS = ("responses", "previous_responses", "benchmark", "mapping")
 _EXTRA_KEYS = ("municipality_group", "population")
 
 
@@ -138,7 +138,7 @@ def load_folder(folder: str | Path) -> MunicipalityFolder:
         raise ValueError(f"{p}: unknown key(s) {unknown}; allowed: {', '.join(ROUND_PARAMETERS + _EXTRA_KEYS)}.")
     params: dict[str, Any] = {"municipality": folder.name, "round_label": "", "previous_responses": "",
                               "benchmark": "", "population_size": 0, "min_group_size": 5, "language": "sv",
-                              "output_dir": "rapport"}
+                              "output_dir": "rapport", "mapping": "", "format": ""}
     params.update({k: v for k, v in doc.items() if k in ROUND_PARAMETERS})
     for k in _PATH_PARAMS:
         v = params.get(k)
@@ -148,6 +148,7 @@ def load_folder(folder: str | Path) -> MunicipalityFolder:
             params[k] = ""
     params["output_dir"] = str((folder / str(params["output_dir"] or "rapport")).resolve())
     params["round_label"] = "" if params["round_label"] is None else str(params["round_label"])
+    params["format"] = "" if params["format"] is None else str(params["format"])
     params["population_size"] = params["population_size"] or 0
     group = normalise_group(doc.get("municipality_group"), where=f"{p}: municipality_group")
     params["municipality_group"] = group or ""  # the report also compares within the group
@@ -318,6 +319,8 @@ def run_batch(
     *,
     workers: int | None = None,
     benchmark: str | Path | None = None,
+    mapping: str | Path | None = None,
+    format: str | None = None,
     progress: bool = True,
     write_html_index: bool = True,
 ) -> BatchResult:
@@ -332,6 +335,11 @@ def run_batch(
     benchmark : path, optional
         Benchmark file (``dmkit benchmark``) used for every report instead of
         the folders' own ``benchmark`` parameter.
+    mapping, format : optional
+        The reader's mapping file and survey tool (as ``dmkit validate --mapping/--format``) for
+        every folder's export, instead of each folder's own ``mapping``/``format`` in
+        ``params.yaml`` (a relative ``mapping`` there is read from the folder). Without either,
+        each export's ``FILE.mapping.yaml`` beside it is used, if there is one.
     progress : bool
         One tqdm progress bar over the folders.
 
@@ -359,6 +367,14 @@ def run_batch(
         bench = Path(benchmark).resolve()
         if not bench.is_file():
             raise ValueError(f"--benchmark: the file {str(benchmark)!r} does not exist.")
+    common_read: dict[str, str] = {}
+    if mapping:
+        m = Path(mapping).resolve()
+        if not m.is_file():
+            raise ValueError(f"--mapping: the file {str(mapping)!r} does not exist.")
+        common_read["mapping"] = str(m)
+    if format:
+        common_read["format"] = str(format)
     rows: dict[str, dict] = {}
     jobs: list[tuple[str, dict, str]] = []
     for f in folders:
@@ -371,6 +387,7 @@ def run_batch(
             params = dict(mf.params)
             if bench is not None:
                 params["benchmark"] = str(bench)
+            params.update(common_read)
             validate_round_parameters(**params)
         except ValueError as exc:
             row["reason"] = str(exc)
@@ -581,7 +598,8 @@ def write_index(directory: str | Path, table: pd.DataFrame, *, language: str = "
 # -- CLI -----------------------------------------------------------------------------------
 
 def _cmd(args: argparse.Namespace) -> int:
-    res = run_batch(args.dir, workers=args.workers, benchmark=args.benchmark, progress=not args.quiet)
+    res = run_batch(args.dir, workers=args.workers, benchmark=args.benchmark, mapping=args.mapping or None,
+                    format=args.format or None, progress=not args.quiet)
     t = res.table
     n_ok = int(t["ok"].sum())
     print(f"{n_ok} of {len(t)} reports done in {res.seconds:.1f} s with {res.workers} workers; "
@@ -601,4 +619,7 @@ def add_cli(subparsers) -> None:
     s.add_argument("--workers", "-w", type=int, default=None, help="parallel workers (default: number of cores), e.g. 2")
     s.add_argument("--benchmark", help="benchmark file (dmkit benchmark) to use for every report, e.g. benchmark.csv")
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    from evaluation.reports.protocol import add_read_options
+
+    add_read_options(s)  # one survey tool / mapping for every folder's export
     s.set_defaults(func=_cmd)

@@ -263,13 +263,14 @@ class BenchmarkBuild:
         return self.table.copy()
 
 
-def _answers_for(path: str, inst: Instrument) -> pd.DataFrame:
-    fast = fast_answers(path, inst)
+def _answers_for(path: str, inst: Instrument, *, mapping: str = "", format: str = "") -> pd.DataFrame:
+    """Accepted answers of one export; the folder's ``mapping``/``format`` (params.yaml) as the round reads them."""
+    fast = None if (mapping or format) else fast_answers(path, inst)
     if fast is not None:
         return fast
     from evaluation.data.responses import read_responses
 
-    return read_responses(path, inst).answers
+    return read_responses(path, inst, mapping or None, format=format or None).answers
 
 
 def _read_folder(folder: Path, k_override: int | None) -> dict:
@@ -282,7 +283,8 @@ def _read_folder(folder: Path, k_override: int | None) -> dict:
         resp = mf.params.get("responses")
         if not resp or not Path(str(resp)).is_file():
             raise ValueError(f"{f / 'params.yaml'}: responses file {resp!r} does not exist.")
-        ans = _answers_for(str(resp), inst)
+        ans = _answers_for(str(resp), inst, mapping=mf.params.get("mapping") or "",
+                           format=mf.params.get("format") or "")
     except ValueError as exc:
         return {"folder": f.name, "reason": str(exc)}
     if len(ans) < k:

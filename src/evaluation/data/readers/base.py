@@ -71,6 +71,9 @@ class Export:
     damaged: list[Damage] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
     evidence: str = ""
+    #: rows the tool itself marks as not a respondent's answer (a preview, a test, spam): row -> reason;
+    #: the reader rejects them with that reason (kept in ``rejected``, counted), never drops them.
+    not_answers: dict[int, str] = field(default_factory=dict)
 
     @property
     def n_rows_in(self) -> int:

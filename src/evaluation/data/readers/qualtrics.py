@@ -10,6 +10,14 @@ the question text (a matrix statement as ``Question text - Statement``).
 Row 3: ``{"ImportId":"QID3_1"}`` JSON. Answers are the choice texts, or their
 numeric recode values when exported *numeric*: those need the survey's
 recodes (a mapping file) where a value such as ``7`` is not on the scale.
+
+``Status`` (*Response Type*) tells a real response (``IP Address``, numeric
+``0``; also ``Imported``, ``Offline``) from the survey owner's own clicks:
+``Survey Preview`` (``1``), ``Survey Test`` (``2``), ``Spam`` (``8``) and
+``Offline Survey Preview`` (``17``); ``DistributionChannel`` says ``preview``
+or ``test`` for the same rows. Those rows are rejected with the reason, not
+counted as respondents. Unfinished responses (``Finished`` False) are kept:
+their answers are answers, and each item's missing share shows the rest.
 """
 
 from __future__ import annotations
@@ -25,6 +33,34 @@ META = {"startdate": "ignore", "enddate": "ignore", "status": "ignore", "ipaddre
         "recipientfirstname": "ignore", "recipientemail": "ignore", "externalreference": "ignore",
         "locationlatitude": "ignore", "locationlongitude": "ignore", "distributionchannel": "ignore",
         "userlanguage": "ignore", "q_recaptchascore": "ignore", "q_relevantidduplicate": "ignore"}
+
+
+#: Status values (choice text and numeric) of rows that are not a respondent's answer
+_NOT_ANSWER_STATUS = {"survey preview": "a survey preview", "1": "a survey preview",
+                      "survey test": "a survey test", "2": "a survey test", "spam": "marked as spam", "8": "marked as spam",
+                      "offline survey preview": "a survey preview", "17": "a survey preview"}
+_NOT_ANSWER_CHANNEL = {"preview": "a survey preview", "test": "a survey test"}
+
+
+def not_answers(cells) -> dict[int, str]:
+    """Rows whose ``Status`` or ``DistributionChannel`` marks a preview, test or spam: row -> reason.
+
+    >>> import pandas as pd
+    >>> not_answers(pd.DataFrame({"Status": ["IP Address", "Survey Preview", "0", "2"],
+    ...                           "DistributionChannel": ["anonymous", "preview", "anonymous", "test"]},
+    ...                          index=[4, 5, 6, 7]))
+    {5: "column 'Status': 'Survey Preview' is a survey preview, not a respondent's answer", 7: "column 'Status': '2' is a survey test, not a respondent's answer"}
+    """
+    out: dict[int, str] = {}
+    for col in cells.columns:
+        table = {"status": _NOT_ANSWER_STATUS, "distributionchannel": _NOT_ANSWER_CHANNEL}.get(normalise(col))
+        if table is None:
+            continue
+        for r, v in cells[col].items():
+            what = table.get(normalise(str(v)))
+            if what and r not in out:
+                out[r] = f"column {col!r}: {str(v).strip()!r} is {what}, not a respondent's answer"
+    return out
 
 
 def _import_ids(row: list[str]) -> int:
@@ -50,4 +86,5 @@ def build(grid: Grid) -> Export:
                 texts[col] = [str(t).strip()]
     roles = {c: META[normalise(c)] for c in cells.columns if normalise(c) in META}
     return Export(grid.name, NAME, cells, texts=texts, roles=roles, damaged=damaged,
-                  info=dict(grid.info, header_row=1, header_rows=n_head), evidence=detect(grid)[1])
+                  info=dict(grid.info, header_row=1, header_rows=n_head), evidence=detect(grid)[1],
+                  not_answers=not_answers(cells))
