@@ -1,10 +1,10 @@
-"""Planted-item detection benchmark for ``evaluation.stats.comprehension``.
+"""Planted-item detection benchmark for the comprehension review (``evaluation.stats.comprehension_flags``).
 
 For each seed, ``evaluation.simulate.simulate_round`` generates a round of the
 ``dual_maturity`` instrument (n = 300) with ``--n-hard`` items planted as hard
 to understand (don't know rising as maturity falls, lower loading, more
 skipping; chosen at random per seed so no single item's parameters decide the
-result).  ``comprehension_report(..., text_signals=False)`` judges the data
+result).  ``comprehension_flags(..., text_signals=False)`` judges the data
 only -- text signals would flag the same items every seed whatever was
 planted -- and an item counts as detected when its flag is "review" or
 "revise".
@@ -33,7 +33,8 @@ import time
 
 import numpy as np
 
-from evaluation.stats.comprehension import Thresholds, comprehension_report, wilson_ci
+from evaluation.stats.comprehension_flags import comprehension_flags
+from evaluation.stats.item_signals import Thresholds, wilson_ci
 from evaluation.data.instruments import load_instrument
 from evaluation.data.responses import read_responses
 from evaluation.simulate import simulate_round
@@ -58,7 +59,7 @@ def run(seeds: int = 50, n: int = 300, n_hard: int = 3, instrument: str = "dual_
         sim = simulate_round(inst, n=n, seed=seed, hard_items=hard, hard_strength=hard_strength,
                              **sim_kwargs)
         rs = read_responses(sim.data, inst)
-        rep = comprehension_report(rs, inst, text_signals=False, thresholds=thresholds)
+        rep = comprehension_flags(rs, inst, text_signals=False, thresholds=thresholds)
         flagged = set(rep.loc[rep["flag"].isin(["review", "revise"]), "item"])
         truth = set(sim.truth["hard_items"])
         tp_s, fp_s, fn_s = len(flagged & truth), len(flagged - truth), len(truth - flagged)
@@ -66,8 +67,8 @@ def run(seeds: int = 50, n: int = 300, n_hard: int = 3, instrument: str = "dual_
         per_seed_recall.append(tp_s / len(truth))
         per_seed_precision.append(tp_s / len(flagged) if flagged else 1.0)
         for _, r in rep[rep["item"].isin(flagged - truth)].iterrows():
-            for reason in r["reasons"].split("; "):
-                fp_reasons[reason.split("(")[0].split(":")[0].strip()[:60]] += 1
+            for code in r["reason_codes"]:
+                fp_reasons[code] += 1
         fn_items.extend(sorted(truth - flagged))
         peer_flags = {
             "r_drop < 0.30 only (classic item analysis)": set(rep.loc[rep["r_drop"] < 0.30, "item"]),

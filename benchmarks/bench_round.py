@@ -54,7 +54,7 @@ def main() -> None:
                                        "from evaluation import plots\n",
     "from evaluation.reports import round as rounds\n",
     "from evaluation.stats import reliability\n",
-    "from evaluation.stats import comprehension\n"
+    "from evaluation.text import comprehension\n"
                                        "from evaluation.reports.protocol import write_results")])
         files = {}
         for n in (400, 2000):

@@ -50,7 +50,7 @@ def main() -> None:
         build(str(floor_nb), [("code", "output_dir = ''", {"tags": ["parameters"]}),
                               ("code", "import matplotlib.pyplot as plt\nfrom IPython.display import Markdown, display\n"
                                        "from evaluation import plots\nfrom evaluation.reports import round as rounds\n"
-                                       "from evaluation.stats import reliability\nfrom evaluation.stats import comprehension\n"
+                                       "from evaluation.stats import reliability\nfrom evaluation.text import comprehension\n"
                                        "from evaluation.reports.protocol import write_results")])
         if args.n:
             from evaluation.simulate import simulate_round

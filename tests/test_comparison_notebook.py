@@ -171,7 +171,7 @@ def test_link_errors(files):
 
 def test_dif_group_feeds_cosmin_invariance(files, monkeypatch):
     """Wiring only: the real DIF (comprehension.dif_ordinal) takes ~30 s, so a stub stands in."""
-    import evaluation.stats.comprehension as comp
+    import evaluation.stats.dif as comp
 
     calls = []
 

@@ -1,9 +1,11 @@
-"""Tests for evaluation.stats.comprehension: every signal on hand-made cases, the
+"""Tests for the comprehension review (stats.item_signals, gradient, dif, readability,
+comprehension_flags; words in text.comprehension): every signal on hand-made cases, the
 logistic-regression and DIF fits against R (tests/reference/comprehension.R),
 and detection of items planted by the simulator."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -15,8 +17,8 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from evaluation.stats import comprehension as cm
-from evaluation.stats.comprehension import (
+from evaluation.text import comprehension as cm
+from evaluation.text.comprehension import (
     Thresholds,
     comprehension_gradient,
     comprehension_report,
@@ -453,8 +455,8 @@ def test_report_ranking_language_and_columns():
     rep_sv = comprehension_report(df.mask(dk), dont_know=dk)
     assert rep_sv.loc[0, "item"] == "q4"
     assert list(rep_sv["flag"].map(cm._LEVEL)) == sorted(rep_sv["flag"].map(cm._LEVEL), reverse=True)
-    pct = f"{100 * dk['q4'].mean():.0f} %"
-    assert f"{pct} svarade 'vet ej' (övriga frågor 0 %)" in rep_sv.loc[0, "reasons"]
+    pct = f"{100 * dk['q4'].mean():.0f}\u202f%"  # the kit's formatter: narrow no-break space before %
+    assert f"{pct} svarade 'vet ej' (övriga frågor 0\u202f%)" in rep_sv.loc[0, "reasons"]
     rep_en = comprehension_report(df.mask(dk), dont_know=dk, language="en")
     assert "answered 'don't know'" in rep_en.loc[0, "reasons"]
     for col in ("dk_rate", "dk_ci_low", "skip_rate", "breakoff_at", "r_drop", "floor", "ceiling",
@@ -480,7 +482,7 @@ def test_thresholds_validation_and_effect():
     dk["q0"] = rng.random(300) < 0.12
     strict = comprehension_report(df.mask(dk), dont_know=dk, thresholds=Thresholds(dk_rate_min=0.5))
     assert (strict["flag"] == "ok").all()
-    assert Thresholds().to_frame().shape == (len(cm.fields(Thresholds)), 2)
+    assert Thresholds().to_frame().shape == (len(dataclasses.fields(Thresholds)), 2)
 
 
 def test_input_errors():
@@ -531,11 +533,44 @@ def test_planted_items_on_the_simulator():
     assert rep_txt["text"].str.len().gt(0).all()
 
 
+
+def test_flags_and_codes_do_not_depend_on_the_report_language():
+    """The text analysed is the instrument's primary (Swedish) text whatever the report language:
+    sv and en reports of one round give the same flags, codes and numbers; only the words differ."""
+    from evaluation.data.instruments import load_instrument
+    from evaluation.data.responses import read_responses
+    from evaluation.simulate import simulate_round
+    from evaluation.stats.comprehension_flags import REASON_CODES, comprehension_flags
+
+    inst = load_instrument("dual_maturity")
+    rs = read_responses(simulate_round(inst, n=200, seed=3).data, inst)
+    sv = comprehension_report(rs, language="sv")
+    en = comprehension_report(rs, language="en")
+    codes = comprehension_flags(rs)
+    pd.testing.assert_frame_equal(sv.drop(columns="reasons"), en.drop(columns="reasons"))
+    pd.testing.assert_frame_equal(sv.drop(columns="reasons"), codes)
+    assert (sv["text"] == [inst.item(i).text["sv"] for i in sv["item"]]).all()
+    assert {c for cs in codes["reason_codes"] for c in cs} <= set(REASON_CODES)
+    assert (codes["n_reasons"] == codes["reason_codes"].map(len)).all()
+    assert (sv["reasons"].str.split("; ").map(len) == sv["n_reasons"]).where(sv["n_reasons"] > 0, True).all()
+    assert sv["reasons"].ne(en["reasons"]).any()  # the words do change
+
+
+def test_text_analysis_falls_back_to_english_only_without_swedish():
+    from evaluation.stats.readability import instrument_text_signals, primary_lang
+
+    en_only = NS(items=(NS(id="a", text={"en": "We do not lack tools."}),), glossary=())
+    both = NS(items=(NS(id="a", text={"sv": "Vi har en plan.", "en": "We do not lack tools."}),), glossary=())
+    assert primary_lang(en_only) == "en" and primary_lang(both) == "sv"
+    assert bool(instrument_text_signals(en_only).loc["a", "double_negation"])
+    assert not bool(instrument_text_signals(both).loc["a", "double_negation"])
+
+
 def test_lix_flags_only_text_long_enough_to_measure():
     """A short item with long words is not 'hard text'; a long one with long words is."""
     import dataclasses
 
-    from evaluation.stats.comprehension import Thresholds
+    from evaluation.stats.item_signals import Thresholds
 
     short = "Våra IT-system fungerar stabilt i det dagliga arbetet."
     long = ("Förvaltningsorganisationens informationsförsörjningsstrategi fastställs årligen genom "

@@ -75,13 +75,13 @@ _API: dict[str, str] = {
     "measurement_invariance": "evaluation.stats.structure",
     "instrument_structure": "evaluation.stats.structure",
     # statistics: comprehension signals
-    "text_signals": "evaluation.stats.comprehension",
-    "instrument_text_signals": "evaluation.stats.comprehension",
-    "item_signals": "evaluation.stats.comprehension",
-    "comprehension_gradient": "evaluation.stats.comprehension",
-    "dif_ordinal": "evaluation.stats.comprehension",
-    "lix": "evaluation.stats.comprehension",
-    "wilson_ci": "evaluation.stats.comprehension",
+    "text_signals": "evaluation.text.comprehension",            # language= (the text's); stats: readability
+    "instrument_text_signals": "evaluation.text.comprehension",
+    "item_signals": "evaluation.stats.item_signals",
+    "comprehension_gradient": "evaluation.stats.gradient",
+    "dif_ordinal": "evaluation.stats.dif",
+    "lix": "evaluation.stats.readability",
+    "wilson_ci": "evaluation.stats.item_signals",
     # statistics: effects of a workshop
     "prepost": "evaluation.stats.effects",
     "then_test": "evaluation.stats.effects",

@@ -25,7 +25,9 @@ MOVED: dict[str, str] = {
     "evaluation.responses": "evaluation.data.responses",
     "evaluation.reliability": "evaluation.stats.reliability",
     "evaluation.structure": "evaluation.stats.structure",
-    "evaluation.comprehension": "evaluation.stats.comprehension",
+    "evaluation.comprehension": "evaluation.text.comprehension",
+    # 0.2.0: the comprehension review split into stats (numbers, reason codes) and text (words)
+    "evaluation.stats.comprehension": "evaluation.text.comprehension",
     "evaluation.effects": "evaluation.stats.effects",
     "evaluation.compare": "evaluation.stats.agreement",
     "evaluation.report": "evaluation.reports.protocol",

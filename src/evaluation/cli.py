@@ -335,7 +335,7 @@ def cmd_round(args: argparse.Namespace) -> int:
 
 def cmd_items(args: argparse.Namespace) -> int:
     try:
-        from evaluation.stats import comprehension
+        from evaluation.text import comprehension
     except ImportError:  # pragma: no cover - module lands in its own issue
         return _fail("the comprehension module is not installed in this version")
     rs = _read_for_cli(args)

@@ -11,6 +11,15 @@ direction, so CFI = 0.95 passes in every report alike (Hu & Bentler's
 'srmr ≤ 0.08'
 >>> reliability_band(0.93), reliability_band(0.75), reliability_band(0.6)
 ('individual', 'group', 'low')
+
+The smallest group a published number may describe (``DEFAULT_MIN_GROUP_SIZE``)
+and the rule that applies it to group sizes (:func:`suppressed_groups`,
+primary and complementary suppression) are here too, so that scoring can use
+them; :mod:`evaluation.privacy` serves them to everything above.
+
+>>> import pandas as pd
+>>> sorted(suppressed_groups(pd.Series({"A": 40, "B": 12, "C": 3}), min_group_size=5))
+['B', 'C']
 """
 
 from __future__ import annotations
@@ -18,12 +27,16 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["Cutoff", "HU_BENTLER", "CONFIGURAL_FIT", "RELIABILITY_GROUP", "RELIABILITY_INDIVIDUAL",
            "OMEGA_H_GENERAL", "COSMIN_STRUCTURAL", "COSMIN_INTERNAL_CONSISTENCY", "COSMIN_RELIABILITY",
            "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "ICC1_AGGREGATION", "ICC2_AGGREGATION",
            "RWG_AGREEMENT", "DIF_R2_CHANGE", "DIF_P", "WLSMV_MIN_N", "INVARIANCE_P", "aggregation_justified", "dif_flag",
-           "reliability_band", "REFERENCES"]
+           "reliability_band", "REFERENCES", "DEFAULT_MIN_GROUP_SIZE", "check_min_group_size", "suppressed_groups"]
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 _SHOW = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -60,6 +73,8 @@ REFERENCES = {
                    "health status questionnaires. Journal of Clinical Epidemiology, 60(1), 34–42.",
     "chen_2007": "Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. "
                  "Structural Equation Modeling, 14(3), 464–504.",
+    "hundepool_2012": "Hundepool, A., et al. (2012). Statistical Disclosure Control. Wiley, ch. 5 (cell "
+                      "suppression).",
     "cheung_rensvold_2002": "Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing "
                             "measurement invariance. Structural Equation Modeling, 9(2), 233–255.",
     "bliese_2000": "Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In K. J. Klein "
@@ -163,3 +178,59 @@ def reliability_band(value: float | None) -> str | None:
     if RELIABILITY_INDIVIDUAL.passes(value):
         return "individual"
     return "group" if RELIABILITY_GROUP.passes(value) else "low"
+
+
+#: No published number describes fewer respondents (DESIGN.md; primary suppression, hundepool_2012).
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+def check_min_group_size(min_group_size: object) -> int:
+    """Validate ``min_group_size`` (an integer ≥ 1) and return it as int.
+
+    >>> check_min_group_size(5)
+    5
+    """
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
+        try:
+            as_float = float(min_group_size)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"min_group_size must be a whole number of respondents (1 or more), not {min_group_size!r}.") from None
+        if not as_float.is_integer():
+            raise ValueError(f"min_group_size must be a whole number of respondents (1 or more), not {min_group_size!r}.")
+        min_group_size = int(as_float)
+    if min_group_size < 1:
+        raise ValueError(f"min_group_size must be 1 or more (it is the smallest group shown); got {min_group_size}.")
+    return int(min_group_size)
+
+
+def suppressed_groups(sizes: pd.Series, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+                      total_shown: bool = True) -> set:
+    """Labels of groups whose values must not be shown.
+
+    Parameters
+    ----------
+    sizes : Series
+        Respondents per group (index = group label).
+    min_group_size : int
+        Smallest group that may be shown.
+    total_shown : bool
+        Whether a total over all groups is shown beside them (then
+        complementary suppression applies).
+
+    Returns
+    -------
+    set of group labels
+    """
+    k = check_min_group_size(min_group_size)
+    sizes = sizes.astype(float).fillna(0)
+    hidden = set(sizes[sizes < k].index)
+    if not hidden or not total_shown:
+        return hidden
+    pooled = float(sizes[list(hidden)].sum())
+    rest = sizes.drop(index=list(hidden)).sort_values(kind="stable")
+    for label, n in rest.items():
+        if pooled >= k:
+            break
+        hidden.add(label)
+        pooled += float(n)
+    return hidden

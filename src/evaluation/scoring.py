@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.data.instruments import Instrument, load_instrument, text
-from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
+from evaluation.criteria import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
 
 __all__ = [
     "respondent_scores",

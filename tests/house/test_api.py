@@ -46,6 +46,7 @@ OLD_CALLS = {
     "evaluation.reliability": ("cronbach_alpha", "items"),
     "evaluation.structure": ("parallel_analysis", None),
     "evaluation.comprehension": ("lix", ("En kort mening utan svåra ord.",)),
+    "evaluation.stats.comprehension": ("lix_band", (55,)),
     "evaluation.effects": ("power", None),
     "evaluation.compare": ("test_retest", None),
     "evaluation.report": ("to_jsonable", ({"a": 1},)),

@@ -97,3 +97,12 @@ def test_key_figures_equal_version_0_1(runs, lang):
     assert not missing, f"figures of 0.1 no longer published: {missing[:10]}"
     diff = {k: (base[k], now[k]) for k in base if not math.isclose(base[k], now[k], rel_tol=0, abs_tol=1e-9)}
     assert not diff, f"numbers changed: {dict(list(diff.items())[:10])}"
+
+
+def test_swedish_and_english_give_identical_keys_and_numbers(runs):
+    sv = dict(_leaves(runs["sv"]))
+    en = dict(_leaves(runs["en"]))
+    assert sorted(sv) == sorted(en)
+    nums = {k for k, v in sv.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    assert nums
+    assert {k: sv[k] for k in nums} == {k: en[k] for k in nums}

@@ -27,62 +27,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+# The rule itself is pure count arithmetic and lives in criteria (the lowest layer), so that scoring can
+# apply it without importing upward; this package stays the one place reports and users call.
+from evaluation.criteria import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
+
 __all__ = ["DEFAULT_MIN_GROUP_SIZE", "check_min_group_size", "suppressed_groups", "suppression_mask"]
-
-DEFAULT_MIN_GROUP_SIZE = 5
-
-
-def check_min_group_size(min_group_size: object) -> int:
-    """Validate ``min_group_size`` (an integer ≥ 1) and return it as int.
-
-    >>> check_min_group_size(5)
-    5
-    """
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
-        try:
-            as_float = float(min_group_size)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise ValueError(f"min_group_size must be a whole number of respondents (1 or more), not {min_group_size!r}.") from None
-        if not as_float.is_integer():
-            raise ValueError(f"min_group_size must be a whole number of respondents (1 or more), not {min_group_size!r}.")
-        min_group_size = int(as_float)
-    if min_group_size < 1:
-        raise ValueError(f"min_group_size must be 1 or more (it is the smallest group shown); got {min_group_size}.")
-    return int(min_group_size)
-
-
-def suppressed_groups(sizes: pd.Series, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
-                      total_shown: bool = True) -> set:
-    """Labels of groups whose values must not be shown.
-
-    Parameters
-    ----------
-    sizes : Series
-        Respondents per group (index = group label).
-    min_group_size : int
-        Smallest group that may be shown.
-    total_shown : bool
-        Whether a total over all groups is shown beside them (then
-        complementary suppression applies).
-
-    Returns
-    -------
-    set of group labels
-    """
-    k = check_min_group_size(min_group_size)
-    sizes = sizes.astype(float).fillna(0)
-    hidden = set(sizes[sizes < k].index)
-    if not hidden or not total_shown:
-        return hidden
-    pooled = float(sizes[list(hidden)].sum())
-    rest = sizes.drop(index=list(hidden)).sort_values(kind="stable")
-    for label, n in rest.items():
-        if pooled >= k:
-            break
-        hidden.add(label)
-        pooled += float(n)
-    return hidden
-
 
 def suppression_mask(counts: pd.DataFrame, *, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> pd.DataFrame:
     """Boolean mask (True = hide) for a table of counts, e.g. units × categories.

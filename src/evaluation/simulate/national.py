@@ -41,8 +41,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from evaluation.run.batch import SKR_GROUPS
 from evaluation.data.instruments import Instrument, load_instrument
+from evaluation.data.municipalities import SKR_GROUPS
 from evaluation.simulate import simulate_round
 
 __all__ = ["GROUP_COUNTS_2017", "GROUP_EFFECTS", "NationalData", "simulate_national", "write_batch_dir",

@@ -181,7 +181,7 @@ def compare_instruments(
     7. test--retest per dimension and total (:func:`retest_reliability`) and
        Bland--Altman of the total (:func:`bland_altman`, retest − test);
     8. items that seem hard to understand
-       (:func:`evaluation.stats.comprehension.comprehension_report`);
+       (:func:`evaluation.stats.comprehension_flags.comprehension_flags`);
     9. burden: items, median minutes (when item timings exist), don't-know
        and skip rates;
     10. a COSMIN table per instrument (:func:`cosmin_summary`) and a summary
@@ -208,7 +208,7 @@ def compare_instruments(
     dif_group : str, optional
         Metadata column (e.g. ``"role"``) for cross-group invariance: ordinal
         logistic-regression DIF per item
-        (:func:`evaluation.stats.comprehension.dif_ordinal`, McFadden R² change ≥
+        (:func:`evaluation.stats.dif.dif_ordinal`, McFadden R² change ≥
         0.02 with p < 0.01 is important DIF). None leaves that COSMIN row "?".
 
     Returns
@@ -357,7 +357,7 @@ def compare_instruments(
                "review": math.nan, "items_to_revise": []}
         if comprehension:
             try:
-                from evaluation.stats.comprehension import comprehension_report
+                from evaluation.stats.comprehension_flags import comprehension_flags as comprehension_report
             except ImportError:  # pragma: no cover
                 comprehension_report = None
             if comprehension_report is not None:
@@ -393,7 +393,7 @@ def compare_instruments(
     dif: dict[str, tuple[bool | None, float | None]] = {"A": (None, None), "B": (None, None)}
     if dif_group:
         try:
-            from evaluation.stats.comprehension import dif_ordinal
+            from evaluation.stats.dif import dif_ordinal
         except ImportError:  # pragma: no cover
             dif_ordinal = None
         for side, rs in (("A", rs_a), ("B", rs_b)):

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, special, stats
 
-from evaluation.stats.reliability import _bvn_cdf, _bvn_pdf, _poly_rho
+from evaluation.stats.polychoric import _bvn_cdf, _bvn_pdf, _poly_rho
 
 __all__ = ["GroupStats", "MGModel", "sample_stats"]
 
