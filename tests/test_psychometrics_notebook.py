@@ -20,6 +20,7 @@ import pytest
 from evaluation.stats import reliability as rel
 from evaluation.stats import structure as st
 from evaluation.reports.psychometrics import _dimension_model, add_cli, validate_psychometrics_parameters
+from evaluation.reports.envelope import sections_of
 from evaluation.reports.protocol import ReportError, run_notebook
 from evaluation.data.responses import read_responses
 
@@ -67,7 +68,7 @@ def runs(tmp_path_factory):
 
 
 def test_results_equal_library(runs):
-    res = runs["sv"].load_results()
+    res = sections_of(runs["sv"].load_results())
     lib = runs["lib"]
     assert runs["sv"].html.exists() and runs["sv"].notebook.exists()
     rows = {r["id"]: r for r in res["reliability"]}
@@ -112,7 +113,7 @@ def test_results_equal_library(runs):
 
 
 def test_small_group_left_out_of_invariance(runs):
-    res = runs["sv"].load_results()
+    res = sections_of(runs["sv"].load_results())
     inv = res["invariance"]
     sizes = runs["rs"].meta["role"].value_counts()
     assert sizes[SMALL_ROLE] < K <= sizes.drop(SMALL_ROLE).min()
@@ -133,9 +134,9 @@ def test_small_group_left_out_of_invariance(runs):
 
 
 def test_english_run(runs):
-    res = runs["en"].load_results()
-    sv = runs["sv"].load_results()
-    assert res["language"] == "en" and res["invariance"] is None
+    env = runs["en"].load_results()
+    res, sv = sections_of(env), sections_of(runs["sv"].load_results())
+    assert env["language"] == "en" and env["report"] == "psychometrics" and res["invariance"] is None
     html = runs["en"].html.read_text(encoding="utf-8")
     assert "Psychometric review" in html and "Reliability per dimension" in html
     assert "Sammanfattning" not in html and "Psykometrisk" not in html
@@ -179,7 +180,9 @@ def test_notebook_failure_names_step(tmp_path):
     with pytest.raises(ReportError) as e:
         run_notebook("psychometrics.ipynb", params, tmp_path, progress=False)
     msg = str(e.value)
-    assert "Kontroll av parametrar" in msg and "language" in msg and str(tmp_path) in msg
+    from evaluation.reports.builder import STEP_CHECK
+
+    assert STEP_CHECK in msg and "language" in msg and str(tmp_path) in msg
 
 
 def test_notebook_is_thin_and_stripped():

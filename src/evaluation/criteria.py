@@ -36,6 +36,7 @@ __all__ = ["Cutoff", "HU_BENTLER", "CONFIGURAL_FIT", "RELIABILITY_GROUP", "RELIA
            "OMEGA_H_GENERAL", "COSMIN_STRUCTURAL", "COSMIN_INTERNAL_CONSISTENCY", "COSMIN_RELIABILITY",
            "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "ICC1_AGGREGATION", "ICC2_AGGREGATION",
            "RWG_AGREEMENT", "DIF_R2_CHANGE", "DIF_P", "WLSMV_MIN_N", "INVARIANCE_P", "aggregation_justified", "dif_flag",
+           "WEAK_LOADING", "DISCRIMINANT_R",
            "reliability_band", "REFERENCES", "DEFAULT_MIN_GROUP_SIZE", "check_min_group_size", "suppressed_groups"]
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -67,6 +68,7 @@ REFERENCES = {
     "nunnally_1994": "Nunnally, J. C., & Bernstein, I. H. (1994). Psychometric theory (3rd ed.). McGraw-Hill.",
     "rodriguez_2016": "Rodriguez, A., Reise, S. P., & Haviland, M. G. (2016). Evaluating bifactor models. "
                       "Psychological Methods, 21(2), 137–150.",
+    "brown_2015": "Brown, T. A. (2015). Confirmatory factor analysis for applied research (2nd ed.). Guilford.",
     "prinsen_2018": "Prinsen, C. A. C., et al. (2018). COSMIN guideline for systematic reviews of patient-reported "
                     "outcome measures. Quality of Life Research, 27, 1147–1157.",
     "terwee_2007": "Terwee, C. B., et al. (2007). Quality criteria were proposed for measurement properties of "
@@ -112,6 +114,11 @@ RELIABILITY_GROUP = Cutoff("reliability", ">=", 0.70, "nunnally_1994")
 RELIABILITY_INDIVIDUAL = Cutoff("reliability", ">=", 0.90, "nunnally_1994")
 #: omega_h at or above this: the total score mainly reflects one general factor (Rodriguez et al. 2016).
 OMEGA_H_GENERAL = Cutoff("omega_h", ">=", 0.80, "rodriguez_2016")
+#: A standardised loading at or above this is substantial; below it an item is called weak (a common rule
+#: of thumb, Brown 2015, ch. 4; the psychometrics review and its GRM section both read it).
+WEAK_LOADING = Cutoff("abs_std_loading", ">=", 0.40, "brown_2015")
+#: Factor correlations at or above this: two factors hardly distinct (discriminant validity, Brown 2015, ch. 5).
+DISCRIMINANT_R = Cutoff("abs_factor_r", ">=", 0.85, "brown_2015")
 #: COSMIN structural validity "+" (Prinsen et al. 2018): any of CFI/TLI, RMSEA, SRMR meets Hu & Bentler.
 COSMIN_STRUCTURAL = HU_BENTLER
 #: COSMIN internal consistency "+": structural validity "+" and every (sub)scale's alpha ≥ 0.70.

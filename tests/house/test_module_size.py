@@ -12,9 +12,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "evaluation"
 MAX_LINES = 800
 
 #: Modules still over the limit, each with its way out. The list only ever shrinks; empty is the goal.
-ALLOWED: dict[str, str] = {
-    "reports/psychometrics.py": "being edited by another branch; split words/tables/figures after it lands",
-}
+ALLOWED: dict[str, str] = {}
 
 
 def _sizes() -> dict[str, int]:

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
+from evaluation.text.format import escape_md  # noqa: F401  (served here too: every report escapes with it)
+
 __all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
            "open_report", "check_parameters", "report_class", "table_html", "box_html", "save_figure",
            "escape_md"]
@@ -111,19 +113,6 @@ class Section:
     def add(self, *blocks) -> "Section":
         self.blocks.extend(b for b in blocks if b is not None and b != "")
         return self
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def escape_md(value: Any) -> str:
-    """User-supplied text made inert in notebook markdown and HTML: no markup, no script, no link.
-
-    >>> escape_md("<script>alert(1)</script> *x*")
-    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*x\\\\*'
-    """
-    s = html.escape(str(value), quote=True)
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
 
 
 def plain_text(markdown: Any) -> str:
@@ -404,6 +393,7 @@ REPORTS: dict[str, str] = {
     "round": "evaluation.reports.round_report:RoundReport",
     "workshop": "evaluation.reports.workshop_report:WorkshopReport",
     "comparison": "evaluation.reports.comparison_report:ComparisonReport",
+    "psychometrics": "evaluation.reports.psychometrics_report:PsychometricsReport",
 }
 
 

@@ -22,7 +22,7 @@ tested without running it:
    (privacy: no number describes them; only their label is named as left
    out).
 6. **Items that may be hard to understand**
-   (:func:`evaluation.stats.comprehension.comprehension_report`).
+   (:func:`evaluation.text.comprehension.comprehension_report`).
 
 Missing answers ("don't know", skipped) are common in maturity surveys, so the
 factor models use full-information ML (lavaan's ``missing="ml"``) by default:
@@ -51,7 +51,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from evaluation import criteria as _c
 from evaluation.data.instruments import Instrument, load_instrument, text
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 from evaluation.data.responses import ResponseSet, read_responses
@@ -98,23 +98,13 @@ __all__ = [
 RESULTS_SCHEMA_VERSION = "1.0"
 LANGS = ("sv", "en")
 
-#: Hu & Bentler (1999) cut-offs for good fit: index -> (direction, cut-off).
-#: Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance
-#: structure analysis. Structural Equation Modeling, 6(1), 1-55.
-HU_BENTLER: dict[str, tuple[str, float]] = {
-    "cfi": (">=", 0.95),
-    "tli": (">=", 0.95),
-    "rmsea": ("<=", 0.06),
-    "srmr": ("<=", 0.08),
-}
-
-#: Reliability thresholds used in the text (Nunnally & Bernstein 1994): enough for
-#: comparing groups, and for decisions about single respondents.
-RELIABILITY_GROUP = 0.70
-RELIABILITY_INDIVIDUAL = 0.90
-#: omega_h at or above this: the total score mainly reflects one general factor
-#: (Rodriguez, Reise & Haviland 2016, Psychological Methods 21, 137-150).
-OMEGA_H_GENERAL = 0.80
+#: The cut-offs the review judges by, from :mod:`evaluation.criteria` (defined there once, with references).
+HU_BENTLER = _c.HU_BENTLER
+RELIABILITY_GROUP = _c.RELIABILITY_GROUP.value
+RELIABILITY_INDIVIDUAL = _c.RELIABILITY_INDIVIDUAL.value
+OMEGA_H_GENERAL = _c.OMEGA_H_GENERAL.value
+WEAK_LOADING = _c.WEAK_LOADING.value
+DISCRIMINANT_R = _c.DISCRIMINANT_R.value
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -283,10 +273,10 @@ def judge_fit(cfa_result: Any) -> pd.DataFrame:
     [True, False, True, False]
     """
     rows = []
-    for key, (op, cut) in HU_BENTLER.items():
+    for key, cut in HU_BENTLER.items():
         v = float(getattr(cfa_result, key))
-        ok = bool(np.isfinite(v) and (v >= cut if op == ">=" else v <= cut))
-        rows.append({"index": key, "value": v, "rule": f"{op} {cut:.2f}", "cutoff": cut, "passes": ok})
+        ok = bool(np.isfinite(v) and cut.passes(v))
+        rows.append({"index": key, "value": v, "rule": f"{cut.op} {cut.value:.2f}", "cutoff": cut.value, "passes": ok})
     return pd.DataFrame(rows).set_index("index")
 
 
@@ -440,8 +430,7 @@ def review_instrument(
         except ValueError as exc:
             omega_h_note = str(exc)
     else:
-        omega_h_note = ("the instrument has a single category, so there are no group factors"
-                        if L == "en" else "instrumentet har en enda kategori, så det finns inga gruppfaktorer")
+        omega_h_note = "single_category"  # a code: the words are text.psychometrics' (results.json stays language-free)
 
     # -- items -------------------------------------------------------------------------
     parts = []
@@ -517,7 +506,7 @@ def review_instrument(
     # -- comprehension --------------------------------------------------------------------------
     comp = None
     if comprehension:
-        from evaluation.stats.comprehension import comprehension_report
+        from evaluation.text.comprehension import comprehension_report
 
         try:
             with warnings.catch_warnings():
@@ -531,13 +520,6 @@ def review_instrument(
                   cfa=cfas, fit=fit, invariance=invariance, invariance_groups=inv_groups,
                   comprehension=comp, notes=notes)
     return InstrumentReview(**review, results=_results(review, n_boot=n_boot, seed=seed))
-
-
-#: Standardised loadings below this are called weak in the text (a common rule of thumb).
-WEAK_LOADING = 0.40
-#: Factor correlations at or above this suggest two factors are not distinct
-#: (discriminant validity; Brown 2015, Confirmatory Factor Analysis for Applied Research, 2nd ed., ch. 5).
-DISCRIMINANT_R = 0.85
 
 
 def factor_correlations(cfa_result: Any) -> pd.DataFrame:
@@ -572,7 +554,7 @@ def _high_pairs(cfa_result: Any) -> list[tuple[str, str, float]]:
     r = factor_correlations(cfa_result)
     f = list(r.index)
     return [(f[i], f[j], float(r.iloc[i, j])) for i in range(len(f)) for j in range(i + 1, len(f))
-            if abs(r.iloc[i, j]) >= DISCRIMINANT_R]
+            if _c.DISCRIMINANT_R.passes(abs(r.iloc[i, j]))]
 
 
 def _cfa_block(res: Any) -> dict:
@@ -606,7 +588,8 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
     flagged = []
     if comp is not None and len(comp):
         f = comp[comp["flag"] != "ok"]
-        flagged = f[[c for c in ("item", "flag", "reasons") if c in f.columns]].to_dict(orient="records")
+        flagged = [{"item": x["item"], "flag": x["flag"], "reason_codes": list(x.get("reason_codes") or ())}
+                   for x in f.to_dict(orient="records")]
     inv = None
     if r["invariance_groups"]["group_column"] is not None:
         inv = {
@@ -619,7 +602,7 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
         "schema_version": RESULTS_SCHEMA_VERSION,
         "report": "psychometrics",
         "language": L,
-        "instrument": {"id": inst.id, "version": inst.version, "title": text(inst.title, L),
+        "instrument": {"id": inst.id, "version": inst.version,
                        "n_items": len(inst.item_ids), "n_dimensions": len(inst.dimension_items()),
                        "n_categories": len(inst.category_items())},
         "respondents": {"rows_in": rs.n_rows_in, "accepted": rs.n_accepted, "rejected": int(len(rs.rejected))},
@@ -640,660 +623,13 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
             "eigen_pc": r["parallel"].eigen.reset_index().to_dict(orient="records"),
             "eigen_fa": r["parallel_fa"].eigen.reset_index().to_dict(orient="records"),
         },
-        "cutoffs": {k: {"rule": op, "cutoff": c} for k, (op, c) in HU_BENTLER.items()},
+        "cutoffs": {k: {"rule": c.op, "cutoff": c.value} for k, c in HU_BENTLER.items()},
         "cfa": {level: _cfa_block(res) for level, res in r["cfa"].items()},
         "invariance": inv,
         "comprehension": None if comp is None else {"n_items": int(len(comp)), "flagged": flagged},
         "notes": {k: list(v) for k, v in r["notes"].items() if v},
     }
 
-
-# ----------------------------------------------------------------------------- words
-_H = {
-    "sv": {"title": "Psykometrisk granskning – {inst}", "summary": "Sammanfattning",
-           "reliability": "Reliabilitet per dimension och kategori", "items": "Frågorna",
-           "parallel": "Hur många faktorer stöder data? (parallellanalys)",
-           "cfa": "Håller instrumentets struktur? (konfirmatorisk faktoranalys)", "loadings": "Standardiserade laddningar",
-           "correlations": "Korrelationer mellan faktorerna",
-           "invariance": "Mäter instrumentet samma sak i alla grupper? (mätinvarians)",
-           "comprehension": "Frågor som kan vara svåra att förstå"},
-    "en": {"title": "Psychometric review – {inst}", "summary": "Summary",
-           "reliability": "Reliability per dimension and category", "items": "The items",
-           "parallel": "How many factors do the data support? (parallel analysis)",
-           "cfa": "Does the instrument's structure hold? (confirmatory factor analysis)",
-           "loadings": "Standardised loadings", "correlations": "Correlations between the factors",
-           "invariance": "Does the instrument measure the same thing in every group? (measurement invariance)",
-           "comprehension": "Items that may be hard to understand"},
-}
-
-_IDX = {"cfi": "CFI", "tli": "TLI", "rmsea": "RMSEA", "srmr": "SRMR"}
-_LEVEL = {"sv": {"category": "kategorinivå", "dimension": "dimensionsnivå"},
-          "en": {"category": "category level", "dimension": "dimension level"}}
-_VERDICT = {"sv": {"holds": "håller", "rejected": "förkastas", "not tested": "ej prövad"},
-            "en": {"holds": "holds", "rejected": "rejected", "not tested": "not tested"}}
-_MI_LEVEL = {"sv": {"configural": "konfigural", "metric": "metrisk", "scalar": "skalär"},
-             "en": {"configural": "configural", "metric": "metric", "scalar": "scalar"}}
-
-
-def _num(x: Any, L: str, d: int = 2) -> str:
-    if x is None or (isinstance(x, float) and not np.isfinite(x)) or pd.isna(x):
-        return "–"
-    s = f"{float(x):.{d}f}"
-    return s.replace(".", ",") if L == "sv" else s
-
-
-def headings(language: str) -> dict:
-    """Section headings of the psychometrics notebook in ``language``."""
-    return dict(_H[language])
-
-
-def summary_markdown(rev: InstrumentReview) -> str:
-    """The review in a few plain sentences: data, reliability range, structure, fit, invariance."""
-    L, inst, r = rev.language, rev.instrument, rev.results
-    n = r["respondents"]["accepted"]
-    rel = rev.reliability
-    a_lo, a_hi = rel["alpha"].min(), rel["alpha"].max()
-    o_lo, o_hi = rel["omega"].min(), rel["omega"].max()
-    pa = r["parallel_analysis"]
-    parts = []
-    if L == "sv":
-        parts.append(f"Granskningen bygger på {n} svar på *{text(inst.title, L)}* (version {inst.version}): "
-                     f"{len(inst.item_ids)} frågor i {pa['n_dimensions']} dimensioner och {pa['n_categories']} kategorier.")
-        parts.append(f"**Reliabilitet:** alfa {_num(a_lo, L)}–{_num(a_hi, L)} och omega {_num(o_lo, L)}–{_num(o_hi, L)} "
-                     "över dimensioner och kategorier.")
-        parts.append(f"**Antal faktorer:** parallellanalysen stöder {pa['n_factors_fa']} faktorer "
-                     f"({pa['n_factors_pc']} komponenter); instrumentet anger {pa['n_dimensions']} dimensioner och "
-                     f"{pa['n_categories']} kategorier.")
-    else:
-        parts.append(f"This review is based on {n} responses to *{text(inst.title, L)}* (version {inst.version}): "
-                     f"{len(inst.item_ids)} items in {pa['n_dimensions']} dimensions and {pa['n_categories']} categories.")
-        parts.append(f"**Reliability:** alpha {_num(a_lo, L)}–{_num(a_hi, L)} and omega {_num(o_lo, L)}–{_num(o_hi, L)} "
-                     "across dimensions and categories.")
-        parts.append(f"**Number of factors:** parallel analysis supports {pa['n_factors_fa']} factors "
-                     f"({pa['n_factors_pc']} components); the instrument claims {pa['n_dimensions']} dimensions and "
-                     f"{pa['n_categories']} categories.")
-    for level, c in r["cfa"].items():
-        passed = [_IDX[k] for k, v in c["passes"].items() if v]
-        lv = _LEVEL[L][level]
-        if L == "sv":
-            parts.append(f"**Struktur ({lv}):** {c['n_pass']} av 4 mått når Hu & Bentlers gränser"
-                         + (f" ({', '.join(passed)})." if passed else ".")
-                         + (" Men skattningen har problem (se nedan), så tolka anpassningen försiktigt."
-                            if c["problems"] else ""))
-        else:
-            parts.append(f"**Structure ({lv}):** {c['n_pass']} of 4 indices meet Hu & Bentler's cut-offs"
-                         + (f" ({', '.join(passed)})." if passed else ".")
-                         + (" But the estimates have problems (see below), so read the fit with care."
-                            if c["problems"] else ""))
-    inv = r["invariance"]
-    if inv is not None and inv["models"]:
-        best = []
-        for d, rows in inv["models"].items():
-            held = [x["model"] for x in rows if x["verdict"] == "holds"]
-            top = "scalar" if "scalar" in held else "metric" if "metric" in held else "configural" if held else None
-            best.append((inst.name_of(d, L), top))
-        if L == "sv":
-            parts.append("**Mätinvarians** mellan grupper i kolumnen " f"'{inv['group_column']}': " + "; ".join(
-                f"{name}: {(_MI_LEVEL[L][t] + ' invarians håller') if t else 'inte ens konfigural invarians håller'}"
-                for name, t in best) + ".")
-        else:
-            parts.append(f"**Measurement invariance** across groups of '{inv['group_column']}': " + "; ".join(
-                f"{name}: {(_MI_LEVEL[L][t] + ' invariance holds') if t else 'not even configural invariance holds'}"
-                for name, t in best) + ".")
-    return "\n\n".join(parts)
-
-
-def reliability_markdown(rev: InstrumentReview) -> str:
-    """What the reliability table says, and which scales fall short."""
-    L = rev.language
-    rel = rev.reliability
-    low = [rel.loc[i, "name"] for i in rel.index if pd.notna(rel.loc[i, "alpha"]) and rel.loc[i, "alpha"] < RELIABILITY_GROUP]
-    oh = rev.omega_h
-    if L == "sv":
-        s = ("Alfa (Cronbach) och omega (McDonald) anger hur stor del av variationen i en skalas poäng som är "
-             "verklig skillnad mellan svarande snarare än slump. Alfa har ett 95 % konfidensintervall enligt Feldt, "
-             "omega ett bootstrapintervall; omega bygger på dem som besvarat alla frågor i skalan. "
-             f"Värden ≥ {_num(RELIABILITY_GROUP, L)} brukar räcka för att jämföra grupper, ≥ {_num(RELIABILITY_INDIVIDUAL, L)} "
-             "krävs för beslut om enskilda (Nunnally & Bernstein 1994).")
-        s += (f" Under {_num(RELIABILITY_GROUP, L)}: {', '.join(low)}." if low
-              else f" Alla skalor når {_num(RELIABILITY_GROUP, L)}.")
-        if oh is not None:
-            s += (f"\n\n**Omega hierarkisk** för hela instrumentet är {_num(oh.omega_h, L)} (omega total {_num(oh.omega_t, L)}, "
-                  f"{oh.n_groups} gruppfaktorer = {'kategorierna' if rev.omega_h_note == 'categories' else 'dimensionerna'}): "
-                  + ("totalpoängen speglar i huvudsak en gemensam faktor, så en sammanlagd mognadspoäng är rimlig."
-                     if oh.omega_h >= OMEGA_H_GENERAL else
-                     f"under {_num(OMEGA_H_GENERAL, L)}, så totalpoängen blandar en gemensam faktor med kategorispecifika "
-                     "delar; tolka dimensioner och kategorier var för sig.")
-                  + " (Gräns enligt Rodriguez, Reise & Haviland 2016.)")
-        elif rev.omega_h_note:
-            s += f"\n\nOmega hierarkisk beräknades inte: {rev.omega_h_note}."
-    else:
-        s = ("Alpha (Cronbach) and omega (McDonald) give the share of the variation in a scale's scores that is true "
-             "difference between respondents rather than noise. Alpha has a Feldt 95 % confidence interval, omega a "
-             "bootstrap interval; omega uses the respondents who answered every item of the scale. "
-             f"Values ≥ {_num(RELIABILITY_GROUP, L)} are usually enough to compare groups, ≥ {_num(RELIABILITY_INDIVIDUAL, L)} "
-             "is needed for decisions about individuals (Nunnally & Bernstein 1994).")
-        s += (f" Below {_num(RELIABILITY_GROUP, L)}: {', '.join(low)}." if low
-              else f" Every scale reaches {_num(RELIABILITY_GROUP, L)}.")
-        if oh is not None:
-            s += (f"\n\n**Omega hierarchical** of the whole instrument is {_num(oh.omega_h, L)} (omega total {_num(oh.omega_t, L)}, "
-                  f"{oh.n_groups} group factors = the {rev.omega_h_note}): "
-                  + ("the total score mainly reflects one common factor, so an overall maturity score is reasonable."
-                     if oh.omega_h >= OMEGA_H_GENERAL else
-                     f"below {_num(OMEGA_H_GENERAL, L)}, so the total score mixes a common factor with category-specific "
-                     "parts; read dimensions and categories on their own.")
-                  + " (Cut-off after Rodriguez, Reise & Haviland 2016.)")
-        elif rev.omega_h_note:
-            s += f"\n\nOmega hierarchical was not computed: {rev.omega_h_note}."
-    return s
-
-
-def items_markdown(rev: InstrumentReview) -> str:
-    """How to read the item table, and which items correlate weakly with their category."""
-    L = rev.language
-    it = rev.items
-    weak = [i for i in it.index if pd.notna(it.loc[i, "r_drop"]) and it.loc[i, "r_drop"] < 0.30]
-    if L == "sv":
-        s = ("Per fråga: antal svar, medelvärde och standardavvikelse (omvänt formulerade frågor är omkodade), "
-             "korrigerad korrelation med resten av kategorin (r_drop) och kategorins alfa om frågan tas bort. "
-             "r_drop under 0,30 tyder på att frågan mäter något annat än sin kategori.")
-        s += f" Under 0,30: {', '.join(weak)}." if weak else " Ingen fråga har r_drop under 0,30."
-    else:
-        s = ("Per item: answers, mean and standard deviation (reverse-keyed items recoded), corrected correlation "
-             "with the rest of its category (r_drop) and the category's alpha if the item is dropped. "
-             "An r_drop below 0.30 suggests the item measures something other than its category.")
-        s += f" Below 0.30: {', '.join(weak)}." if weak else " No item has r_drop below 0.30."
-    return s
-
-
-def parallel_markdown(rev: InstrumentReview) -> str:
-    """Parallel analysis in words, against the instrument's own structure."""
-    L = rev.language
-    pa = rev.results["parallel_analysis"]
-    nf, npc, nd, nc = pa["n_factors_fa"], pa["n_factors_pc"], pa["n_dimensions"], pa["n_categories"]
-    q = int(round(pa["quantile"] * 100))
-    if L == "sv":
-        s = (f"Egenvärden från data jämförs med egenvärden från slumpdata av samma storlek ({pa['n_iter']} simuleringar; "
-             f"{q}:e percentilen, Horn 1965/Glorfeld 1995). Data stöder **{nf} faktorer** ({npc} principalkomponenter). ")
-        if nf == nc:
-            s += "Det stämmer med antalet kategorier."
-        elif nf == nd:
-            s += "Det stämmer med antalet dimensioner, inte med antalet kategorier: kategorierna skiljer sig lite åt i data."
-        elif nf < nd:
-            s += "Det är färre än instrumentets dimensioner: data skiljer inte tydligt dimensionerna åt."
-        else:
-            s += "Det stämmer varken med antalet dimensioner eller kategorier; se laddningarna nedan."
-    else:
-        s = (f"Eigenvalues of the data are compared with those of random data of the same size ({pa['n_iter']} "
-             f"simulations; {q}th percentile, Horn 1965/Glorfeld 1995). The data support **{nf} factors** "
-             f"({npc} principal components). ")
-        if nf == nc:
-            s += "That matches the number of categories."
-        elif nf == nd:
-            s += "That matches the number of dimensions, not of categories: the categories differ little in these data."
-        elif nf < nd:
-            s += "That is fewer than the instrument's dimensions: the data do not clearly separate the dimensions."
-        else:
-            s += "That matches neither the number of dimensions nor of categories; see the loadings below."
-    return s
-
-
-_PROBLEMS_SV = (
-    (r"^The model did not converge.*", "Modellen konvergerade inte; skattningar och anpassningsmått är osäkra."),
-    (r"^Negative residual variance for item\(s\) (.*?)( in group .*?)? \(a Heywood case\).*",
-     r"Negativ residualvarians för \1\2 (Heywood-fall): modellen passar inte dessa data; leta efter en "
-     r"överflödig eller felplacerad fråga."),
-    (r"^The factor covariance matrix( in group .*?)? is not positive definite.*",
-     r"Faktorernas kovariansmatris\1 är inte positivt definit: några faktorer går inte att skilja åt i dessa data "
-     r"(se korrelationerna nedan)."),
-    (r"^Standard errors are not available.*", "Standardfel saknas: modellen är kanske inte identifierad."),
-)
-
-
-def _problem_text(problem: str, L: str) -> str:
-    """A CFA problem sentence of :mod:`evaluation.stats.structure` in ``L`` (unknown ones as they are)."""
-    if L != "sv":
-        return problem
-    for pat, repl in _PROBLEMS_SV:
-        if re.match(pat, problem):
-            return re.sub(pat, repl, problem).replace(" in group ", " i gruppen ")
-    return problem
-
-
-def cfa_markdown(rev: InstrumentReview) -> str:
-    """The CFA fit in words: which cut-offs pass at each level, and any estimation problem."""
-    L = rev.language
-    out = []
-    if L == "sv":
-        out.append("Modellen: varje kategori (eller dimension) är en faktor som mäts av sina frågor; faktorerna får "
-                   "korrelera. Skattning med maximum likelihood som lavaan"
-                   + (", med alla svar (full information ML) så att 'vet ej' och obesvarade frågor inte tar bort hela svarande."
-                      if rev.missing == "ml" else ", bara svarande som besvarat alla frågor.")
-                   + " Gränser för god anpassning enligt Hu & Bentler (1999): CFI ≥ 0,95, TLI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08.")
-    else:
-        out.append("The model: each category (or dimension) is a factor measured by its items; the factors may "
-                   "correlate. Maximum-likelihood estimation as lavaan"
-                   + (", using every answer (full-information ML) so that 'don't know' and skipped items do not drop "
-                      "whole respondents." if rev.missing == "ml" else ", respondents who answered every item only.")
-                   + " Cut-offs for good fit after Hu & Bentler (1999): CFI ≥ 0.95, TLI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08.")
-    for level, c in rev.results["cfa"].items():
-        lv = _LEVEL[L][level]
-        ok = [_IDX[k] for k, v in c["passes"].items() if v]
-        bad = [_IDX[k] for k, v in c["passes"].items() if not v]
-        if L == "sv":
-            s = (f"- **{lv.capitalize()}:** χ² = {_num(c['chisq'], L, 1)} (df {c['df']}, p {_num(c['pvalue'], L, 3)}), "
-                 f"CFI {_num(c['cfi'], L, 3)}, TLI {_num(c['tli'], L, 3)}, RMSEA {_num(c['rmsea'], L, 3)} "
-                 f"(90 % KI {_num(c['rmsea_ci_low'], L, 3)}–{_num(c['rmsea_ci_high'], L, 3)}), SRMR {_num(c['srmr'], L, 3)}; "
-                 f"n = {c['n']}. Når gränsen: {', '.join(ok) or 'inget mått'}"
-                 + (f"; når den inte: {', '.join(bad)}." if bad else "."))
-        else:
-            s = (f"- **{lv.capitalize()}:** χ² = {_num(c['chisq'], L, 1)} (df {c['df']}, p {_num(c['pvalue'], L, 3)}), "
-                 f"CFI {_num(c['cfi'], L, 3)}, TLI {_num(c['tli'], L, 3)}, RMSEA {_num(c['rmsea'], L, 3)} "
-                 f"(90 % CI {_num(c['rmsea_ci_low'], L, 3)}–{_num(c['rmsea_ci_high'], L, 3)}), SRMR {_num(c['srmr'], L, 3)}; "
-                 f"n = {c['n']}. Meets the cut-off: {', '.join(ok) or 'no index'}"
-                 + (f"; does not: {', '.join(bad)}." if bad else "."))
-        res = rev.cfa[level]
-        weak = res.loadings[res.loadings["std_all"].abs() < WEAK_LOADING]
-        if len(weak):
-            items = ", ".join(f"{r.item} ({_num(r.std_all, L)})" for r in weak.itertuples())
-            s += (f"\n  - Svaga standardiserade laddningar (under {_num(WEAK_LOADING, L)}, en vanlig tumregel): {items}."
-                  if L == "sv" else
-                  f"\n  - Weak standardised loadings (below {_num(WEAK_LOADING, L)}, a common rule of thumb): {items}.")
-        pairs = _high_pairs(res)
-        if pairs:
-            names = ", ".join(f"{rev.instrument.name_of(a, L)} – {rev.instrument.name_of(b, L)} "
-                              f"({_num(r, L)})" for a, b, r in pairs)
-            s += ((f"\n  - Faktorer som korrelerar ≥ {_num(DISCRIMINANT_R, L)} och därför knappt går att skilja åt "
-                   f"(Brown 2015): {names}.") if L == "sv" else
-                  (f"\n  - Factors correlating ≥ {_num(DISCRIMINANT_R, L)}, hardly distinct (Brown 2015): {names}."))
-        for p in c["problems"]:
-            s += f"\n  - ⚠ {_problem_text(p, L)}"
-        out.append(s)
-    for n in rev.notes["cfa"]:
-        out.append(("- Kunde inte skattas: " if L == "sv" else "- Could not be fitted: ") + n)
-    return "\n\n".join(out[:1]) + "\n\n" + "\n".join(out[1:])
-
-
-def _rule_text(rule: str, L: str) -> str:
-    """A decision rule of :func:`evaluation.stats.structure.measurement_invariance` in ``L``."""
-    if L != "sv":
-        return rule
-    out = (rule.replace("non-invariant if", "ej invariant om").replace("together with", "tillsammans med")
-           .replace(" or ", " eller ").replace("configural fit acceptable if", "konfigural anpassning godtagbar om")
-           .replace(" and ", " och "))
-    return re.sub(r"(\d)\.(\d)", r"\1,\2", out)
-
-
-def invariance_markdown(rev: InstrumentReview) -> str:
-    """Which groups were compared, which were left out (labels only), the rule, and the verdicts."""
-    L = rev.language
-    g = rev.invariance_groups
-    if g["group_column"] is None:
-        return ("Ingen gruppkolumn angavs, så mätinvarians prövades inte (ange t.ex. `group_column='role'`)."
-                if L == "sv" else "No group column was given, so measurement invariance was not tested "
-                "(give e.g. `group_column='role'`).")
-    k = rev.min_group_size
-    if L == "sv":
-        s = (f"Grupper i kolumnen '{g['group_column']}' som jämförs: {', '.join(g['included']) or 'inga'}. "
-             "Varje dimensions kategorimodell skattas tre gånger: konfigural (samma struktur), metrisk (lika "
-             "laddningar: sambanden går att jämföra) och skalär (även lika intercept: medelvärden går att jämföra).")
-        if g["dropped"]:
-            s += (f" Grupper med färre än {k} svarande ingår inte i analysen och inga siffror om dem visas: "
-                  f"{', '.join(g['dropped'])}.")
-        else:
-            s += f" Alla grupper har minst {k} svarande."
-    else:
-        s = (f"Groups of the column '{g['group_column']}' compared: {', '.join(g['included']) or 'none'}. "
-             "Each dimension's category model is fitted three times: configural (same structure), metric (equal "
-             "loadings: relations can be compared) and scalar (equal intercepts too: means can be compared).")
-        if g["dropped"]:
-            s += (f" Groups with fewer than {k} respondents are left out of the analysis and no numbers about them "
-                  f"are shown: {', '.join(g['dropped'])}.")
-        else:
-            s += f" Every group has at least {k} respondents."
-    if "too_few_groups" in rev.notes["invariance"]:
-        s += (" Färre än två grupper är tillräckligt stora, så invarians kan inte prövas." if L == "sv"
-              else " Fewer than two groups are large enough, so invariance cannot be tested.")
-    if rev.invariance:
-        tab = next(iter(rev.invariance.values()))
-        s += ("\n\nBeslutsregler:\n" if L == "sv" else "\n\nDecision rules:\n") + "\n".join(
-            f"- {_MI_LEVEL[L][lvl]}: {_rule_text(rule, L)}" for lvl, rule in tab["rule"].items())
-    for n in rev.notes["invariance"]:
-        if n != "too_few_groups":
-            s += ("\n\n- Kunde inte skattas: " if L == "sv" else "\n\n- Could not be fitted: ") + n
-    return s
-
-
-def comprehension_markdown(rev: InstrumentReview) -> str:
-    """How many items are flagged as possibly hard to understand."""
-    L = rev.language
-    comp = rev.comprehension
-    if comp is None:
-        why = "; ".join(rev.notes["comprehension"])
-        return (f"Förståelseanalysen saknas{': ' + why if why else ''}." if L == "sv"
-                else f"The comprehension analysis is missing{': ' + why if why else ''}.")
-    n_rev = int((comp["flag"] == "revise").sum())
-    n_gr = int((comp["flag"] == "review").sum())
-    if L == "sv":
-        return (f"Signaler från svaren (andel 'vet ej' och obesvarat, om 'vet ej' är vanligare bland dem med lägre "
-                f"mognad, svagt samband med kategorin) och från texten (LIX, dubbla frågor, facktermer). "
-                f"{n_rev} frågor bör revideras och {n_gr} granskas. Skillnader mellan roller eller enheter: "
-                "`dmkit items FIL -i INSTRUMENT --group role`.")
-    return (f"Signals from the answers (don't-know and skip rates, whether don't know is more common at lower "
-            f"maturity, weak relation with the category) and from the text (readability, double-barrelled wording, "
-            f"jargon). {n_rev} items should be revised and {n_gr} reviewed. Differences between roles or units: "
-            "`dmkit items FILE -i INSTRUMENT --group role`.")
-
-
-# ----------------------------------------------------------------------------- display tables (rounded)
-_COLS = {
-    "sv": {"name": "skala", "level": "nivå", "k": "frågor", "n_alpha": "n (alfa)", "alpha": "alfa",
-           "alpha_ci_low": "alfa KI låg", "alpha_ci_high": "alfa KI hög", "n_omega": "n (omega)", "omega": "omega",
-           "omega_ci_low": "omega KI låg", "omega_ci_high": "omega KI hög", "ordinal_alpha": "ordinal alfa",
-           "text": "fråga", "category": "kategori", "mean": "medel", "sd": "sd", "r_drop": "r mot övriga",
-           "alpha_if_dropped": "alfa utan frågan", "missing_share": "saknas", "value": "värde", "rule": "gräns",
-           "passes": "når gränsen", "factor": "faktor", "std_all": "std. laddning", "se": "SE",
-           "flag": "flagga", "reasons": "skäl", "verdict": "bedömning", "delta_cfi": "ΔCFI",
-           "delta_rmsea": "ΔRMSEA", "delta_srmr": "ΔSRMR", "delta_chisq": "Δχ²", "delta_df": "Δdf",
-           "delta_pvalue": "p (Δχ²)", "chisq": "χ²", "df": "df", "cfi": "CFI", "rmsea": "RMSEA", "srmr": "SRMR",
-           "tli": "TLI", "n": "n"},
-    "en": {"name": "scale", "level": "level", "k": "items", "n_alpha": "n (alpha)", "alpha": "alpha",
-           "alpha_ci_low": "alpha CI low", "alpha_ci_high": "alpha CI high", "n_omega": "n (omega)", "omega": "omega",
-           "omega_ci_low": "omega CI low", "omega_ci_high": "omega CI high", "ordinal_alpha": "ordinal alpha",
-           "text": "item", "category": "category", "mean": "mean", "sd": "sd", "r_drop": "r item–rest",
-           "alpha_if_dropped": "alpha if dropped", "missing_share": "missing", "value": "value", "rule": "cut-off",
-           "passes": "meets cut-off", "factor": "factor", "std_all": "std. loading", "se": "SE",
-           "flag": "flag", "reasons": "reasons", "verdict": "verdict", "delta_cfi": "ΔCFI",
-           "delta_rmsea": "ΔRMSEA", "delta_srmr": "ΔSRMR", "delta_chisq": "Δχ²", "delta_df": "Δdf",
-           "delta_pvalue": "p (Δχ²)", "chisq": "χ²", "df": "df", "cfi": "CFI", "rmsea": "RMSEA", "srmr": "SRMR",
-           "tli": "TLI", "n": "n"},
-}
-_YES = {"sv": {True: "ja", False: "nej"}, "en": {True: "yes", False: "no"}}
-
-
-def _dash(t: pd.DataFrame, digits: int = 2, language: str = "sv") -> pd.DataFrame:
-    """Float columns as text with ``digits`` decimals in the report language (decimal comma and U+2212
-    minus in Swedish), missing cells as "–" (for display only)."""
-    from evaluation.text import format as fmt
-
-    out = t.astype(object).where(t.notna(), "–")
-    for c in t.columns:
-        if pd.api.types.is_float_dtype(t[c]):
-            out[c] = [fmt.number(v, language, digits) if pd.notna(v) else "–" for v in t[c]]
-    return out
-
-
-def display_table(frame: pd.DataFrame, *, caption: str = "", name: str = "") -> None:
-    """Show a display frame (from the ``*_display`` functions) as the kit's HTML table: the index
-    becomes the first columns, cells are escaped, long tables wrap inside the page."""
-    from IPython.display import HTML, display
-
-    from evaluation.reports.base import Table, table_html
-
-    if frame is None or not len(frame):
-        return
-    names = list(frame.index.names)
-    if isinstance(frame.index, pd.RangeIndex) or any(n in frame.columns for n in names if n is not None):
-        shown = frame.reset_index(drop=True)
-    else:
-        shown = frame.reset_index(names=[n if n is not None else "" for n in names])
-    display(HTML(table_html(Table(shown.astype(object).where(shown.notna(), "–"), caption=caption, name=name))))
-
-
-def reliability_alt(rev: "InstrumentReview") -> str:
-    """Alt text of the reliability figure, from the numbers."""
-    from evaluation.text import format as fmt
-
-    L = rev.language
-    t = rev.reliability
-    a = t["alpha"].astype(float)
-    lo, hi = a.idxmin(), a.idxmax()
-    words = {"sv": "Punktdiagram med alfa och omega med 95 % KI för {k} skalor; lägst alfa {lo} ({lov}), högst {hi} ({hiv}).",
-             "en": "Dot plot of alpha and omega with 95% CIs for {k} scales; lowest alpha {lo} ({lov}), highest {hi} ({hiv})."}
-    return words[L].format(k=len(t), lo=t.loc[lo, "name"], lov=fmt.number(a[lo], L, 2), hi=t.loc[hi, "name"],
-                           hiv=fmt.number(a[hi], L, 2))
-
-
-def scree_alt(rev: "InstrumentReview") -> str:
-    """Alt text of the scree plot, from the parallel analysis."""
-    L = rev.language
-    pa, fa = rev.parallel, rev.parallel_fa
-    words = {"sv": ("Screediagram: observerade egenvärden mot slumpdata. Parallellanalysen föreslår {pc} komponenter "
-                    "och {fa} faktorer; instrumentet har {d} dimensioner."),
-             "en": ("Scree plot: observed eigenvalues against random data. Parallel analysis suggests {pc} components "
-                    "and {fa} factors; the instrument has {d} dimensions.")}
-    return words[L].format(pc=pa.n_factors, fa=fa.n_factors if fa is not None else "–",
-                           d=len(rev.instrument.dimension_items()))
-
-
-def reliability_display(rev: InstrumentReview) -> pd.DataFrame:
-    """The reliability table rounded to 2 decimals, named scales as rows (for the report)."""
-    L = rev.language
-    t = rev.reliability.reset_index()
-    t["level"] = t["level"].map({"sv": {"dimension": "dimension", "category": "kategori"},
-                                 "en": {"dimension": "dimension", "category": "category"}}[L])
-    cols = [c for c in ("name", "level", "k", "n_alpha", "alpha", "alpha_ci_low", "alpha_ci_high", "n_omega",
-                        "omega", "omega_ci_low", "omega_ci_high", "ordinal_alpha") if c in t.columns]
-    return _dash(t[cols].rename(columns=_COLS[L]).set_index(_COLS[L]["name"]), 2, L)
-
-
-def item_display(rev: InstrumentReview) -> pd.DataFrame:
-    """The item table rounded for the report (text shortened to 70 characters)."""
-    L = rev.language
-    t = rev.items.copy()
-    t["text"] = [s if len(s) <= 70 else s[:69].rstrip() + "…" for s in t["text"]]
-    t["missing_share"] = t["missing_share"] * 100
-    t["category"] = [rev.instrument.name_of(c, L) for c in t["category"]]
-    cols = ["text", "category", "n", "mean", "sd", "r_drop", "alpha_if_dropped", "missing_share"]
-    out = t[cols].copy()
-    out.index.name = "id"
-    from evaluation.text import format as fmt
-
-    out["missing_share"] = [fmt.number(v, L, 1) if pd.notna(v) else "–" for v in out["missing_share"]]
-    return _dash(out.rename(columns=_COLS[L]), 2, L)
-
-
-def fit_display(rev: InstrumentReview) -> pd.DataFrame:
-    """Fit indices per level against the cut-offs (value, cut-off, meets it), rounded to 3 decimals."""
-    L = rev.language
-    if not len(rev.fit):
-        return pd.DataFrame()
-    t = rev.fit.reset_index()
-    t["index"] = t["index"].map(_IDX)
-    t["level"] = t["level"].map(_LEVEL[L])
-    t["passes"] = t["passes"].map(_YES[L])
-    t = t[["level", "index", "value", "rule", "passes"]]
-    if L == "sv":
-        t["rule"] = t["rule"].str.replace(".", ",", regex=False)
-    index = {"sv": "mått", "en": "index"}[L]
-    return _dash(t.rename(columns={**_COLS[L], "index": index}), 3, L).set_index([_COLS[L]["level"], index])
-
-
-def loadings_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
-    """Standardised loadings of a CFA level, one row per item, rounded to 2 decimals."""
-    L = rev.language
-    res = rev.cfa.get(level)
-    if res is None:
-        return pd.DataFrame()
-    t = res.loadings.copy()
-    t["factor"] = [rev.instrument.name_of(f, L) for f in t["factor"]]
-    t["item"] = [rev.instrument.name_of(i, L) if i in rev.instrument.item_ids else i for i in t["item"]]
-    t = t.set_index("item")[["factor", "std_all", "se"]]
-    t.index.name = {"sv": "fråga", "en": "item"}[L]
-    return _dash(t.rename(columns=_COLS[L]), 2, L)
-
-
-def factor_correlation_display(rev: InstrumentReview, level: str = "category") -> pd.DataFrame:
-    """Factor correlations of a CFA level with display names, rounded to 2 decimals."""
-    res = rev.cfa.get(level)
-    if res is None:
-        return pd.DataFrame()
-    r = factor_correlations(res)
-    names = [rev.instrument.name_of(f, rev.language) for f in r.index]
-    r.index, r.columns = names, names
-    r.index.name = {"sv": "faktor", "en": "factor"}[rev.language]
-    return _dash(r.astype(float), 2, rev.language)
-
-
-def invariance_display(rev: InstrumentReview, part: str = "all") -> pd.DataFrame:
-    """Invariance rows per dimension with translated verdicts, rounded to 3 decimals.
-
-    ``part``: ``"fit"`` (χ², df, CFI, RMSEA, SRMR, n of each model), ``"change"`` (the differences
-    between steps and the verdict) or ``"all"``; the report shows the two parts as two tables so
-    neither is wider than the page.
-    """
-    L = rev.language
-    if not rev.invariance:
-        return pd.DataFrame()
-    parts = []
-    for d, tab in rev.invariance.items():
-        t = tab.copy()
-        t.index = pd.MultiIndex.from_product([[rev.instrument.name_of(d, L)], [_MI_LEVEL[L][i] for i in t.index]])
-        parts.append(t)
-    t = pd.concat(parts)
-    t["verdict"] = t["verdict"].map(_VERDICT[L])
-    wanted = {"fit": ("chisq", "df", "cfi", "rmsea", "srmr", "n"),
-              "change": ("delta_chisq", "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea", "delta_srmr",
-                         "verdict")}.get(part)
-    if wanted is None and part != "all":
-        raise ValueError(f"part must be 'fit', 'change' or 'all', not {part!r}.")
-    wanted = wanted or ("chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
-                        "delta_cfi", "delta_rmsea", "delta_srmr", "n", "verdict")
-    cols = [c for c in wanted if c in t.columns]
-    t = _dash(t[cols].rename(columns=_COLS[L]), 3, L)
-    t.index.names = {"sv": ["dimension", "modell"], "en": ["dimension", "model"]}[L]
-    return t
-
-
-def flagged_markdown(rev: InstrumentReview) -> str:
-    """Flagged items as a list: id, flag, item text and every reason (nothing cut off)."""
-    L = rev.language
-    comp = rev.comprehension
-    if comp is None or not len(comp):
-        return ""
-    words = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}[L]
-    f = comp[comp["flag"] != "ok"]
-    out = []
-    for r in f.itertuples():
-        out.append(f"- **{r.item}** ({words[r.flag]}): *{text(rev.instrument.item(r.item).text, L)}*  \n  "
-                   + str(r.reasons).replace("; ", "; "))
-    return "\n".join(out)
-
-
-def flagged_display(rev: InstrumentReview) -> pd.DataFrame:
-    """Items flagged review/revise with their reasons (worst first)."""
-    L = rev.language
-    comp = rev.comprehension
-    if comp is None or not len(comp):
-        return pd.DataFrame()
-    f = comp[comp["flag"] != "ok"].copy()
-    words = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}[L]
-    f["flag"] = f["flag"].map(words)
-    return f.set_index("item")[["flag", "reasons"]].rename(columns=_COLS[L])
-
-
-# ----------------------------------------------------------------------------- figures
-_F = {
-    "sv": {"coef": "Reliabilitet (95 % KI)", "eig": "Egenvärde", "comp": "Nummer", "obs_pc": "Data (komponenter)",
-           "sim_pc": "Slumpdata, komponenter ({q}:e perc.)", "obs_fa": "Data (faktorer)",
-           "sim_fa": "Slumpdata, faktorer ({q}:e perc.)", "good": "0,70 (grupper)", "indiv": "0,90 (individer)",
-           "alpha": "alfa", "omega": "omega"},
-    "en": {"coef": "Reliability (95 % CI)", "eig": "Eigenvalue", "comp": "Number", "obs_pc": "Data (components)",
-           "sim_pc": "Random data, components ({q}th pct.)", "obs_fa": "Data (factors)",
-           "sim_fa": "Random data, factors ({q}th pct.)", "good": "0.70 (groups)", "indiv": "0.90 (individuals)",
-           "alpha": "alpha", "omega": "omega"},
-}
-
-
-def _decimal_ticks(ax, axis: str, language: str, decimals: int) -> None:
-    """Tick labels of ``axis`` through the kit's number formatter (decimal comma, U+2212 in Swedish)."""
-    from matplotlib.ticker import FuncFormatter
-
-    from evaluation.text import format as fmt
-
-    getattr(ax, f"{axis}axis").set_major_formatter(FuncFormatter(lambda v, _pos: fmt.number(v, language, decimals)))
-
-
-def reliability_plot(table: pd.DataFrame, *, language: str = "sv"):
-    """Dot plot of alpha and omega with 95 % CIs per scale (rows in instrument order).
-
-    ``table`` is :attr:`InstrumentReview.reliability` (index level, id; columns
-    name, alpha, alpha_ci_low/high, omega, omega_ci_low/high). Dimensions are
-    drawn in bold. Reference lines at 0.70 and 0.90.
-
-    >>> t = pd.DataFrame({"level": ["dimension", "category"], "id": ["d", "c"], "name": ["D", "C"],
-    ...                   "alpha": [0.85, 0.74], "alpha_ci_low": [0.82, 0.69], "alpha_ci_high": [0.88, 0.79],
-    ...                   "omega": [0.86, 0.75], "omega_ci_low": [0.83, 0.70], "omega_ci_high": [0.89, 0.80]})
-    >>> fig = reliability_plot(t.set_index(["level", "id"]))
-    >>> len(fig.axes[0].get_yticklabels())
-    2
-    """
-    import matplotlib.pyplot as plt
-
-    t = table.reset_index()
-    n = len(t)
-    fig, ax = plt.subplots(figsize=(9, 0.5 * n + 1.6))
-    y = np.arange(n)[::-1].astype(float)
-    for col, off, colour, marker in (("alpha", 0.15, "#4c72b0", "o"), ("omega", -0.15, "#dd8452", "s")):
-        v = t[col].to_numpy(dtype=float)
-        lo = t[f"{col}_ci_low"].to_numpy(dtype=float)
-        hi = t[f"{col}_ci_high"].to_numpy(dtype=float)
-        ok = np.isfinite(v)
-        ax.errorbar(v[ok], y[ok] + off, xerr=[(v - lo)[ok], (hi - v)[ok]], fmt=marker, color=colour, capsize=3,
-                    ms=6, label=_F[language][col])
-    ax.axvline(RELIABILITY_GROUP, color="0.5", ls="--", lw=1, label=_F[language]["good"])
-    ax.axvline(RELIABILITY_INDIVIDUAL, color="0.5", ls=":", lw=1, label=_F[language]["indiv"])
-    ax.set_yticks(y)
-    labels = [("▸ " if lvl == "dimension" else "   ") + str(nm) for lvl, nm in zip(t["level"], t["name"])]
-    ax.set_yticklabels(labels, fontsize=9)
-    for tick, lvl in zip(ax.get_yticklabels(), t["level"]):
-        if lvl == "dimension":
-            tick.set_fontweight("bold")
-    lo_all = np.nanmin(t[["alpha_ci_low", "omega_ci_low"]].to_numpy(dtype=float))
-    ax.set_xlim(min(0.5, np.floor(lo_all * 10) / 10 if np.isfinite(lo_all) else 0.5), 1.0)
-    ax.set_xlabel(_F[language]["coef"])
-    _decimal_ticks(ax, "x", language, 1)
-    ax.grid(axis="x", color="0.9")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-def scree_plot(pa: Any, pa_fa: Any = None, *, language: str = "sv", max_show: int = 12):
-    """Scree plot: observed eigenvalues against the simulated quantile (parallel analysis).
-
-    ``pa`` (components) and optionally ``pa_fa`` (factors) are
-    :class:`~evaluation.stats.structure.ParallelAnalysisResult`; the first
-    ``max_show`` eigenvalues are drawn.
-
-    >>> from evaluation.simulate import simulate_round
-    >>> from evaluation.data.responses import read_responses
-    >>> from evaluation.stats.structure import parallel_analysis
-    >>> rs = read_responses(simulate_round("public_dma", n=150, seed=1).data, "public_dma")
-    >>> fig = scree_plot(parallel_analysis(rs, n_iter=20))
-    >>> type(fig).__name__
-    'Figure'
-    """
-    import matplotlib.pyplot as plt
-
-    W = _F[language]
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    q = int(round(pa.quantile * 100))
-    for res, obs_key, sim_key, colour in ((pa, "obs_pc", "sim_pc", "#4c72b0"), (pa_fa, "obs_fa", "sim_fa", "#dd8452")):
-        if res is None:
-            continue
-        e = res.eigen.iloc[:max_show]
-        ax.plot(e.index, e["observed"], "o-", color=colour, label=W[obs_key])
-        ax.plot(e.index, e["simulated_quantile"], "--", color=colour, alpha=0.8, label=W[sim_key].format(q=q))
-    ax.axhline(0, color="0.8", lw=0.8)
-    ax.set_xlabel(W["comp"])
-    ax.set_ylabel(W["eig"])
-    ax.set_xticks(list(pa.eigen.index[:max_show]))
-    _decimal_ticks(ax, "y", language, 1)
-    ax.grid(color="0.92")
-    ax.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
 
 
 # ----------------------------------------------------------------------------- command line
@@ -1332,3 +668,13 @@ def add_cli(subparsers: Any) -> None:
     add_read_options(s)
     add_output_options(s, stem="psychometrics", slides=False)
     s.set_defaults(func=_cmd)
+
+
+# -- the review's words, tables and figures live in their layers; served here too (one import for notebooks)
+from evaluation.plots.psychometrics import decimal_ticks as _decimal_ticks, reliability_plot, scree_plot  # noqa: E402
+from evaluation.reports.psychometrics_tables import (  # noqa: E402
+    _dash, as_table, display_table, factor_correlation_display, fit_display, flagged_display, invariance_display,
+    item_display, loadings_display, reliability_display)
+from evaluation.text.psychometrics import (  # noqa: E402
+    cfa_markdown, comprehension_markdown, flagged_markdown, headings, invariance_markdown, items_markdown,
+    parallel_markdown, reliability_alt, reliability_markdown, scree_alt, summary_markdown)

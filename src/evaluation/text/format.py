@@ -25,10 +25,12 @@ how many decimals a report shows.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from typing import Any
 
-__all__ = ["LANGUAGES", "MINUS", "DASH", "THIN", "check_language", "number", "percent", "points",
+__all__ = ["escape_md", "LANGUAGES", "MINUS", "DASH", "THIN", "check_language", "number", "percent", "points",
            "signed", "ci", "pvalue", "integer"]
 
 LANGUAGES = ("sv", "en")
@@ -117,3 +119,18 @@ def pvalue(p: Any, language: str = "sv") -> str:
     if float(p) < 0.001:
         return "< " + number(0.001, language, 3)
     return number(p, language, 3)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def escape_md(value: Any) -> str:
+    """User-supplied text made inert in notebook markdown and HTML: no markup, no script, no link.
+
+    >>> escape_md("<script>alert(1)</script> *x*")
+    '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*x\\\\*'
+    >>> print(escape_md("residents' needs & #1"))
+    residents' needs &amp; \\#1
+    """
+    s = html.escape(str(value), quote=False)  # quotes stay: text content, and "&#x27;" would break on "#"
+    return _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
