@@ -25,3 +25,15 @@ def dual():
     from evaluation.data.instruments import load_instrument
 
     return load_instrument("dual_maturity")
+
+
+def leaves(obj, path=""):
+    """Every leaf of a JSON-like object as (path, value): ``/a/b[0]``, for comparing two results.json."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from leaves(v, f"{path}/{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from leaves(v, f"{path}[{i}]")
+    else:
+        yield path, obj

@@ -19,7 +19,7 @@ import pytest
 
 from evaluation.reports.protocol import run_notebook
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, leaves
 
 BASE = ROOT / "tests" / "reference" / "baseline"
 
@@ -60,17 +60,6 @@ def _key_figures(res: dict) -> dict[str, float]:
     return out
 
 
-def _leaves(obj, path=""):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _leaves(v, f"{path}/{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _leaves(v, f"{path}[{i}]")
-    else:
-        yield path, obj
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("same")
@@ -100,8 +89,8 @@ def test_key_figures_equal_version_0_1(runs, lang):
 
 
 def test_swedish_and_english_give_identical_keys_and_numbers(runs):
-    sv = dict(_leaves(runs["sv"]))
-    en = dict(_leaves(runs["en"]))
+    sv = dict(leaves(runs["sv"]))
+    en = dict(leaves(runs["en"]))
     assert sorted(sv) == sorted(en)
     nums = {k for k, v in sv.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     assert nums

@@ -9,17 +9,7 @@ import pytest
 from evaluation.reports import open_report
 from evaluation.reports.envelope import validate_envelope
 from evaluation.simulate import simulate_round
-
-
-def _leaves(obj, path=""):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _leaves(v, f"{path}/{k}")
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _leaves(v, f"{path}/{i}")
-    else:
-        yield path, obj
+from conftest import leaves
 
 
 def _export(tmp_path, n, seed=2, **kw):
@@ -45,7 +35,7 @@ def test_sections_identical_in_sv_and_en(pair):
     en = json.loads(json.dumps(pair["en"].results()["sections"], default=str))
     assert sv["reliability"] and sv["research"]
     # every key, every number and every code the same: the words are the report's, never results.json's
-    assert dict(_leaves(sv)) == dict(_leaves(en))
+    assert dict(leaves(sv)) == dict(leaves(en))
 
 
 def test_envelope_valid_and_small_unit_only_named(pair):

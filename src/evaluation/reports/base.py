@@ -327,11 +327,29 @@ def _tight_bbox(figure: Any):
 def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path]:
     """Write ``<name>.png`` (300 dpi) and ``<name>.svg`` into ``figures_dir``, and the alt text into its
     ``figures.json`` (name → alt, read by the slides); returns both paths."""
+    png, svg, _image = _save_figure(fig, figures_dir, bbox=bbox)
+    return png, svg
+
+
+def _save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path, Any]:
+    """:func:`save_figure`, also returning the 300-dpi rendering as a PIL image (the screen image is made
+    from it, so the figure is drawn once at 300 dpi: rendered uncompressed in memory, written with fast
+    zlib level 1)."""
+    from PIL import Image
+
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
     bbox = bbox if bbox is not None else _tight_bbox(fig.figure)
-    fig.figure.savefig(png, format="png", dpi=PRINT_DPI, bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
+    raw = io.BytesIO()
+    fig.figure.savefig(raw, format="png", dpi=PRINT_DPI, bbox_inches=bbox, pil_kwargs={"compress_level": 0})
+    image = Image.open(io.BytesIO(raw.getvalue()))
+    image.load()
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Title", fig.alt[:200])
+    image.save(png, format="PNG", compress_level=1, dpi=(PRINT_DPI, PRINT_DPI), pnginfo=info)
     fig.figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
     index = folder / "figures.json"
     try:
@@ -340,7 +358,7 @@ def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tu
         alts = {}
     alts[fig.name] = fig.alt
     index.write_text(json.dumps(alts, ensure_ascii=False, indent=1), encoding="utf-8")
-    return png, svg
+    return png, svg, image
 
 
 def _compact_png(im: Any) -> bytes:
@@ -348,9 +366,14 @@ def _compact_png(im: Any) -> bytes:
     makes the file about three times smaller)."""
     from PIL import Image
 
-    im = im.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+    im = im.convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+    pal = im.getpalette()  # an octree bucket's mean is 254 for white paper: snap near-white back to the page's white
+    for i in range(0, len(pal) - 2, 3):
+        if min(pal[i:i + 3]) >= 250:
+            pal[i:i + 3] = [255, 255, 255]
+    im.putpalette(pal)
     out = io.BytesIO()
-    im.save(out, format="PNG", optimize=True)
+    im.save(out, format="PNG")
     return out.getvalue()
 
 
@@ -376,11 +399,10 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
     if figures_dir is not None:
         from PIL import Image
 
-        png, _svg = save_figure(fig, figures_dir)
-        with Image.open(png) as im:  # the screen image: the 300-dpi one scaled down, not drawn again
-            scale = dpi / PRINT_DPI
-            small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
-                              Image.Resampling.BOX)
+        _png, _svg, im = _save_figure(fig, figures_dir)
+        scale = dpi / PRINT_DPI  # the screen image: the 300-dpi one scaled down, not drawn again
+        small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
+                          Image.Resampling.BOX)
         data = base64.b64encode(_compact_png(small)).decode("ascii")
     else:
         data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
