@@ -36,7 +36,7 @@ __all__ = ["Cutoff", "HU_BENTLER", "CONFIGURAL_FIT", "RELIABILITY_GROUP", "RELIA
            "OMEGA_H_GENERAL", "COSMIN_STRUCTURAL", "COSMIN_INTERNAL_CONSISTENCY", "COSMIN_RELIABILITY",
            "TERWEE_HYPOTHESES", "CHEN_2007", "CHEUNG_RENSVOLD_2002", "ICC1_AGGREGATION", "ICC2_AGGREGATION",
            "RWG_AGREEMENT", "DIF_R2_CHANGE", "DIF_P", "WLSMV_MIN_N", "INVARIANCE_P", "aggregation_justified", "dif_flag",
-           "WEAK_LOADING", "DISCRIMINANT_R",
+           "WEAK_LOADING", "DISCRIMINANT_R", "ITEM_REST_R",
            "reliability_band", "REFERENCES", "DEFAULT_MIN_GROUP_SIZE", "check_min_group_size", "suppressed_groups"]
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -117,6 +117,9 @@ OMEGA_H_GENERAL = Cutoff("omega_h", ">=", 0.80, "rodriguez_2016")
 #: A standardised loading at or above this is substantial; below it an item is called weak (a common rule
 #: of thumb, Brown 2015, ch. 4; the psychometrics review and its GRM section both read it).
 WEAK_LOADING = Cutoff("abs_std_loading", ">=", 0.40, "brown_2015")
+#: Corrected item–rest correlation at or above this: the item measures what its scale measures (Nunnally &
+#: Bernstein 1994, ch. 8; below it the item may measure something else).
+ITEM_REST_R = Cutoff("r_drop", ">=", 0.30, "nunnally_1994")
 #: Factor correlations at or above this: two factors hardly distinct (discriminant validity, Brown 2015, ch. 5).
 DISCRIMINANT_R = Cutoff("abs_factor_r", ">=", 0.85, "brown_2015")
 #: COSMIN structural validity "+" (Prinsen et al. 2018): any of CFI/TLI, RMSEA, SRMR meets Hu & Bentler.

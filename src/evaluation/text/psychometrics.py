@@ -22,6 +22,7 @@ import pandas as pd
 from evaluation import criteria as _c
 from evaluation.data.instruments import text
 from evaluation.text import format as fmt
+from evaluation.text.catalogue import register, t
 from evaluation.text.format import escape_md as _e
 
 __all__ = ["headings", "summary_markdown", "reliability_markdown", "items_markdown", "parallel_markdown",
@@ -64,113 +65,200 @@ def headings(language: str) -> dict:
     return dict(_H[language])
 
 
+register("psychometrics_words", {
+    # summary
+    "psy.sum.data": {
+        "sv": "Granskningen bygger på {n} svar på *{title}* (version {version}): {k} frågor i {nd} dimensioner och {nc} kategorier.",
+        "en": "This review is based on {n} responses to *{title}* (version {version}): {k} items in {nd} dimensions and {nc} categories."},
+    "psy.sum.reliability": {
+        "sv": "**Reliabilitet:** alfa {a_lo}–{a_hi} och omega {o_lo}–{o_hi} över dimensioner och kategorier.",
+        "en": "**Reliability:** alpha {a_lo}–{a_hi} and omega {o_lo}–{o_hi} across dimensions and categories."},
+    "psy.sum.factors": {
+        "sv": ("**Antal faktorer:** parallellanalysen stöder {nf} faktorer ({npc} komponenter); instrumentet anger "
+               "{nd} dimensioner och {nc} kategorier."),
+        "en": ("**Number of factors:** parallel analysis supports {nf} factors ({npc} components); the instrument "
+               "claims {nd} dimensions and {nc} categories.")},
+    "psy.sum.structure": {"sv": "**Struktur ({level}):** {n_pass} av 4 mått når Hu & Bentlers gränser{passed}.",
+                          "en": "**Structure ({level}):** {n_pass} of 4 indices meet Hu & Bentler's cut-offs{passed}."},
+    "psy.sum.problems": {"sv": " Men skattningen har problem (se nedan), så tolka anpassningen försiktigt.",
+                         "en": " But the estimates have problems (see below), so read the fit with care."},
+    "psy.sum.invariance": {"sv": "**Mätinvarians** mellan grupper i kolumnen '{column}': {verdicts}.",
+                           "en": "**Measurement invariance** across groups of '{column}': {verdicts}."},
+    "psy.sum.inv_holds": {"sv": "{name}: {level} invarians håller", "en": "{name}: {level} invariance holds"},
+    "psy.sum.inv_none": {"sv": "{name}: inte ens konfigural invarians håller",
+                         "en": "{name}: not even configural invariance holds"},
+    # reliability
+    "psy.rel.intro": {
+        "sv": ("Alfa (Cronbach) och omega (McDonald) anger hur stor del av variationen i en skalas poäng som är "
+               "verklig skillnad mellan svarande snarare än slump. Alfa har ett 95 % konfidensintervall enligt Feldt, "
+               "omega ett bootstrapintervall; omega bygger på dem som besvarat alla frågor i skalan. "
+               "Värden ≥ {group} brukar räcka för att jämföra grupper, ≥ {individual} krävs för beslut om enskilda "
+               "(Nunnally & Bernstein 1994)."),
+        "en": ("Alpha (Cronbach) and omega (McDonald) give the share of the variation in a scale's scores that is true "
+               "difference between respondents rather than noise. Alpha has a Feldt 95 % confidence interval, omega a "
+               "bootstrap interval; omega uses the respondents who answered every item of the scale. "
+               "Values ≥ {group} are usually enough to compare groups, ≥ {individual} is needed for decisions about "
+               "individuals (Nunnally & Bernstein 1994).")},
+    "psy.rel.low": {"sv": " Under {group}: {scales}.", "en": " Below {group}: {scales}."},
+    "psy.rel.all_ok": {"sv": " Alla skalor når {group}.", "en": " Every scale reaches {group}."},
+    "psy.rel.omega_h": {
+        "sv": "**Omega hierarkisk** för hela instrumentet är {oh} (omega total {ot}, {g} gruppfaktorer = {groups}): ",
+        "en": "**Omega hierarchical** of the whole instrument is {oh} (omega total {ot}, {g} group factors = {groups}): "},
+    "psy.rel.groups.categories": {"sv": "kategorierna", "en": "the categories"},
+    "psy.rel.groups.dimensions": {"sv": "dimensionerna", "en": "the dimensions"},
+    "psy.rel.general": {
+        "sv": "totalpoängen speglar i huvudsak en gemensam faktor, så en sammanlagd mognadspoäng är rimlig.",
+        "en": "the total score mainly reflects one common factor, so an overall maturity score is reasonable."},
+    "psy.rel.not_general": {
+        "sv": ("under {cut}, så totalpoängen blandar en gemensam faktor med kategorispecifika delar; tolka "
+               "dimensioner och kategorier var för sig."),
+        "en": ("below {cut}, so the total score mixes a common factor with category-specific parts; read dimensions "
+               "and categories on their own.")},
+    "psy.rel.omega_h_ref": {"sv": " (Gräns enligt Rodriguez, Reise & Haviland 2016.)",
+                            "en": " (Cut-off after Rodriguez, Reise & Haviland 2016.)"},
+    "psy.rel.omega_h_missing": {"sv": "Omega hierarkisk beräknades inte: {why}.",
+                                "en": "Omega hierarchical was not computed: {why}."},
+    "psy.rel.single_category": {"sv": "instrumentet har en enda kategori, så det finns inga gruppfaktorer",
+                                "en": "the instrument has a single category, so there are no group factors"},
+    # items
+    "psy.items.intro": {
+        "sv": ("Per fråga: antal svar, medelvärde och standardavvikelse (omvänt formulerade frågor är omkodade), "
+               "korrigerad korrelation med resten av kategorin (r_drop) och kategorins alfa om frågan tas bort. "
+               "r_drop under {cut} tyder på att frågan mäter något annat än sin kategori."),
+        "en": ("Per item: answers, mean and standard deviation (reverse-keyed items recoded), corrected correlation "
+               "with the rest of its category (r_drop) and the category's alpha if the item is dropped. "
+               "An r_drop below {cut} suggests the item measures something other than its category.")},
+    "psy.items.weak": {"sv": " Under {cut}: {items}.", "en": " Below {cut}: {items}."},
+    "psy.items.none_weak": {"sv": " Ingen fråga har r_drop under {cut}.", "en": " No item has r_drop below {cut}."},
+    # parallel analysis
+    "psy.pa.intro": {
+        "sv": ("Egenvärden från data jämförs med egenvärden från slumpdata av samma storlek ({n_iter} simuleringar; "
+               "{q}:e percentilen, Horn 1965/Glorfeld 1995). Data stöder **{nf} faktorer** ({npc} principalkomponenter). "),
+        "en": ("Eigenvalues of the data are compared with those of random data of the same size ({n_iter} "
+               "simulations; {q}th percentile, Horn 1965/Glorfeld 1995). The data support **{nf} factors** "
+               "({npc} principal components). ")},
+    "psy.pa.categories": {"sv": "Det stämmer med antalet kategorier.", "en": "That matches the number of categories."},
+    "psy.pa.dimensions": {
+        "sv": "Det stämmer med antalet dimensioner, inte med antalet kategorier: kategorierna skiljer sig lite åt i data.",
+        "en": "That matches the number of dimensions, not of categories: the categories differ little in these data."},
+    "psy.pa.fewer": {"sv": "Det är färre än instrumentets dimensioner: data skiljer inte tydligt dimensionerna åt.",
+                     "en": "That is fewer than the instrument's dimensions: the data do not clearly separate the dimensions."},
+    "psy.pa.neither": {"sv": "Det stämmer varken med antalet dimensioner eller kategorier; se laddningarna nedan.",
+                       "en": "That matches neither the number of dimensions nor of categories; see the loadings below."},
+    # CFA
+    "psy.cfa.intro": {
+        "sv": ("Modellen: varje kategori (eller dimension) är en faktor som mäts av sina frågor; faktorerna får "
+               "korrelera. Skattning med maximum likelihood som lavaan{missing} Gränser för god anpassning enligt "
+               "Hu & Bentler (1999): {cutoffs}."),
+        "en": ("The model: each category (or dimension) is a factor measured by its items; the factors may "
+               "correlate. Maximum-likelihood estimation as lavaan{missing} Cut-offs for good fit after "
+               "Hu & Bentler (1999): {cutoffs}.")},
+    "psy.cfa.fiml": {
+        "sv": ", med alla svar (full information ML) så att 'vet ej' och obesvarade frågor inte tar bort hela svarande.",
+        "en": (", using every answer (full-information ML) so that 'don't know' and skipped items do not drop "
+               "whole respondents.")},
+    "psy.cfa.listwise": {"sv": ", bara svarande som besvarat alla frågor.",
+                         "en": ", respondents who answered every item only."},
+    "psy.cfa.level": {
+        "sv": ("- **{level}:** χ² = {chisq} (df {df}, p {p}), CFI {cfi}, TLI {tli}, RMSEA {rmsea} (90 % KI {lo}–{hi}), "
+               "SRMR {srmr}; n = {n}. Når gränsen: {ok}"),
+        "en": ("- **{level}:** χ² = {chisq} (df {df}, p {p}), CFI {cfi}, TLI {tli}, RMSEA {rmsea} (90 % CI {lo}–{hi}), "
+               "SRMR {srmr}; n = {n}. Meets the cut-off: {ok}")},
+    "psy.cfa.no_index": {"sv": "inget mått", "en": "no index"},
+    "psy.cfa.bad": {"sv": "; når den inte: {bad}", "en": "; does not: {bad}"},
+    "psy.cfa.weak": {"sv": "Svaga standardiserade laddningar (under {cut}, en vanlig tumregel): {items}.",
+                     "en": "Weak standardised loadings (below {cut}, a common rule of thumb): {items}."},
+    "psy.cfa.not_distinct": {
+        "sv": "Faktorer som korrelerar ≥ {cut} och därför knappt går att skilja åt (Brown 2015): {pairs}.",
+        "en": "Factors correlating ≥ {cut}, hardly distinct (Brown 2015): {pairs}."},
+    "psy.not_fitted": {"sv": "Kunde inte skattas: {why}", "en": "Could not be fitted: {why}"},
+    # invariance
+    "psy.inv.no_group": {
+        "sv": "Ingen gruppkolumn angavs, så mätinvarians prövades inte (ange t.ex. `group_column='role'`).",
+        "en": "No group column was given, so measurement invariance was not tested (give e.g. `group_column='role'`)."},
+    "psy.inv.intro": {
+        "sv": ("Grupper i kolumnen '{column}' som jämförs: {groups}. Varje dimensions kategorimodell skattas tre "
+               "gånger: konfigural (samma struktur), metrisk (lika laddningar: sambanden går att jämföra) och skalär "
+               "(även lika intercept: medelvärden går att jämföra)."),
+        "en": ("Groups of the column '{column}' compared: {groups}. Each dimension's category model is fitted three "
+               "times: configural (same structure), metric (equal loadings: relations can be compared) and scalar "
+               "(equal intercepts too: means can be compared).")},
+    "psy.inv.none": {"sv": "inga", "en": "none"},
+    "psy.inv.dropped": {
+        "sv": " Grupper med färre än {k} svarande ingår inte i analysen och inga siffror om dem visas: {groups}.",
+        "en": (" Groups with fewer than {k} respondents are left out of the analysis and no numbers about them "
+               "are shown: {groups}.")},
+    "psy.inv.all_large": {"sv": " Alla grupper har minst {k} svarande.", "en": " Every group has at least {k} respondents."},
+    "psy.inv.too_few": {"sv": " Färre än två grupper är tillräckligt stora, så invarians kan inte prövas.",
+                        "en": " Fewer than two groups are large enough, so invariance cannot be tested."},
+    "psy.inv.rules": {"sv": "Beslutsregler:", "en": "Decision rules:"},
+    # comprehension
+    "psy.comp.missing": {"sv": "Förståelseanalysen saknas{why}.", "en": "The comprehension analysis is missing{why}."},
+    "psy.comp.summary": {
+        "sv": ("Signaler från svaren (andel 'vet ej' och obesvarat, om 'vet ej' är vanligare bland dem med lägre "
+               "mognad, svagt samband med kategorin) och från texten (LIX, dubbla frågor, facktermer). {n_rev} frågor "
+               "bör revideras och {n_gr} granskas. Skillnader mellan roller eller enheter: "
+               "`dmkit items FIL -i INSTRUMENT --group role`."),
+        "en": ("Signals from the answers (don't-know and skip rates, whether don't know is more common at lower "
+               "maturity, weak relation with the category) and from the text (readability, double-barrelled wording, "
+               "jargon). {n_rev} items should be revised and {n_gr} reviewed. Differences between roles or units: "
+               "`dmkit items FILE -i INSTRUMENT --group role`.")},
+})
+
+
 def summary_markdown(rev: Any) -> str:
     """The review in a few plain sentences: data, reliability range, structure, fit, invariance."""
     L, inst, r = rev.language, rev.instrument, rev.results
-    n = r["respondents"]["accepted"]
     rel = rev.reliability
-    a_lo, a_hi = rel["alpha"].min(), rel["alpha"].max()
-    o_lo, o_hi = rel["omega"].min(), rel["omega"].max()
     pa = r["parallel_analysis"]
-    parts = []
-    if L == "sv":
-        parts.append(f"Granskningen bygger på {n} svar på *{_e(text(inst.title, L))}* (version {inst.version}): "
-                     f"{len(inst.item_ids)} frågor i {pa['n_dimensions']} dimensioner och {pa['n_categories']} kategorier.")
-        parts.append(f"**Reliabilitet:** alfa {_num(a_lo, L)}–{_num(a_hi, L)} och omega {_num(o_lo, L)}–{_num(o_hi, L)} "
-                     "över dimensioner och kategorier.")
-        parts.append(f"**Antal faktorer:** parallellanalysen stöder {pa['n_factors_fa']} faktorer "
-                     f"({pa['n_factors_pc']} komponenter); instrumentet anger {pa['n_dimensions']} dimensioner och "
-                     f"{pa['n_categories']} kategorier.")
-    else:
-        parts.append(f"This review is based on {n} responses to *{_e(text(inst.title, L))}* (version {inst.version}): "
-                     f"{len(inst.item_ids)} items in {pa['n_dimensions']} dimensions and {pa['n_categories']} categories.")
-        parts.append(f"**Reliability:** alpha {_num(a_lo, L)}–{_num(a_hi, L)} and omega {_num(o_lo, L)}–{_num(o_hi, L)} "
-                     "across dimensions and categories.")
-        parts.append(f"**Number of factors:** parallel analysis supports {pa['n_factors_fa']} factors "
-                     f"({pa['n_factors_pc']} components); the instrument claims {pa['n_dimensions']} dimensions and "
-                     f"{pa['n_categories']} categories.")
+    sizes = dict(nd=pa["n_dimensions"], nc=pa["n_categories"])
+    parts = [t("psy.sum.data", L, n=r["respondents"]["accepted"], title=_e(text(inst.title, L)),
+               version=_e(inst.version), k=len(inst.item_ids), **sizes),
+             t("psy.sum.reliability", L, a_lo=_num(rel["alpha"].min(), L), a_hi=_num(rel["alpha"].max(), L),
+               o_lo=_num(rel["omega"].min(), L), o_hi=_num(rel["omega"].max(), L)),
+             t("psy.sum.factors", L, nf=pa["n_factors_fa"], npc=pa["n_factors_pc"], **sizes)]
     for level, c in r["cfa"].items():
         passed = [_IDX[k] for k, v in c["passes"].items() if v]
-        lv = _LEVEL[L][level]
-        if L == "sv":
-            parts.append(f"**Struktur ({lv}):** {c['n_pass']} av 4 mått når Hu & Bentlers gränser"
-                         + (f" ({', '.join(passed)})." if passed else ".")
-                         + (" Men skattningen har problem (se nedan), så tolka anpassningen försiktigt."
-                            if c["problems"] else ""))
-        else:
-            parts.append(f"**Structure ({lv}):** {c['n_pass']} of 4 indices meet Hu & Bentler's cut-offs"
-                         + (f" ({', '.join(passed)})." if passed else ".")
-                         + (" But the estimates have problems (see below), so read the fit with care."
-                            if c["problems"] else ""))
+        parts.append(t("psy.sum.structure", L, level=_LEVEL[L][level], n_pass=c["n_pass"],
+                       passed=f" ({', '.join(passed)})" if passed else "")
+                     + (t("psy.sum.problems", L) if c["problems"] else ""))
     inv = r["invariance"]
     if inv is not None and inv["models"]:
-        best = []
+        verdicts = []
         for d, rows in inv["models"].items():
             held = [x["model"] for x in rows if x["verdict"] == "holds"]
             top = "scalar" if "scalar" in held else "metric" if "metric" in held else "configural" if held else None
-            best.append((_e(inst.name_of(d, L)), top))
-        if L == "sv":
-            parts.append("**Mätinvarians** mellan grupper i kolumnen " f"'{_e(inv['group_column'])}': " + "; ".join(
-                f"{name}: {(_MI_LEVEL[L][t] + ' invarians håller') if t else 'inte ens konfigural invarians håller'}"
-                for name, t in best) + ".")
-        else:
-            parts.append(f"**Measurement invariance** across groups of '{_e(inv['group_column'])}': " + "; ".join(
-                f"{name}: {(_MI_LEVEL[L][t] + ' invariance holds') if t else 'not even configural invariance holds'}"
-                for name, t in best) + ".")
+            name = _e(inst.name_of(d, L))
+            verdicts.append(t("psy.sum.inv_holds", L, name=name, level=_MI_LEVEL[L][top]) if top
+                            else t("psy.sum.inv_none", L, name=name))
+        parts.append(t("psy.sum.invariance", L, column=_e(inv["group_column"]), verdicts="; ".join(verdicts)))
     return "\n\n".join(parts)
-
-
-_OMEGA_H_NOTES = {"single_category": {"sv": "instrumentet har en enda kategori, så det finns inga gruppfaktorer",
-                                        "en": "the instrument has a single category, so there are no group factors"}}
 
 
 def _omega_h_note(note: str, L: str) -> str:
     """Why omega_h is missing: a code of the review in words, or the estimator's own message (escaped)."""
-    return _OMEGA_H_NOTES[note][L] if note in _OMEGA_H_NOTES else _e(note)
+    return t("psy.rel.single_category", L) if note == "single_category" else _e(note)
 
 
 def reliability_markdown(rev: Any) -> str:
     """What the reliability table says, and which scales fall short."""
     L = rev.language
     rel = rev.reliability
-    low = [_e(rel.loc[i, "name"]) for i in rel.index if pd.notna(rel.loc[i, "alpha"]) and rel.loc[i, "alpha"] < _c.RELIABILITY_GROUP.value]
+    group = _num(_c.RELIABILITY_GROUP.value, L)
+    low = [_e(rel.loc[i, "name"]) for i in rel.index
+           if pd.notna(rel.loc[i, "alpha"]) and not _c.RELIABILITY_GROUP.passes(rel.loc[i, "alpha"])]
+    s = t("psy.rel.intro", L, group=group, individual=_num(_c.RELIABILITY_INDIVIDUAL.value, L))
+    s += t("psy.rel.low", L, group=group, scales=", ".join(low)) if low else t("psy.rel.all_ok", L, group=group)
     oh = rev.omega_h
-    if L == "sv":
-        s = ("Alfa (Cronbach) och omega (McDonald) anger hur stor del av variationen i en skalas poäng som är "
-             "verklig skillnad mellan svarande snarare än slump. Alfa har ett 95 % konfidensintervall enligt Feldt, "
-             "omega ett bootstrapintervall; omega bygger på dem som besvarat alla frågor i skalan. "
-             f"Värden ≥ {_num(_c.RELIABILITY_GROUP.value, L)} brukar räcka för att jämföra grupper, ≥ {_num(_c.RELIABILITY_INDIVIDUAL.value, L)} "
-             "krävs för beslut om enskilda (Nunnally & Bernstein 1994).")
-        s += (f" Under {_num(_c.RELIABILITY_GROUP.value, L)}: {', '.join(low)}." if low
-              else f" Alla skalor når {_num(_c.RELIABILITY_GROUP.value, L)}.")
-        if oh is not None:
-            s += (f"\n\n**Omega hierarkisk** för hela instrumentet är {_num(oh.omega_h, L)} (omega total {_num(oh.omega_t, L)}, "
-                  f"{oh.n_groups} gruppfaktorer = {'kategorierna' if rev.omega_h_note == 'categories' else 'dimensionerna'}): "
-                  + ("totalpoängen speglar i huvudsak en gemensam faktor, så en sammanlagd mognadspoäng är rimlig."
-                     if oh.omega_h >= _c.OMEGA_H_GENERAL.value else
-                     f"under {_num(_c.OMEGA_H_GENERAL.value, L)}, så totalpoängen blandar en gemensam faktor med kategorispecifika "
-                     "delar; tolka dimensioner och kategorier var för sig.")
-                  + " (Gräns enligt Rodriguez, Reise & Haviland 2016.)")
-        elif rev.omega_h_note:
-            s += f"\n\nOmega hierarkisk beräknades inte: {_omega_h_note(rev.omega_h_note, L)}."
-    else:
-        s = ("Alpha (Cronbach) and omega (McDonald) give the share of the variation in a scale's scores that is true "
-             "difference between respondents rather than noise. Alpha has a Feldt 95 % confidence interval, omega a "
-             "bootstrap interval; omega uses the respondents who answered every item of the scale. "
-             f"Values ≥ {_num(_c.RELIABILITY_GROUP.value, L)} are usually enough to compare groups, ≥ {_num(_c.RELIABILITY_INDIVIDUAL.value, L)} "
-             "is needed for decisions about individuals (Nunnally & Bernstein 1994).")
-        s += (f" Below {_num(_c.RELIABILITY_GROUP.value, L)}: {', '.join(low)}." if low
-              else f" Every scale reaches {_num(_c.RELIABILITY_GROUP.value, L)}.")
-        if oh is not None:
-            s += (f"\n\n**Omega hierarchical** of the whole instrument is {_num(oh.omega_h, L)} (omega total {_num(oh.omega_t, L)}, "
-                  f"{oh.n_groups} group factors = the {rev.omega_h_note}): "
-                  + ("the total score mainly reflects one common factor, so an overall maturity score is reasonable."
-                     if oh.omega_h >= _c.OMEGA_H_GENERAL.value else
-                     f"below {_num(_c.OMEGA_H_GENERAL.value, L)}, so the total score mixes a common factor with category-specific "
-                     "parts; read dimensions and categories on their own.")
-                  + " (Cut-off after Rodriguez, Reise & Haviland 2016.)")
-        elif rev.omega_h_note:
-            s += f"\n\nOmega hierarchical was not computed: {_omega_h_note(rev.omega_h_note, L)}."
+    if oh is not None:
+        groups = t(f"psy.rel.groups.{'categories' if rev.omega_h_note == 'categories' else 'dimensions'}", L)
+        s += ("\n\n" + t("psy.rel.omega_h", L, oh=_num(oh.omega_h, L), ot=_num(oh.omega_t, L), g=oh.n_groups,
+                         groups=groups)
+              + (t("psy.rel.general", L) if _c.OMEGA_H_GENERAL.passes(oh.omega_h)
+                 else t("psy.rel.not_general", L, cut=_num(_c.OMEGA_H_GENERAL.value, L)))
+              + t("psy.rel.omega_h_ref", L))
+    elif rev.omega_h_note:
+        s += "\n\n" + t("psy.rel.omega_h_missing", L, why=_omega_h_note(rev.omega_h_note, L))
     return s
 
 
@@ -178,50 +266,20 @@ def items_markdown(rev: Any) -> str:
     """How to read the item table, and which items correlate weakly with their category."""
     L = rev.language
     it = rev.items
-    weak = [i for i in it.index if pd.notna(it.loc[i, "r_drop"]) and it.loc[i, "r_drop"] < 0.30]
-    if L == "sv":
-        s = ("Per fråga: antal svar, medelvärde och standardavvikelse (omvänt formulerade frågor är omkodade), "
-             "korrigerad korrelation med resten av kategorin (r_drop) och kategorins alfa om frågan tas bort. "
-             "r_drop under 0,30 tyder på att frågan mäter något annat än sin kategori.")
-        s += f" Under 0,30: {', '.join(weak)}." if weak else " Ingen fråga har r_drop under 0,30."
-    else:
-        s = ("Per item: answers, mean and standard deviation (reverse-keyed items recoded), corrected correlation "
-             "with the rest of its category (r_drop) and the category's alpha if the item is dropped. "
-             "An r_drop below 0.30 suggests the item measures something other than its category.")
-        s += f" Below 0.30: {', '.join(weak)}." if weak else " No item has r_drop below 0.30."
-    return s
+    cut = _num(_c.ITEM_REST_R.value, L)
+    weak = [_e(i) for i in it.index if pd.notna(it.loc[i, "r_drop"]) and not _c.ITEM_REST_R.passes(it.loc[i, "r_drop"])]
+    return t("psy.items.intro", L, cut=cut) + (t("psy.items.weak", L, cut=cut, items=", ".join(weak)) if weak
+                                               else t("psy.items.none_weak", L, cut=cut))
 
 
 def parallel_markdown(rev: Any) -> str:
     """Parallel analysis in words, against the instrument's own structure."""
     L = rev.language
     pa = rev.results["parallel_analysis"]
-    nf, npc, nd, nc = pa["n_factors_fa"], pa["n_factors_pc"], pa["n_dimensions"], pa["n_categories"]
-    q = int(round(pa["quantile"] * 100))
-    if L == "sv":
-        s = (f"Egenvärden från data jämförs med egenvärden från slumpdata av samma storlek ({pa['n_iter']} simuleringar; "
-             f"{q}:e percentilen, Horn 1965/Glorfeld 1995). Data stöder **{nf} faktorer** ({npc} principalkomponenter). ")
-        if nf == nc:
-            s += "Det stämmer med antalet kategorier."
-        elif nf == nd:
-            s += "Det stämmer med antalet dimensioner, inte med antalet kategorier: kategorierna skiljer sig lite åt i data."
-        elif nf < nd:
-            s += "Det är färre än instrumentets dimensioner: data skiljer inte tydligt dimensionerna åt."
-        else:
-            s += "Det stämmer varken med antalet dimensioner eller kategorier; se laddningarna nedan."
-    else:
-        s = (f"Eigenvalues of the data are compared with those of random data of the same size ({pa['n_iter']} "
-             f"simulations; {q}th percentile, Horn 1965/Glorfeld 1995). The data support **{nf} factors** "
-             f"({npc} principal components). ")
-        if nf == nc:
-            s += "That matches the number of categories."
-        elif nf == nd:
-            s += "That matches the number of dimensions, not of categories: the categories differ little in these data."
-        elif nf < nd:
-            s += "That is fewer than the instrument's dimensions: the data do not clearly separate the dimensions."
-        else:
-            s += "That matches neither the number of dimensions nor of categories; see the loadings below."
-    return s
+    nf, nd, nc = pa["n_factors_fa"], pa["n_dimensions"], pa["n_categories"]
+    verdict = ("categories" if nf == nc else "dimensions" if nf == nd else "fewer" if nf < nd else "neither")
+    return (t("psy.pa.intro", L, n_iter=pa["n_iter"], q=int(round(pa["quantile"] * 100)), nf=nf, npc=pa["n_factors_pc"])
+            + t(f"psy.pa.{verdict}", L))
 
 
 _PROBLEMS_SV = (
@@ -246,57 +304,39 @@ def _problem_text(problem: str, L: str) -> str:
     return problem
 
 
+def _cutoffs(L: str) -> str:
+    """Hu & Bentler's cut-offs as the report writes them: "CFI ≥ 0,95, TLI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08"."""
+    show = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+    return ", ".join(f"{_IDX[k]} {show[c.op]} {_num(c.value, L)}" for k, c in _c.HU_BENTLER.items())
+
+
 def cfa_markdown(rev: Any) -> str:
     """The CFA fit in words: which cut-offs pass at each level, and any estimation problem."""
     L = rev.language
-    out = []
-    if L == "sv":
-        out.append("Modellen: varje kategori (eller dimension) är en faktor som mäts av sina frågor; faktorerna får "
-                   "korrelera. Skattning med maximum likelihood som lavaan"
-                   + (", med alla svar (full information ML) så att 'vet ej' och obesvarade frågor inte tar bort hela svarande."
-                      if rev.missing == "ml" else ", bara svarande som besvarat alla frågor.")
-                   + " Gränser för god anpassning enligt Hu & Bentler (1999): CFI ≥ 0,95, TLI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08.")
-    else:
-        out.append("The model: each category (or dimension) is a factor measured by its items; the factors may "
-                   "correlate. Maximum-likelihood estimation as lavaan"
-                   + (", using every answer (full-information ML) so that 'don't know' and skipped items do not drop "
-                      "whole respondents." if rev.missing == "ml" else ", respondents who answered every item only.")
-                   + " Cut-offs for good fit after Hu & Bentler (1999): CFI ≥ 0.95, TLI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08.")
+    out = [t("psy.cfa.intro", L, missing=t("psy.cfa.fiml" if rev.missing == "ml" else "psy.cfa.listwise", L),
+             cutoffs=_cutoffs(L))]
     for level, c in rev.results["cfa"].items():
-        lv = _LEVEL[L][level]
         ok = [_IDX[k] for k, v in c["passes"].items() if v]
         bad = [_IDX[k] for k, v in c["passes"].items() if not v]
-        if L == "sv":
-            s = (f"- **{lv.capitalize()}:** χ² = {_num(c['chisq'], L, 1)} (df {c['df']}, p {_num(c['pvalue'], L, 3)}), "
-                 f"CFI {_num(c['cfi'], L, 3)}, TLI {_num(c['tli'], L, 3)}, RMSEA {_num(c['rmsea'], L, 3)} "
-                 f"(90 % KI {_num(c['rmsea_ci_low'], L, 3)}–{_num(c['rmsea_ci_high'], L, 3)}), SRMR {_num(c['srmr'], L, 3)}; "
-                 f"n = {c['n']}. Når gränsen: {', '.join(ok) or 'inget mått'}"
-                 + (f"; når den inte: {', '.join(bad)}." if bad else "."))
-        else:
-            s = (f"- **{lv.capitalize()}:** χ² = {_num(c['chisq'], L, 1)} (df {c['df']}, p {_num(c['pvalue'], L, 3)}), "
-                 f"CFI {_num(c['cfi'], L, 3)}, TLI {_num(c['tli'], L, 3)}, RMSEA {_num(c['rmsea'], L, 3)} "
-                 f"(90 % CI {_num(c['rmsea_ci_low'], L, 3)}–{_num(c['rmsea_ci_high'], L, 3)}), SRMR {_num(c['srmr'], L, 3)}; "
-                 f"n = {c['n']}. Meets the cut-off: {', '.join(ok) or 'no index'}"
-                 + (f"; does not: {', '.join(bad)}." if bad else "."))
+        s = t("psy.cfa.level", L, level=_LEVEL[L][level].capitalize(), chisq=_num(c["chisq"], L, 1), df=c["df"],
+              p=_num(c["pvalue"], L, 3), cfi=_num(c["cfi"], L, 3), tli=_num(c["tli"], L, 3),
+              rmsea=_num(c["rmsea"], L, 3), lo=_num(c["rmsea_ci_low"], L, 3), hi=_num(c["rmsea_ci_high"], L, 3),
+              srmr=_num(c["srmr"], L, 3), n=c["n"], ok=", ".join(ok) or t("psy.cfa.no_index", L))
+        s += (t("psy.cfa.bad", L, bad=", ".join(bad)) if bad else "") + "."
         res = rev.cfa[level]
-        weak = res.loadings[res.loadings["std_all"].abs() < _c.WEAK_LOADING.value]
+        weak = res.loadings[[_c.WEAK_LOADING.passes(abs(v)) is False for v in res.loadings["std_all"]]]
         if len(weak):
             items = ", ".join(f"{_e(r.item)} ({_num(r.std_all, L)})" for r in weak.itertuples())
-            s += (f"\n  - Svaga standardiserade laddningar (under {_num(_c.WEAK_LOADING.value, L)}, en vanlig tumregel): {items}."
-                  if L == "sv" else
-                  f"\n  - Weak standardised loadings (below {_num(_c.WEAK_LOADING.value, L)}, a common rule of thumb): {items}.")
-        pairs = [(x["factor_1"], x["factor_2"], x["r"]) for x in c["not_distinct"]]
-        if pairs:
-            names = ", ".join(f"{_e(rev.instrument.name_of(a, L))} – {_e(rev.instrument.name_of(b, L))} "
-                              f"({_num(r, L)})" for a, b, r in pairs)
-            s += ((f"\n  - Faktorer som korrelerar ≥ {_num(_c.DISCRIMINANT_R.value, L)} och därför knappt går att skilja åt "
-                   f"(Brown 2015): {names}.") if L == "sv" else
-                  (f"\n  - Factors correlating ≥ {_num(_c.DISCRIMINANT_R.value, L)}, hardly distinct (Brown 2015): {names}."))
+            s += "\n  - " + t("psy.cfa.weak", L, cut=_num(_c.WEAK_LOADING.value, L), items=items)
+        if c["not_distinct"]:
+            pairs = ", ".join(f"{_e(rev.instrument.name_of(x['factor_1'], L))} – "
+                              f"{_e(rev.instrument.name_of(x['factor_2'], L))} ({_num(x['r'], L)})"
+                              for x in c["not_distinct"])
+            s += "\n  - " + t("psy.cfa.not_distinct", L, cut=_num(_c.DISCRIMINANT_R.value, L), pairs=pairs)
         for p in c["problems"]:
             s += f"\n  - ⚠ {_e(_problem_text(p, L))}"
         out.append(s)
-    for n in rev.notes["cfa"]:
-        out.append(("- Kunde inte skattas: " if L == "sv" else "- Could not be fitted: ") + _e(n))
+    out += ["- " + t("psy.not_fitted", L, why=_e(n)) for n in rev.notes["cfa"]]
     return "\n\n".join(out[:1]) + "\n\n" + "\n".join(out[1:])
 
 
@@ -315,38 +355,21 @@ def invariance_markdown(rev: Any) -> str:
     L = rev.language
     g = rev.invariance_groups
     if g["group_column"] is None:
-        return ("Ingen gruppkolumn angavs, så mätinvarians prövades inte (ange t.ex. `group_column='role'`)."
-                if L == "sv" else "No group column was given, so measurement invariance was not tested "
-                "(give e.g. `group_column='role'`).")
+        return t("psy.inv.no_group", L)
     k = rev.min_group_size
-    if L == "sv":
-        s = (f"Grupper i kolumnen '{_e(g['group_column'])}' som jämförs: {', '.join(map(_e, g['included'])) or 'inga'}. "
-             "Varje dimensions kategorimodell skattas tre gånger: konfigural (samma struktur), metrisk (lika "
-             "laddningar: sambanden går att jämföra) och skalär (även lika intercept: medelvärden går att jämföra).")
-        if g["dropped"]:
-            s += (f" Grupper med färre än {k} svarande ingår inte i analysen och inga siffror om dem visas: "
-                  f"{', '.join(map(_e, g['dropped']))}.")
-        else:
-            s += f" Alla grupper har minst {k} svarande."
-    else:
-        s = (f"Groups of the column '{_e(g['group_column'])}' compared: {', '.join(map(_e, g['included'])) or 'none'}. "
-             "Each dimension's category model is fitted three times: configural (same structure), metric (equal "
-             "loadings: relations can be compared) and scalar (equal intercepts too: means can be compared).")
-        if g["dropped"]:
-            s += (f" Groups with fewer than {k} respondents are left out of the analysis and no numbers about them "
-                  f"are shown: {', '.join(map(_e, g['dropped']))}.")
-        else:
-            s += f" Every group has at least {k} respondents."
+    s = t("psy.inv.intro", L, column=_e(g["group_column"]),
+          groups=", ".join(map(_e, g["included"])) or t("psy.inv.none", L))
+    s += (t("psy.inv.dropped", L, k=k, groups=", ".join(map(_e, g["dropped"]))) if g["dropped"]
+          else t("psy.inv.all_large", L, k=k))
     if "too_few_groups" in rev.notes["invariance"]:
-        s += (" Färre än två grupper är tillräckligt stora, så invarians kan inte prövas." if L == "sv"
-              else " Fewer than two groups are large enough, so invariance cannot be tested.")
+        s += t("psy.inv.too_few", L)
     if rev.invariance:
         tab = next(iter(rev.invariance.values()))
-        s += ("\n\nBeslutsregler:\n" if L == "sv" else "\n\nDecision rules:\n") + "\n".join(
+        s += f"\n\n{t('psy.inv.rules', L)}\n" + "\n".join(
             f"- {_MI_LEVEL[L][lvl]}: {_rule_text(rule, L)}" for lvl, rule in tab["rule"].items())
     for n in rev.notes["invariance"]:
         if n != "too_few_groups":
-            s += ("\n\n- Kunde inte skattas: " if L == "sv" else "\n\n- Could not be fitted: ") + _e(n)
+            s += "\n\n- " + t("psy.not_fitted", L, why=_e(n))
     return s
 
 
@@ -356,20 +379,9 @@ def comprehension_markdown(rev: Any) -> str:
     comp = rev.comprehension
     if comp is None:
         why = "; ".join(map(_e, rev.notes["comprehension"]))
-        return (f"Förståelseanalysen saknas{': ' + why if why else ''}." if L == "sv"
-                else f"The comprehension analysis is missing{': ' + why if why else ''}.")
-    n_rev = int((comp["flag"] == "revise").sum())
-    n_gr = int((comp["flag"] == "review").sum())
-    if L == "sv":
-        return (f"Signaler från svaren (andel 'vet ej' och obesvarat, om 'vet ej' är vanligare bland dem med lägre "
-                f"mognad, svagt samband med kategorin) och från texten (LIX, dubbla frågor, facktermer). "
-                f"{n_rev} frågor bör revideras och {n_gr} granskas. Skillnader mellan roller eller enheter: "
-                "`dmkit items FIL -i INSTRUMENT --group role`.")
-    return (f"Signals from the answers (don't-know and skip rates, whether don't know is more common at lower "
-            f"maturity, weak relation with the category) and from the text (readability, double-barrelled wording, "
-            f"jargon). {n_rev} items should be revised and {n_gr} reviewed. Differences between roles or units: "
-            "`dmkit items FILE -i INSTRUMENT --group role`.")
-
+        return t("psy.comp.missing", L, why=f": {why}" if why else "")
+    return t("psy.comp.summary", L, n_rev=int((comp["flag"] == "revise").sum()),
+             n_gr=int((comp["flag"] == "review").sum()))
 
 
 def reliability_alt(rev: Any) -> str:
