@@ -69,3 +69,24 @@ def test_tiny_organisation_publishes_nothing(tmp_path, n):
     assert env["sections"]["suppressed"] == "too_few_respondents"
     assert not {"reliability", "items", "cfa", "research"} & set(env["sections"])
     assert rep.board() == []
+
+
+def test_users_own_instrument_file_is_kept_as_a_path(tmp_path):
+    import re
+
+    from evaluation.reports import check_parameters
+    from conftest import ROOT
+
+    own = tmp_path / "var_enkat.yaml"  # an id no shipped instrument has: only its file finds it
+    own.write_text(re.sub(r"(?m)^id: workshop_reaction$", "id: var_enkat",
+                          (ROOT / "instruments" / "workshop_reaction.yaml").read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    data = tmp_path / "svar.csv"
+    simulate_round("workshop_reaction", n=120, seed=5).data.to_csv(data, index=False)
+    p = check_parameters("psychometrics", responses=str(data), instrument=str(own), n_boot=20,
+                         output_dir=str(tmp_path / "out"))
+    assert p.instrument == str(own)
+    assert check_parameters("round", responses=str(data), instrument=str(own),
+                            output_dir=str(tmp_path / "r")).instrument == str(own)
+    rep = open_report("psychometrics", p)  # re-loads the instrument from what the parameters kept
+    assert rep.results()["sections"]["instrument"]["id"] == "var_enkat"

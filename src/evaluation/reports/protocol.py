@@ -627,6 +627,17 @@ def instrument_parameter(value: Any, *, name: str = "instrument"):
         raise ValueError(f"Parameter {name!r}: {exc}") from None
 
 
+def instrument_reference(value: Any, instrument: Any) -> str:
+    """What a report's checked parameters keep of its instrument: the id of a shipped one, the file of a
+    user's own (the notebook re-loads it from this, and only shipped instruments are found by id).
+
+    >>> from evaluation.data.instruments import load_instrument
+    >>> instrument_reference("dual_maturity", load_instrument("dual_maturity"))
+    'dual_maturity'
+    """
+    return instrument.id if str(value) == instrument.id or not instrument.path else str(instrument.path)
+
+
 def language_parameter(value: Any) -> str:
     """``"sv"`` or ``"en"``; a plain ``ValueError`` otherwise."""
     if value not in LANGUAGES:

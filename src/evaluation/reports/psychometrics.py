@@ -154,8 +154,9 @@ def validate_psychometrics_parameters(
     >>> p.group_column, p.language, p.min_group_size
     ('role', 'sv', 5)
     """
-    from evaluation.reports.protocol import (file_parameter, instrument_parameter, language_parameter,
-                                             min_group_size_parameter, read_export, read_options_parameters)
+    from evaluation.reports.protocol import (file_parameter, instrument_parameter, instrument_reference,
+                                             language_parameter, min_group_size_parameter, read_export,
+                                             read_options_parameters)
 
     path = Path(file_parameter("responses", responses))
     mapping, format = read_options_parameters(mapping, format)
@@ -187,7 +188,8 @@ def validate_psychometrics_parameters(
                              f"Columns you can group by: {', '.join(map(str, have)) or 'none'}; "
                              "or leave it empty to skip the comparison of groups.")
         group = canonical
-    return PsychometricsParameters(responses=str(path), instrument=inst.id, group_column=group or None,
+    return PsychometricsParameters(responses=str(path), instrument=instrument_reference(instrument, inst),
+                                   group_column=group or None,
                                    language=language, output_dir=str(output_dir), min_group_size=k,
                                    n_boot=int(n_boot), mapping=mapping, format=format)
 
@@ -646,9 +648,15 @@ def _cmd(args: argparse.Namespace) -> int:
 
 
 def _title(instrument: str, language: str) -> str:
-    """The HTML ``<title>`` in the report's language."""
+    """The HTML ``<title>`` in the report's language; a user's instrument file by its name only (a folder
+    path may carry a person's name).
+
+    >>> _title("/home/anna/var_enkat.yaml", "sv")
+    'Psykometrisk granskning: var_enkat'
+    """
     word = "Psykometrisk granskning" if language != "en" else "Psychometric review"
-    return f"{word}: {instrument}"
+    name = Path(str(instrument))
+    return f"{word}: {name.stem if name.suffix.lower() in ('.yaml', '.yml') else instrument}"
 
 
 def add_cli(subparsers: Any) -> None:

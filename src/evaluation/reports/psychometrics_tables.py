@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.text import format as fmt
-from evaluation.text.psychometrics import _IDX, _LEVEL, _MI_LEVEL, _VERDICT
+from evaluation.text.psychometrics import _IDX, _LEVEL, _MI_LEVEL, _VERDICT, FLAG_WORDS
 
 __all__ = ["reliability_display", "item_display", "fit_display", "loadings_display", "factor_correlation_display",
            "invariance_display", "flagged_display", "as_table", "display_table"]
@@ -197,7 +197,6 @@ def flagged_display(rev: Any) -> pd.DataFrame:
     if comp is None or not len(comp):
         return pd.DataFrame()
     f = comp[comp["flag"] != "ok"].copy()
-    words = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}[L]
-    f["flag"] = f["flag"].map(words)
+    f["flag"] = f["flag"].map(FLAG_WORDS[L])
     return f.set_index("item")[["flag", "reasons"]].rename(columns=_COLS[L])
 

@@ -28,7 +28,8 @@ from scipy import stats
 
 from evaluation.data.instruments import Instrument, load_instrument, text, version_key
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from evaluation.reports.protocol import (file_parameter, instrument_parameter, language_parameter,
+from evaluation.reports.protocol import (file_parameter, instrument_parameter, instrument_reference,
+                                         language_parameter,
                                          min_group_size_parameter, read_options_parameters)
 from evaluation.data.responses import ResponseSet, read_responses
 from evaluation.scoring import classify, group_scores, respondent_scores
@@ -114,7 +115,7 @@ def validate_round_parameters(
     if not str(output_dir or "").strip():
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
     mapping, format = read_options_parameters(mapping, format)
-    return RoundParameters(responses=resp, instrument=inst.id, municipality=str(municipality or "Kommunen"),
+    return RoundParameters(responses=resp, instrument=instrument_reference(instrument, inst), municipality=str(municipality or "Kommunen"),
                            round_label=str(round_label or ""), previous_responses=prev, benchmark=bench,
                            municipality_group=str(municipality_group).strip() or None if municipality_group else None,
                            population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir),

@@ -60,6 +60,10 @@ def _num(x: Any, L: str, d: int = 2) -> str:
     return fmt.number(x, L, d)
 
 
+#: a comprehension flag in words (the review's list and its table)
+FLAG_WORDS = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}
+
+
 def headings(language: str) -> dict:
     """Section headings of the psychometrics notebook in ``language``."""
     return dict(_H[language])
@@ -415,7 +419,7 @@ def flagged_markdown(rev: Any) -> str:
     comp = rev.comprehension
     if comp is None or not len(comp):
         return ""
-    words = {"sv": {"review": "granska", "revise": "revidera"}, "en": {"review": "review", "revise": "revise"}}[L]
+    words = FLAG_WORDS[L]
     f = comp[comp["flag"] != "ok"]
     out = []
     for r in f.itertuples():
