@@ -33,3 +33,38 @@ def test_saved_files_and_screen_image(tmp_path):
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert '"line": "En linje' in (tmp_path / "figures.json").read_text(encoding="utf-8")
     plt.close(fig)
+
+
+def test_background_writer_writes_the_same_files(tmp_path, monkeypatch):
+    from evaluation.reports import figure_files
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("Åäö − 3,2")
+    figure_files.write_figure_files(fig, tmp_path / "here", name="line", alt="En linje.")
+    monkeypatch.setenv(figure_files.BACKGROUND_ENV, "1")
+    figure_files.write_figure_files(fig, tmp_path / "bg", name="line", alt="En linje.")
+    assert figure_files._pool is not None  # handed to the background processes, not drawn here
+    figure_files.wait_for_figure_files()
+    assert figure_files._pool is None  # and they were ended
+    plt.close(fig)
+    with Image.open(tmp_path / "here" / "line.png") as a, Image.open(tmp_path / "bg" / "line.png") as b:
+        assert a.size == b.size and a.info["Title"] == b.info["Title"] == "En linje."
+        assert a.tobytes() == b.tobytes()
+    assert (tmp_path / "bg" / "line.svg").stat().st_size > 1000
+
+
+def test_background_writer_names_a_figure_it_could_not_write(tmp_path, monkeypatch):
+    import pytest
+
+    from evaluation.reports import figure_files
+
+    monkeypatch.setenv(figure_files.BACKGROUND_ENV, "1")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "line.png").mkdir()  # a folder where the PNG should go
+    figure_files.write_figure_files(fig, tmp_path / "blocked", name="line", alt="x")
+    plt.close(fig)
+    with pytest.raises(RuntimeError, match="line: "):
+        figure_files.wait_for_figure_files()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
 from evaluation.text.format import escape_md  # noqa: F401  (served here too: every report escapes with it)
+from evaluation.reports import figure_files as _figure_files
 
 __all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
            "open_report", "check_parameters", "report_class", "table_html", "box_html", "save_figure",
@@ -150,6 +151,7 @@ class Report:
     def __init__(self, params: Any):
         self.params = params
         self.language: str = getattr(params, "language", "sv")
+        _figure_files.start_background_writer()  # its imports overlap with the analysis
         self.analysis = self.analyse()
 
     # -- hooks -------------------------------------------------------------------------
@@ -224,6 +226,7 @@ class Report:
         results.json stays the same in every language."""
         from evaluation.reports.envelope import write_envelope
 
+        _figure_files.wait_for_figure_files()  # the figures' print files are on disk when the run ends
         out = Path(output_dir or getattr(self.params, "output_dir"))
         board = [{"title": plain_text(b["title"]), "message": plain_text(b["message"]),
                   "bullets": [plain_text(x) for x in b.get("bullets", [])]} for b in self.board()]
@@ -308,7 +311,7 @@ def box_html(box: Box) -> str:
 
 #: dots per inch of the PNG embedded in the HTML (the 300-dpi PNG and the SVG go to figures/)
 SCREEN_DPI = 150
-PRINT_DPI = 300
+PRINT_DPI = _figure_files.PRINT_DPI
 
 
 def _tight_bbox(figure: Any):
@@ -332,33 +335,31 @@ def save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tu
 
 
 def _save_figure(fig: Figure, figures_dir: str | Path, *, bbox: Any = None) -> tuple[Path, Path, Any]:
-    """:func:`save_figure`, also returning the 300-dpi rendering as a PIL image (the screen image is made
-    from it, so the figure is drawn once at 300 dpi: rendered uncompressed in memory, written with fast
-    zlib level 1)."""
+    """:func:`save_figure`, written here and now (never in the background), also returning the 300-dpi
+    rendering as a PIL image."""
     from PIL import Image
+
+    from evaluation.reports.figure_files import render_files
 
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     png, svg = folder / f"{fig.name}.png", folder / f"{fig.name}.svg"
-    bbox = bbox if bbox is not None else _tight_bbox(fig.figure)
-    raw = io.BytesIO()
-    fig.figure.savefig(raw, format="png", dpi=PRINT_DPI, bbox_inches=bbox, pil_kwargs={"compress_level": 0})
-    image = Image.open(io.BytesIO(raw.getvalue()))
-    image.load()
-    from PIL.PngImagePlugin import PngInfo
+    render_files(fig.figure, png, svg, bbox=bbox if bbox is not None else _tight_bbox(fig.figure), alt=fig.alt)
+    _record_alt(folder, fig.name, fig.alt)
+    with Image.open(png) as im:
+        im.load()
+        return png, svg, im.copy()
 
-    info = PngInfo()
-    info.add_text("Title", fig.alt[:200])
-    image.save(png, format="PNG", compress_level=1, dpi=(PRINT_DPI, PRINT_DPI), pnginfo=info)
-    fig.figure.savefig(svg, format="svg", bbox_inches=bbox, metadata={"Title": fig.alt[:200]})
+
+def _record_alt(folder: Path, name: str, alt: str) -> None:
+    """Add ``name → alt`` to the folder's ``figures.json`` (read by the slides)."""
     index = folder / "figures.json"
     try:
         alts = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
     except ValueError:
         alts = {}
-    alts[fig.name] = fig.alt
+    alts[name] = alt
     index.write_text(json.dumps(alts, ensure_ascii=False, indent=1), encoding="utf-8")
-    return png, svg, image
 
 
 def _compact_png(im: Any) -> bytes:
@@ -397,13 +398,14 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
     if not str(fig.alt or "").strip():
         raise ValueError(f"Figure {fig.name!r} has no alt text: say what it shows, from the data.")
     if figures_dir is not None:
-        from PIL import Image
+        from evaluation.reports.figure_files import write_figure_files
 
-        _png, _svg, im = _save_figure(fig, figures_dir)
-        scale = dpi / PRINT_DPI  # the screen image: the 300-dpi one scaled down, not drawn again
-        small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))),
-                          Image.Resampling.BOX)
-        data = base64.b64encode(_compact_png(small)).decode("ascii")
+        # the screen image drawn at screen resolution; the 300-dpi PNG and the SVG go to figures/,
+        # in the background when run by run_notebook (see evaluation.reports.figure_files)
+        data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
+        folder = Path(figures_dir)
+        write_figure_files(fig.figure, folder, name=fig.name, alt=fig.alt)
+        _record_alt(folder, fig.name, fig.alt)
     else:
         data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
     plt.close(fig.figure)

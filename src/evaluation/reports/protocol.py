@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -511,12 +512,21 @@ def run_notebook(
     params = dict(parameters)
     params.setdefault("output_dir", str(out_dir))
     t0 = time.perf_counter()
+    from evaluation.reports.figure_files import BACKGROUND_ENV
+
+    before = os.environ.get(BACKGROUND_ENV)
+    os.environ[BACKGROUND_ENV] = "1"  # the kernel writes the figures' print files in a background process
     try:
         pm.execute_notebook(str(nb_in), str(nb_out), parameters=params, progress_bar=progress,
                             kernel_name=kernel_name or runner_kernel(), cwd=str(Path.cwd()), log_output=False,
                             extra_arguments=KERNEL_QUIET)
     except pm.PapermillExecutionError as exc:
         raise notebook_failure(exc, nb_out) from None
+    finally:
+        if before is None:
+            os.environ.pop(BACKGROUND_ENV, None)
+        else:
+            os.environ[BACKGROUND_ENV] = before
     t_exec = time.perf_counter() - t0
     html = export_html(nb_out, out_dir / f"{stem}.html", title=title)
     total = time.perf_counter() - t0
