@@ -324,6 +324,7 @@ def cmd_round(args: argparse.Namespace) -> int:
         "output_dir": args.output_dir,
         "mapping": args.mapping or "",
         "format": args.format or "",
+        "shrink": bool(args.shrink),
     }
     return run_report_command(notebook="round_report.ipynb", name="round_report", params=params,
                               validate=validate_round_parameters, quiet=args.quiet,
@@ -453,6 +454,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--output-dir", "-o", default="reports/round")
     from .reports.protocol import add_output_options
 
+    s.add_argument("--shrink", action="store_true",
+                   help="also show each published unit's shrunken (BLUP) overall mean beside its mean")
     add_output_options(s, stem="round_report")
     _add_read_options(s)
     s.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

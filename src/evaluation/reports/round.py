@@ -44,6 +44,7 @@ __all__ = [
     "benchmark_percentiles",
     "item_distribution",
     "read_benchmark",
+    "shrunken_unit_means",
     "RESULTS_SCHEMA_VERSION",
     "MIN_BENCHMARK_ORGS",
 ]
@@ -70,6 +71,25 @@ class RoundParameters:
     output_dir: str = "reports/round"
     mapping: str = ""
     format: str = ""
+    shrink: bool = False
+
+
+def _bool_parameter(name: str, value: Any) -> bool:
+    """``True``/``False`` (also "true"/"false", "yes"/"no", 1/0) or a plain ``ValueError``.
+
+    >>> _bool_parameter("shrink", "yes"), _bool_parameter("shrink", 0)
+    (True, False)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value in (None, ""):
+        return False
+    s = str(value).strip().casefold()
+    if s in ("1", "true", "yes", "ja", "on"):
+        return True
+    if s in ("0", "false", "no", "nej", "off"):
+        return False
+    raise ValueError(f"Parameter {name!r} must be True or False, not {value!r}.")
 
 
 def validate_round_parameters(
@@ -87,6 +107,7 @@ def validate_round_parameters(
     output_dir: Any = "reports/round",
     mapping: Any = "",
     format: Any = "",
+    shrink: Any = False,
 ) -> RoundParameters:
     """Check every round-report parameter; raise ``ValueError`` with a plain sentence.
 
@@ -115,11 +136,12 @@ def validate_round_parameters(
     if not str(output_dir or "").strip():
         raise ValueError("Parameter 'output_dir' is empty: give a folder for the report.")
     mapping, format = read_options_parameters(mapping, format)
+    shrink = _bool_parameter("shrink", shrink)
     return RoundParameters(responses=resp, instrument=instrument_reference(instrument, inst), municipality=str(municipality or "Kommunen"),
                            round_label=str(round_label or ""), previous_responses=prev, benchmark=bench,
                            municipality_group=str(municipality_group).strip() or None if municipality_group else None,
                            population_size=pop, min_group_size=k, language=language, output_dir=str(output_dir),
-                           mapping=mapping, format=format)
+                           mapping=mapping, format=format, shrink=shrink)
 
 
 # -- building blocks ---------------------------------------------------------------
@@ -294,6 +316,9 @@ class RoundAnalysis:
     items: pd.DataFrame
     quality: Mapping[str, Any]
     results: dict = field(repr=False)
+    #: with ``shrink``: the published units' REML unit means (``n, raw_mean, blup_mean, cond_sd``, ...);
+    #: an empty frame when fewer than two units are published; None without ``shrink``
+    shrunken: pd.DataFrame | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -367,6 +392,7 @@ def analyse_round(
     output_dir: str = "reports/round",
     mapping: str | None = None,
     format: str | None = None,
+    shrink: bool = False,
 ) -> RoundAnalysis:
     """Run every analysis of the round report.
 
@@ -376,7 +402,9 @@ def analyse_round(
     round's export is read with its own ``FILE.mapping.yaml``, if it has one. With ``municipality_group``
     (e.g. SKR's ``B3``) the percentiles are also computed among the benchmark
     organisations of that group (its ``group`` column), again only when at
-    least five are present. Numbers are unrounded.
+    least five are present. With ``shrink`` the published units (at least ``min_group_size``
+    respondents) also get a shrunken overall mean (:func:`shrunken_unit_means`), in
+    ``RoundAnalysis.shrunken`` and as ``blup_mean`` in results.json's ``units``. Numbers are unrounded.
     """
     inst = load_instrument(instrument)
     k = check_min_group_size(min_group_size)
@@ -388,12 +416,14 @@ def analyse_round(
     params = RoundParameters(responses=str(rs.source), instrument=inst.id, municipality=municipality,
                              round_label=str(round_label), municipality_group=group,
                              population_size=population_size, min_group_size=k,
-                             language=language, output_dir=str(output_dir))
+                             language=language, output_dir=str(output_dir), shrink=bool(shrink))
     scores = respondent_scores(rs)
     org = group_scores(rs, min_group_size=k).set_index("id")
     meta = rs.meta
     units = group_scores(rs, by="unit", min_group_size=k) if "unit" in meta.columns else None
     roles = group_scores(rs, by="role", min_group_size=k) if "role" in meta.columns else None
+    shrunken = shrunken_unit_means(scores, meta["unit"], units, min_group_size=k) \
+        if shrink and units is not None else None
 
     cls = inst.classification or {}
     classification = None
@@ -481,7 +511,7 @@ def analyse_round(
         "strongest": list(ranked.index[:3]),
         "weakest": list(ranked.index[::-1][:3]),
         "classification": None if classification is None else classification.to_dict(),
-        "units": _group_results(units, inst),
+        "units": _group_results(units, inst, shrunken=shrunken),
         "roles": _group_results(roles, inst),
         "change": None if change is None else {
             "previous_round": prev_label, "version_warning": version_warning,
@@ -516,7 +546,7 @@ def analyse_round(
     return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
-                         results=results)
+                         results=results, shrunken=shrunken)
 
 
 def published_counts(results: Mapping[str, Any]) -> dict[str, int]:
@@ -640,8 +670,50 @@ def _suppress_change(change: pd.DataFrame, k: int) -> pd.DataFrame:
     return out
 
 
-def _group_results(table: pd.DataFrame | None, inst: Instrument) -> list[dict] | None:
-    """Per-group headline numbers; a suppressed group shows only its label."""
+def shrunken_unit_means(scores: pd.DataFrame, unit: pd.Series, units: pd.DataFrame, *,
+                        min_group_size: int) -> pd.DataFrame:
+    """REML shrunken (BLUP) overall means of the published units only.
+
+    The random-intercept model (:func:`evaluation.stats.aggregation.unit_means`, as
+    ``lme4::lmer(overall ~ 1 + (1 | unit))``; Bliese 2000) is fitted on the respondents of the
+    units the report publishes (``overall`` not suppressed, at least ``min_group_size``
+    respondents), so a hidden unit's answers enter no published number, not even through
+    the intercept or the variance components.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Respondent scores with an ``overall`` column (:func:`evaluation.scoring.respondent_scores`).
+    unit : Series
+        Each respondent's unit, aligned with ``scores``.
+    units : DataFrame
+        The suppressed group table (:func:`evaluation.scoring.group_scores` by unit).
+    min_group_size : int
+        Smallest unit published.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by unit: ``n, raw_mean, t_ci_low, t_ci_high, blup_mean, cond_sd``; empty
+        (same columns) when fewer than two units are published.
+    """
+    from evaluation.stats.aggregation import unit_means
+
+    ov = units[units["id"] == "overall"]
+    published = set(ov.loc[~ov["suppressed"].astype(bool) & (ov["n"] >= min_group_size), "group"])
+    keep = unit.reindex(scores.index).isin(published)
+    frame = pd.DataFrame({"unit": unit.reindex(scores.index)[keep], "overall": scores.loc[keep, "overall"]})
+    cols = ["n", "raw_mean", "t_ci_low", "t_ci_high", "blup_mean", "cond_sd"]
+    try:
+        out = unit_means(frame, "overall", "unit").units
+    except ValueError:  # fewer than two published units
+        return pd.DataFrame(columns=cols)
+    return out.loc[[g for g in sorted(out.index) if g in published], cols]
+
+
+def _group_results(table: pd.DataFrame | None, inst: Instrument, *,
+                   shrunken: pd.DataFrame | None = None) -> list[dict] | None:
+    """Per-group headline numbers; a suppressed group shows only its label; ``blup_mean`` with ``shrunken``."""
     if table is None:
         return None
     out = []
@@ -653,6 +725,8 @@ def _group_results(table: pd.DataFrame | None, inst: Instrument) -> list[dict] |
         entry = {"group": g, "suppressed": False, "n": s.loc["overall", "n"]}
         for i in list(inst.dimension_categories()) + ["overall"]:
             entry[i] = None if s.loc[i, "suppressed"] else {k: s.loc[i, k] for k in ("mean", "ci_low", "ci_high")}
+        if shrunken is not None and g in shrunken.index:
+            entry["blup_mean"] = float(shrunken.loc[g, "blup_mean"])
         out.append(entry)
     return out
 

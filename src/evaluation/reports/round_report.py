@@ -57,6 +57,7 @@ class RoundReport(Report):
         Parameter("mapping", "str", "", "optional: mapping file for this round's export (dmkit validate "
                                         "--write-mapping); empty: FILE.mapping.yaml beside it, if any"),
         Parameter("format", "str", "", "optional: survey tool of this round's export, e.g. netigate; empty: detected"),
+        Parameter("shrink", "bool", False, "optional: also show the units' shrunken (BLUP) overall means"),
     )
     section_ids = ("summary", "quadrant", "profile", "groups", "items", "change", "benchmark", "quality")
 
@@ -71,7 +72,7 @@ class RoundReport(Report):
             previous_responses=p.previous_responses, benchmark=p.benchmark,
             municipality_group=p.municipality_group, population_size=p.population_size,
             min_group_size=p.min_group_size, language=p.language, output_dir=p.output_dir,
-            mapping=p.mapping, format=p.format)
+            mapping=p.mapping, format=p.format, shrink=getattr(p, "shrink", False))
 
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
@@ -166,6 +167,8 @@ class RoundReport(Report):
                                                  hi=escape_md(hi["group"]), him=fmt.points(hi["mean"], L))
                 sec.add(Figure(plots.group_plot(table, ids=ids, names=names, language=L, overall=res.organisation),
                                alt=alt, name=f"groups_{by}"))
+                if by == "unit" and res.shrunken is not None:
+                    sec.add(*round_tables.shrunken_blocks(res.shrunken, min_group_size=k, language=L))
             return sec
         if section_id == "items":
             rev = {it.id: it.reverse for it in inst.items}

@@ -17,11 +17,13 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+import evaluation.text.round  # noqa: F401  (registers the round.* messages)
 from evaluation.text import format as fmt
+from evaluation.text.catalogue import t
 from evaluation.text.summary import benchmark_status, change_status
 
 __all__ = ["change_frame", "benchmark_frame", "reliability_frame", "items_frame", "flagged_frame",
-           "REVERSE_MARK", "COLUMNS"]
+           "shrunken_frame", "shrunken_blocks", "REVERSE_MARK", "COLUMNS"]
 
 #: marker after a reverse-keyed question's text (its mean is shown recoded, as in the psychometrics report)
 REVERSE_MARK = {"sv": " (omvänd fråga, omkodad)", "en": " (reverse-keyed, recoded)"}
@@ -138,3 +140,33 @@ def flagged_frame(comp: pd.DataFrame, *, texts: Mapping[str, str], reverse: Mapp
                      c["flag"]: _FLAG[language].get(r["flag"], str(r["flag"])),
                      c["reasons"]: str(r.get("reasons") or "")})
     return pd.DataFrame(rows)
+
+
+def shrunken_frame(shrunken: pd.DataFrame, *, language: str = "sv") -> pd.DataFrame:
+    """One row per published unit: name, respondents, mean and shrunken mean (BLUP) of the overall score.
+
+    >>> s = pd.DataFrame({"n": [12], "raw_mean": [61.26], "blup_mean": [58.04]}, index=["Skola"])
+    >>> shrunken_frame(s, language="en").iloc[0].tolist()
+    ['Skola', '12', '61.3', '58.0']
+    """
+    rows = []
+    for g, r in shrunken.iterrows():
+        rows.append({t("round.shrink.unit", language): str(g), t("round.shrink.n", language): fmt.integer(r["n"], language),
+                     t("round.shrink.raw", language): fmt.number(r["raw_mean"], language, 1),
+                     t("round.shrink.column", language): fmt.number(r["blup_mean"], language, 1)})
+    return pd.DataFrame(rows, columns=[t(f"round.shrink.{c}", language) for c in ("unit", "n", "raw", "column")])
+
+
+def shrunken_blocks(shrunken: pd.DataFrame, *, min_group_size: int, language: str = "sv") -> list:
+    """The groups section's shrunken-means blocks: the explaining sentence and the gated table
+    (or, with fewer than two published units, the sentence saying why there is none)."""
+    from evaluation.privacy.gate import publish
+    from evaluation.reports.base import Table
+
+    k = fmt.integer(min_group_size, language)
+    if not len(shrunken):
+        return [t("round.shrink.unavailable", language, k=k)]
+    gate = publish(shrunken[["raw_mean", "blup_mean"]], n=shrunken["n"], min_group_size=min_group_size)
+    frame = shrunken_frame(shrunken, language=language)  # table_html escapes the unit names
+    return [t("round.shrink.note", language, g=fmt.integer(len(shrunken), language), k=k),
+            Table(frame, caption=t("round.shrink.caption", language), name="units_shrunken", published=gate)]
