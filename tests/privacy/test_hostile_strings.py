@@ -75,8 +75,13 @@ def _assert_inert(report):
         found = [x for x in _live(h) if not (x in ("<strong>", "<b>") and "bold" not in h)]
         found = [x for x in found if x not in ("<strong>", "<b>") or _bold_from_payload(h)]
         if found:
-            leaks.append((sid, what, found))
+            at = [h[max(0, i - 80):i + 60] for i in _positions(h, ("<img", "<script", "<svg", "<a ", "<strong>bold"))]
+            leaks.append((sid, what[:40], found, at))
     assert not leaks, leaks
+
+
+def _positions(h: str, needles) -> list[int]:
+    return [i for n in needles for i in range(len(h)) if h.startswith(n, i)]
 
 
 def _bold_from_payload(h: str) -> bool:
@@ -101,7 +106,7 @@ def tmp(tmp_path_factory):
 @pytest.fixture(scope="module", params=["sv", "en"])
 def round_report(request, tmp):
     p = _hostile_csv(SAMPLES / "solvik_2025.csv", tmp / f"round_{request.param}.csv", ["unit", "role"])
-    prev = _hostile_csv(SAMPLES / "solvik_2024.csv", tmp / f"prev_{request.param}.csv", ["unit", "role", "round"])
+    prev = _hostile_csv(SAMPLES / "solvik_2024.csv", tmp / f"prev_{request.param}.csv", ["unit", "role", "round", "instrument_version"])
     bench = pd.read_csv(SAMPLES / "benchmark_2025.csv", dtype=str, keep_default_na=False)
     group = bench["group"].value_counts().index[0]
     bench.loc[bench["group"] == group, "group"] = BENCH_GROUP
