@@ -467,6 +467,9 @@ def write_register_template(path: str | Path, *, units: Sequence[str] = (), rows
     for row in lists.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from evaluation.privacy.spreadsheet import text_only
+
+    text_only(wb)  # a unit, role or instrument text starting with "=" stays text
     wb.save(p)
     return p
 

@@ -244,6 +244,9 @@ def write_collection_template(path: str | Path, instrument: Instrument | str, *,
     for row in gl_ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from evaluation.privacy.spreadsheet import text_only
+
+    text_only(wb)  # a unit, role or instrument text starting with "=" stays text
     wb.save(p)
     return p
 
@@ -358,7 +361,9 @@ def new_municipality(
     sc = inst.scale
     write_collection_template(targets["xlsx"], inst, units=units_l, roles=roles_l)
     targets["csv"].write_text(",".join(list(META_COLUMNS) + inst.item_ids) + "\n", encoding="utf-8")
-    codebook(inst).to_csv(targets["codebook"], index=False)
+    from evaluation.privacy.spreadsheet import write_csv
+
+    write_csv(codebook(inst), targets["codebook"])  # item texts of a user's instrument: no formula
 
     respondents = text(inst.raw.get("respondents"), "sv") if inst.raw.get("respondents") else \
         "Chefer, strateger, verksamhetsutvecklare, systemägare och andra som driver digitala initiativ."

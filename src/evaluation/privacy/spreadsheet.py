@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_formulas", "write_csv", "PERSONAL_DATA_NOTE"]
+__all__ = ["FORMULA_PREFIXES", "neutralise_formulas", "write_csv", "text_only", "PERSONAL_DATA_NOTE"]
 
 #: first characters a spreadsheet reads as the start of a formula (OWASP CSV Injection)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -57,3 +57,29 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, personal_data: bool = Fa
     head = PERSONAL_DATA_NOTE.get(language, PERSONAL_DATA_NOTE["en"]) + "\n" if personal_data else ""
     p.write_bytes((head.replace("\n", "\r\n") + body).encode("utf-8"))
     return p
+
+
+def text_only(workbook) -> None:
+    """Store every text cell of an openpyxl ``workbook`` as text, never as a formula.
+
+    openpyxl writes a string that starts with ``=`` as a formula: a unit named ``=HYPERLINK(…)`` in a
+    template's drop-down list, or an item text of a user's instrument, would run when the file is
+    opened. Here such a cell is written as a plain string with Excel's quote prefix (shown as typed,
+    still text after an edit); the kit's templates hold no formula cells of their own. Call it just
+    before ``workbook.save``.
+
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook()
+    >>> wb.active["A1"] = '=HYPERLINK("http://evil")'
+    >>> wb.active["A1"].data_type
+    'f'
+    >>> text_only(wb)
+    >>> wb.active["A1"].data_type, wb.active["A1"].value, wb.active["A1"].quotePrefix
+    ('s', '=HYPERLINK("http://evil")', True)
+    """
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True

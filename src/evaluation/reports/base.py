@@ -17,8 +17,10 @@ the same thin shape::
 so a notebook holds no logic, and tests call the same objects without a
 kernel: ``open_report("round", responses=..., ...).results()``.
 
-Sections are built from numbers that already passed the privacy layer, and
-all user-supplied text is escaped when shown (:func:`escape_md`).
+Sections are built from numbers that already passed the privacy layer; all
+user-supplied text is escaped where a section writes it (:func:`escape_md`),
+and everything shown goes through :func:`inert_markdown` as well, so no
+markup or link can reach the notebook or the HTML.
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping, Sequence
 
-from evaluation.text.format import escape_md  # noqa: F401  (served here too: every report escapes with it)
+from evaluation.text.format import escape_md, inert_markdown  # noqa: F401  (served here too: every report escapes with it)
 from evaluation.reports import figure_files as _figure_files
 
 __all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
            "open_report", "check_parameters", "report_class", "table_html", "box_html", "save_figure",
-           "escape_md"]
+           "escape_md", "inert_markdown"]
 
 
 @dataclass(frozen=True)
@@ -244,13 +246,13 @@ class Report:
         if sec is None:
             return
         if sec.heading:
-            display(Markdown(f"{'#' * sec.level} {sec.heading}"))
+            display(Markdown(f"{'#' * sec.level} {inert_markdown(sec.heading)}"))
         out = getattr(self.params, "output_dir", None)
         figures = Path(out) / "figures" if out else None
         for block in sec.blocks:
             if isinstance(block, str):
-                display(Markdown(block))
-            elif isinstance(block, Table):
+                display(Markdown(inert_markdown(block)))  # user text is escaped where it is written; this is
+            elif isinstance(block, Table):                # the second line: nothing shown can run or load
                 if self.gate_required:
                     check_gated(block)
                 display(HTML(table_html(block)))
@@ -296,7 +298,8 @@ def _is_missing(v: Any) -> bool:
 
 
 def box_html(box: Box) -> str:
-    """A framed note; the body is the report's own markdown (user text inside it must be escaped already).
+    """A framed note; the body is the report's own markdown, shown inert (:func:`inert_markdown`: no raw
+    HTML, no link, whatever user text reached it).
 
     >>> print(box_html(Box("Så läser du", "**KI** är ett intervall.")))
     <div class="dm-box dm-info"><h3>Så läser du</h3><p><strong>KI</strong> är ett intervall.</p>
@@ -305,7 +308,7 @@ def box_html(box: Box) -> str:
     import mistune
 
     kind = "warn" if box.kind == "warn" else "info"
-    body = mistune.html(box.body)
+    body = mistune.html(inert_markdown(box.body))
     return f'<div class="dm-box dm-{kind}"><h3>{html.escape(box.title)}</h3>{body}</div>'
 
 

@@ -666,14 +666,14 @@ def show(sec: ResearchSection, output_dir: str | Path | None = None) -> None:
     """Display a section in the running notebook (as :meth:`evaluation.reports.base.Report.show`)."""
     from IPython.display import HTML, Markdown, display
 
-    from evaluation.reports.base import Box, box_html, display_figure, table_html
+    from evaluation.reports.base import Box, box_html, display_figure, inert_markdown, table_html
 
     s = sec.section
-    display(Markdown(f"{'#' * s.level} {s.heading}"))
+    display(Markdown(f"{'#' * s.level} {inert_markdown(s.heading)}"))
     figures = Path(output_dir) / "figures" if output_dir else None
     for block in s.blocks:
         if isinstance(block, str):
-            display(Markdown(block))
+            display(Markdown(inert_markdown(block)))
         elif isinstance(block, Table):
             display(HTML(table_html(block)))
         elif isinstance(block, Box):

@@ -137,7 +137,7 @@ class RoundReport(Report):
                 u=0 if res.unit_classification is None else len(res.unit_classification))
             if bx is not None:
                 alt += W["alt_median"].format(x=fmt.points(bx, L), y=fmt.points(by, L))
-            text_ = dict(round_summary.executive_summary(secs, language=L)).get("place", "")
+            text_ = dict(round_summary.executive_summary(secs, language=L, markdown=True)).get("place", "")
             return Section("quadrant", H["quadrant"]).add(text_, Figure(fig, alt=alt, name="quadrant"))
         if section_id == "profile":
             cats = list(inst.category_items())

@@ -67,16 +67,27 @@ def _named(sections: Mapping[str, Any], i: str) -> str:
     return sections.get("overall", {}).get("name", i) if i == "overall" else i
 
 
-def executive_summary(sections: Mapping[str, Any], *, language: str = "sv") -> list[tuple[str, str]]:
+def executive_summary(sections: Mapping[str, Any], *, language: str = "sv",
+                      markdown: bool = False) -> list[tuple[str, str]]:
     """(key, sentence) pairs of page 1: result, placement, change, comparison, strongest/weakest, next step.
 
     Each sentence follows a rule of :mod:`evaluation.text.summary`; a part without numbers is left out.
+    Text from the user's files (the previous round's label; the names, quadrant and recommendation of
+    the instrument, which may be the user's own YAML) is plain; with ``markdown=True`` it is escaped
+    with :func:`evaluation.text.format.escape_md` so it cannot become markup or a link.
+
+    >>> secs = {"overall": {"name": "Total", "mean": 50.0, "ci_low": 45.0, "ci_high": 55.0},
+    ...         "change": {"previous_round": "<img src=x>", "rows": [{"id": "overall", "diff": 1.0,
+    ...                    "ci_low": -1.0, "ci_high": 3.0, "level": "overall"}]}}
+    >>> dict(executive_summary(secs, language="en", markdown=True))["change"][:40]
+    'Since the previous round (&lt;img src=x&'
     """
     w = _L[language]
+    user = fmt.escape_md if markdown else str
     out: list[tuple[str, str]] = []
     o = sections.get("overall") or {}
     bench = bench_rows(sections)
-    s = score_sentence(o.get("name", ""), o.get("mean"), o.get("ci_low"), o.get("ci_high"), language=language)
+    s = score_sentence(user(o.get("name", "")), o.get("mean"), o.get("ci_low"), o.get("ci_high"), language=language)
     if "overall" in bench:
         b = bench["overall"]
         s += ", " + benchmark_sentence(b["score"], p25=b["bench_p25"], p75=b["bench_p75"], median=b["bench_median"],
@@ -84,7 +95,7 @@ def executive_summary(sections: Mapping[str, Any], *, language: str = "sv") -> l
     out.append(("result", s + "."))
     c = sections.get("classification")
     if c:
-        s = classification_sentence(c["name"], certain=bool(c.get("certain")), kind=c.get("type", "quadrant"),
+        s = classification_sentence(user(c["name"]), certain=bool(c.get("certain")), kind=c.get("type", "quadrant"),
                                     language=language)
         dims = list(sections.get("dimensions") or {})
         if c.get("type") == "quadrant" and dims and all(
@@ -96,9 +107,9 @@ def executive_summary(sections: Mapping[str, Any], *, language: str = "sv") -> l
     if "overall" in ch:
         r = ch["overall"]
         prev = (sections.get("change") or {}).get("previous_round")
-        s = w["since"].format(prev=f" ({prev})" if prev else "",
+        s = w["since"].format(prev=f" ({user(prev)})" if prev else "",
                               s=change_sentence(r["diff"], r["ci_low"], r["ci_high"], language=language))
-        clear = [f"{_named(sections, i)} ({fmt.signed(r2['diff'], language, 1)})" for i, r2 in ch.items()
+        clear = [f"{user(_named(sections, i))} ({fmt.signed(r2['diff'], language, 1)})" for i, r2 in ch.items()
                  if i != "overall" and r2.get("level") == "dimension"
                  and change_status(r2["diff"], r2["ci_low"], r2["ci_high"]) in ("up", "down")]
         if clear:
@@ -109,7 +120,7 @@ def executive_summary(sections: Mapping[str, Any], *, language: str = "sv") -> l
     for d, v in dims.items():
         if d in bench:
             b = bench[d]
-            parts.append(f"{v['name']} {fmt.points(v.get('mean'), language)}: "
+            parts.append(f"{user(v['name'])} {fmt.points(v.get('mean'), language)}: "
                          + benchmark_sentence(b["score"], p25=b["bench_p25"], p75=b["bench_p75"],
                                               median=b["bench_median"], language=language))
     if parts:
@@ -117,23 +128,23 @@ def executive_summary(sections: Mapping[str, Any], *, language: str = "sv") -> l
     cats = sections.get("categories") or {}
     if sections.get("strongest"):
         def names(ids):
-            return ", ".join(f"{cats[i]['name']} {fmt.points(cats[i]['mean'], language)}" for i in ids if i in cats)
+            return ", ".join(f"{user(cats[i]['name'])} {fmt.points(cats[i]['mean'], language)}" for i in ids if i in cats)
         out.append(("strong", names(sections["strongest"][:2]) + "."))
         out.append(("weak", names(sections["weakest"][:2]) + "."))
     nxt = []
     if c and c.get("recommendation"):
-        nxt.append(c["recommendation"])
+        nxt.append(user(c["recommendation"]))
     if sections.get("weakest") and sections["weakest"][0] in cats:
-        nxt.append(w["followup"].format(name=cats[sections["weakest"][0]]["name"]))
+        nxt.append(w["followup"].format(name=user(cats[sections["weakest"][0]]["name"])))
     if nxt:
         out.append(("next", " ".join(nxt)))
     return out
 
 
 def summary_markdown(sections: Mapping[str, Any], *, language: str = "sv") -> str:
-    """The executive summary as a markdown list with bold lead words (user text must be escaped by the caller)."""
+    """The executive summary as a markdown list with bold lead words; text from the user's files is escaped."""
     w = _L[language]
-    return "\n".join(f"- **{w[k]}:** {s}" for k, s in executive_summary(sections, language=language))
+    return "\n".join(f"- **{w[k]}:** {s}" for k, s in executive_summary(sections, language=language, markdown=True))
 
 
 def slide_plan(results: Mapping[str, Any], *, figures: Mapping[str, str] | None = None) -> list[dict]:

@@ -15,6 +15,7 @@ import pandas as pd
 from evaluation.data.instruments import text
 from evaluation.reports.round import MIN_BENCHMARK_ORGS
 from evaluation.text.summary import change_sentence
+from evaluation.text.format import escape_md
 
 if TYPE_CHECKING:  # pragma: no cover
     from evaluation.reports.round import RoundAnalysis
@@ -81,7 +82,7 @@ def summary_markdown(res: RoundAnalysis) -> str:
     w = _W[p.language]
     lang = p.language
     n = r["respondents"]["accepted"]
-    s = w["intro"].format(n=n, inst=text(inst.title, lang), ver=inst.version)
+    s = w["intro"].format(n=n, inst=escape_md(text(inst.title, lang)), ver=inst.version)
     if p.population_size:
         s += w["rate"].format(rate=n / p.population_size, n=n, pop=p.population_size)
     if r["respondents"]["rejected"]:
@@ -90,18 +91,19 @@ def summary_markdown(res: RoundAnalysis) -> str:
     o = r["overall"]
     if not o.get("suppressed"):
         parts.append(w["overall"].format(m=o["mean"], lo=o["ci_low"], hi=o["ci_high"]))
-        parts.append("\n".join(w["dim"].format(name=v["name"], m=v["mean"], lo=v["ci_low"], hi=v["ci_high"], n=v["n"])
+        parts.append("\n".join(w["dim"].format(name=escape_md(v["name"]), m=v["mean"], lo=v["ci_low"], hi=v["ci_high"], n=v["n"])
                                for v in r["dimensions"].values() if not v.get("suppressed")))
     c = res.classification
     if c is not None:
         key = "quadrant" if c.type == "quadrant" else "level"
-        parts.append(w[key].format(name=c.name, desc=c.description, rec=c.recommendation))
+        parts.append(w[key].format(name=escape_md(c.name), desc=escape_md(c.description),
+                                   rec=escape_md(c.recommendation)))
         if not c.certain:
-            parts.append(w["uncertain"].format(note=c.note))
+            parts.append(w["uncertain"].format(note=escape_md(c.note)))
     cats = r["categories"]
 
     def fmt(ids: list[str]) -> str:
-        return "; ".join(w["cat"].format(name=cats[i]["name"], m=cats[i]["mean"], lo=cats[i]["ci_low"],
+        return "; ".join(w["cat"].format(name=escape_md(cats[i]["name"]), m=cats[i]["mean"], lo=cats[i]["ci_low"],
                                          hi=cats[i]["ci_high"]) for i in ids)
     if r["strongest"]:
         parts.append(w["strong"].format(items=fmt(r["strongest"])) + " " + w["weak"].format(items=fmt(r["weakest"])))
@@ -126,16 +128,16 @@ def change_markdown(res: RoundAnalysis) -> str:
     if res.change is None:
         return w["no_change"]
     prev = res.results["change"]["previous_round"]
-    head = w["change_head"].format(prev=f" ({prev})" if prev else "")
+    head = w["change_head"].format(prev=f" ({escape_md(prev)})" if prev else "")
     rows = []
     for i, r in res.change.iterrows():
         if r["level"] == "category" or pd.isna(r.get("diff")):
             continue
-        rows.append(f"- {res.instrument.name_of(i, res.params.language)}: "
+        rows.append(f"- {escape_md(res.instrument.name_of(i, res.params.language))}: "
                     + change_sentence(r["diff"], r["ci_low"], r["ci_high"], language=res.params.language))
     out = head + "\n\n" + "\n".join(rows)
     if res.version_warning:
-        out = f"**⚠ {res.version_warning}**\n\n" + out
+        out = f"**⚠ {escape_md(res.version_warning)}**\n\n" + out
     return out
 
 
@@ -151,7 +153,7 @@ def benchmark_markdown(res: RoundAnalysis) -> str:
         from evaluation.text.summary import benchmark_sentence
 
         lang = res.params.language
-        return [f"- {res.instrument.name_of(r.id, lang)} {fmt.points(r.score, lang)}: "
+        return [f"- {escape_md(res.instrument.name_of(r.id, lang))} {fmt.points(r.score, lang)}: "
                 + benchmark_sentence(r.score, p25=r.bench_p25, p75=r.bench_p75, median=r.bench_median, language=lang)
                 + w["bench_row"].format(p=fmt.number(r.percentile, lang, 0), n=fmt.integer(r.n_organisations, lang))
                 for r in table.itertuples() if r.id in dims]
@@ -162,9 +164,9 @@ def benchmark_markdown(res: RoundAnalysis) -> str:
         if among == "all":
             parts.append("\n".join(lines(shown)) if len(shown) else w["bench_few"].format(k=MIN_BENCHMARK_ORGS))
         elif len(shown):
-            parts.append(w["bench_group_head"].format(g=among) + "\n\n" + "\n".join(lines(shown)))
+            parts.append(w["bench_group_head"].format(g=escape_md(among)) + "\n\n" + "\n".join(lines(shown)))
         else:
-            parts.append(w["bench_group_few"].format(g=among, k=MIN_BENCHMARK_ORGS))
+            parts.append(w["bench_group_few"].format(g=escape_md(among), k=MIN_BENCHMARK_ORGS))
     return "\n\n".join(parts)
 
 

@@ -146,7 +146,7 @@ def load_folder(folder: str | Path) -> MunicipalityFolder:
             params[k] = str((folder / str(v)).resolve()) if not Path(str(v)).is_absolute() else str(v)
         elif k != "responses":
             params[k] = ""
-    params["output_dir"] = str((folder / str(params["output_dir"] or "rapport")).resolve())
+    params["output_dir"] = str(_inside(folder, params["output_dir"] or "rapport", where=f"{p}: output_dir"))
     params["round_label"] = "" if params["round_label"] is None else str(params["round_label"])
     params["format"] = "" if params["format"] is None else str(params["format"])
     params["population_size"] = params["population_size"] or 0
@@ -159,6 +159,26 @@ def load_folder(folder: str | Path) -> MunicipalityFolder:
     else:
         pop = None
     return MunicipalityFolder(folder=folder, params=params, municipality_group=group, population=pop)
+
+
+def _inside(folder: Path, value: Any, *, where: str) -> Path:
+    """``value`` resolved against ``folder``; a ``ValueError`` naming ``where`` when it leaves the folder.
+
+    A params.yaml is data someone else may have written: its ``output_dir`` must not make the batch write
+    (or overwrite) files outside that municipality's folder (``../../etc``, an absolute path, a symlink out).
+
+    >>> _inside(Path("/k/solvik"), "rapport/2025", where="output_dir").as_posix()
+    '/k/solvik/rapport/2025'
+    >>> _inside(Path("/k/solvik"), "../norrby", where="params.yaml: output_dir")
+    Traceback (most recent call last):
+    ...
+    ValueError: params.yaml: output_dir '../norrby' is outside the municipality's folder /k/solvik; give a folder inside it, e.g. rapport.
+    """
+    target = (folder / str(value)).resolve()
+    if target != folder and folder not in target.parents:
+        raise ValueError(f"{where} {str(value)!r} is outside the municipality's folder {folder}; "
+                         "give a folder inside it, e.g. rapport.")
+    return target
 
 
 def find_folders(directory: str | Path) -> list[Path]:

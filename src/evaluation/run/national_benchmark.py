@@ -290,6 +290,8 @@ def _read_folder(folder: Path, k_override: int | None) -> dict:
     if len(ans) < k:
         return {"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than min_group_size = {k}"}
     return {"folder": f.name, "municipality": mf.name, "instrument": inst.id,
+            # the file it was read from: a user's own instrument is found again by its path, not its id
+            "instrument_file": str(inst.path) if getattr(inst, "path", None) else inst.id,
             "municipality_group": mf.municipality_group, "size": mf.size, "n": len(ans), "k": k,
             "answers": ans.to_numpy(dtype=float), "items": list(ans.columns)}
 
@@ -356,14 +358,14 @@ def organisation_table(directory: str | Path, *, min_group_size: int | None = No
         bar.close()
     excluded = [r for r in read if "answers" not in r]
     ok = [r for r in read if "answers" in r]
-    meta_rows = [{k: v for k, v in r.items() if k not in ("answers", "items")} for r in ok]
+    meta_rows = [{k: v for k, v in r.items() if k not in ("answers", "items", "instrument_file")} for r in ok]
     orgs = pd.DataFrame(meta_rows)
     frames = []
     by_inst: dict[str, list[int]] = {}
     for i, r in enumerate(ok):
-        by_inst.setdefault(r["instrument"], []).append(i)
-    for inst_id, idx in by_inst.items():
-        inst = load_instrument(inst_id)
+        by_inst.setdefault(r["instrument_file"], []).append(i)
+    for inst_file, idx in by_inst.items():
+        inst = load_instrument(inst_file)
         big = pd.DataFrame(np.concatenate([ok[i]["answers"] for i in idx]), columns=ok[idx[0]]["items"])
         sc = respondent_scores(big, inst)
         sc.index = np.repeat(idx, [len(ok[i]["answers"]) for i in idx])

@@ -30,7 +30,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["escape_md", "LANGUAGES", "MINUS", "DASH", "THIN", "check_language", "number", "percent", "points",
+__all__ = ["escape_md", "inert_markdown", "LANGUAGES", "MINUS", "DASH", "THIN", "check_language", "number", "percent", "points",
            "signed", "ci", "pvalue", "integer"]
 
 LANGUAGES = ("sv", "en")
@@ -133,4 +133,30 @@ def escape_md(value: Any) -> str:
     residents' needs &amp; \\#1
     """
     s = html.escape(str(value), quote=False)  # quotes stay: text content, and "&#x27;" would break on "#"
-    return _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
+    return _URL_SCHEME.sub(r"\1&#58;", s)
+
+
+#: ``scheme:`` before ``//`` (or a script scheme): markdown renderers turn a bare ``http://…`` into a link
+_URL_SCHEME = re.compile(r"(?i)\b(https?|ftp|file|javascript|vbscript):")
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+
+
+def inert_markdown(markdown: Any) -> str:
+    """The kit's own markdown made inert before it is shown: emphasis, lists and headings stay, but
+    nothing in it can run or load anything, whatever user text reached it unescaped.
+
+    Raw HTML is shown as text (``<`` and ``>`` become entities), link and image syntax is broken up
+    (every unescaped ``[`` and ``]`` escaped: the kit's reports hold no links), and a bare URL is not
+    turned into a link. Text already escaped with :func:`escape_md` reads the same after it.
+
+    >>> print(inert_markdown("**Kvadrant** <img src=x onerror=alert(1)> [x](javascript:alert(1))"))
+    **Kvadrant** &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript&#58;alert(1))
+    >>> print(inert_markdown("se http://evil/x.png och ![x](y)"))
+    se http&#58;//evil/x.png och !\\[x\\](y)
+    >>> inert_markdown(escape_md("<b>")) == escape_md("<b>")
+    True
+    """
+    s = str(markdown).replace("<", "&lt;").replace(">", "&gt;")
+    s = _UNESCAPED_BRACKET.sub(r"\\\1", s)
+    return _URL_SCHEME.sub(r"\1&#58;", s)
