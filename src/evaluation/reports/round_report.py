@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
-from evaluation.reports import round_summary, round_tables
+from evaluation.reports import round_invariance, round_summary, round_tables
 
 __all__ = ["RoundReport"]
 
@@ -188,8 +188,11 @@ class RoundReport(Report):
                 if ov:
                     alt += " " + round_summary.change_sentence(ov["diff"], ov["ci_low"], ov["ci_high"], language=L) + "."
                 sec.add(Figure(plots.change_plot(res.change, names=names, language=L), alt=alt, name="change"))
-                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=names, language=L)
+                marked = round_invariance.marked_areas(res.invariance)
+                marked_names = {i: f"{n} {round_invariance.MARK}" if i in marked else n for i, n in names.items()}
+                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=marked_names, language=L)
                 sec.add(Table(table, caption=W["change_table"]))
+                sec.add(*round_invariance.invariance_blocks(res.invariance, inst, language=L))
             return sec
         if section_id == "benchmark":
             sec = Section("benchmark", H["benchmark"]).add(rounds.benchmark_markdown(res))
