@@ -522,6 +522,10 @@ def analyse_round(
         "weakest": list(ranked.index[::-1][:3]),
         "classification": None if classification is None else classification.to_dict(),
         "units": _group_results(units, inst, shrunken=shrunken),
+        # with --shrink only: what the units' ``blup_mean`` is (absent without it, so the output is unchanged)
+        **({} if shrunken is None else {"units_shrunken": {
+            "shrunken": True, "column": "blup_mean", "score": "overall", "method": "reml_blup",
+            "fitted_on": "published_units", "n_units": int(len(shrunken))}}),
         "roles": _group_results(roles, inst),
         "change": None if change is None else {
             "previous_round": prev_label, "version_warning": version_warning,

@@ -165,8 +165,17 @@ class RoundReport(Report):
                     lo, hi = shown.loc[shown["mean"].idxmin()], shown.loc[shown["mean"].idxmax()]
                     alt += W["alt_range"].format(lo=escape_md(lo["group"]), lom=fmt.points(lo["mean"], L),
                                                  hi=escape_md(hi["group"]), him=fmt.points(hi["mean"], L))
-                sec.add(Figure(plots.group_plot(table, ids=ids, names=names, language=L, overall=res.organisation),
-                               alt=alt, name=f"groups_{by}"))
+                blup = None
+                if by == "unit" and res.shrunken is not None and len(res.shrunken):
+                    from evaluation.text import t
+
+                    blup = {"overall": res.shrunken["blup_mean"]}  # published units only (shrunken_unit_means)
+                    alt += t("round.shrink.alt", L, what=names["overall"])
+                sec.add(Figure(plots.group_plot(
+                    table, ids=ids, names=names, language=L, overall=res.organisation, shrunken=blup,
+                    labels=None if blup is None else {"mean": t("round.shrink.legend_mean", L),
+                                                      "shrunken": t("round.shrink.legend", L)}),
+                    alt=alt, name=f"groups_{by}"))
                 if by == "unit" and res.shrunken is not None:
                     sec.add(*round_tables.shrunken_blocks(res.shrunken, min_group_size=k, language=L))
             return sec
