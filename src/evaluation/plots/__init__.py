@@ -270,20 +270,31 @@ def likert_plot(dist: pd.DataFrame, *, instrument: Instrument, language: str = "
 
 
 def group_plot(table: pd.DataFrame, *, ids: list[str], names: Mapping[str, str], language: str = "sv",
-               overall: pd.DataFrame | None = None) -> plt.Figure:
+               overall: pd.DataFrame | None = None, shrunken: Mapping[str, pd.Series] | None = None,
+               labels: Mapping[str, str] | None = None) -> plt.Figure:
     """Small multiples: one panel per score id, groups as dots with CIs; suppressed groups omitted.
 
-    ``table``: tidy output of :func:`evaluation.scoring.group_scores` with ``by``.
+    ``table``: tidy output of :func:`evaluation.scoring.group_scores` with ``by``. ``shrunken``:
+    score id → shrunken (BLUP) means by group, drawn as open diamonds beside the mean (only groups
+    that are shown; any other label is ignored), with a legend whose words are ``labels["mean"]`` and
+    ``labels["shrunken"]`` (the report passes them from the message catalogue).
     """
     shown = table[~table["suppressed"]]
     groups = sorted(shown["group"].unique())
-    fig, axes = plt.subplots(1, len(ids), figsize=(3.6 * len(ids) + 1.5, 0.42 * max(len(groups), 2) + 1.6),
+    extra = 0.45 if shrunken else 0.0
+    fig, axes = plt.subplots(1, len(ids), figsize=(3.6 * len(ids) + 1.5, 0.42 * max(len(groups), 2) + 1.6 + extra),
                              sharey=True, squeeze=False)
+    handles = []
     for ax, i in zip(axes[0], ids):
         sub = shown[shown["id"] == i].set_index("group").reindex(groups)
         yy = np.arange(len(groups))
-        ax.errorbar(sub["mean"], yy, xerr=[sub["mean"] - sub["ci_low"], sub["ci_high"] - sub["mean"]], fmt="o",
-                    color=GROUP, capsize=3)
+        h = ax.errorbar(sub["mean"], yy, xerr=[sub["mean"] - sub["ci_low"], sub["ci_high"] - sub["mean"]], fmt="o",
+                        color=GROUP, capsize=3)
+        if shrunken and i in shrunken:
+            b = pd.Series(shrunken[i]).reindex(groups)
+            hb, = ax.plot(b, yy, "D", mfc="white", mec=PALETTE["orange"], mew=1.8, ms=7, zorder=3)
+            if not handles:
+                handles = [h, hb]
         if overall is not None and i in overall.index:
             ax.axvline(overall.loc[i, "mean"], color=ORG, lw=1.2, ls="--")
         ax.set_title(_wrap(names.get(i, i), 30), fontsize=9)
@@ -292,7 +303,13 @@ def group_plot(table: pd.DataFrame, *, ids: list[str], names: Mapping[str, str],
         ax.set_xlabel(_T[language]["score"], fontsize=8)
     axes[0][0].set_yticks(np.arange(len(groups)))
     axes[0][0].set_yticklabels([_wrap(g, 28) for g in groups], fontsize=8)
-    fig.tight_layout()
+    if handles:
+        lab = labels or {}
+        fig.legend(handles, [lab.get("mean", "mean (95% CI)"), lab.get("shrunken", "shrunken mean (BLUP)")],
+                   loc="upper center", ncol=2, fontsize=8, frameon=False)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()))
+    else:
+        fig.tight_layout()
     return fig
 
 

@@ -319,6 +319,9 @@ class RoundAnalysis:
     #: with ``shrink``: the published units' REML unit means (``n, raw_mean, blup_mean, cond_sd``, ...);
     #: an empty frame when fewer than two units are published; None without ``shrink``
     shrunken: pd.DataFrame | None = None
+    #: with a previous round: ordinal invariance of each dimension across the two rounds
+    #: (:func:`evaluation.reports.round_invariance.change_invariance`, language-free); else None
+    invariance: dict | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -404,7 +407,10 @@ def analyse_round(
     organisations of that group (its ``group`` column), again only when at
     least five are present. With ``shrink`` the published units (at least ``min_group_size``
     respondents) also get a shrunken overall mean (:func:`shrunken_unit_means`), in
-    ``RoundAnalysis.shrunken`` and as ``blup_mean`` in results.json's ``units``. Numbers are unrounded.
+    ``RoundAnalysis.shrunken`` and as ``blup_mean`` in results.json's ``units``. With a previous
+    round (both rounds at least ``min_group_size``) the ordinal invariance of each dimension across
+    the two rounds is tested too (:func:`evaluation.reports.round_invariance.change_invariance`), in
+    ``RoundAnalysis.invariance`` and results.json's ``change.invariance``. Numbers are unrounded.
     """
     inst = load_instrument(instrument)
     k = check_min_group_size(min_group_size)
@@ -451,6 +457,7 @@ def analyse_round(
         classification = classify(o["mean"], instrument=inst, language=language, ci=(o["ci_low"], o["ci_high"]))
 
     change = None
+    invariance = None
     version_warning = None
     prev_label = None
     if previous_responses is not None and not (isinstance(previous_responses, str) and not previous_responses):
@@ -458,6 +465,9 @@ def analyse_round(
             read_responses(previous_responses, inst)
         if len(prev_rs.answers) >= k and len(rs.answers) >= k:
             change = change_between_rounds(prev_rs, rs)
+            from evaluation.reports.round_invariance import change_invariance
+
+            invariance = change_invariance(prev_rs, rs, min_group_size=k)
         if "round" in prev_rs.meta.columns and prev_rs.meta["round"].notna().any():
             prev_label = str(prev_rs.meta["round"].dropna().iloc[0])
         prev_ver = None
@@ -512,10 +522,14 @@ def analyse_round(
         "weakest": list(ranked.index[::-1][:3]),
         "classification": None if classification is None else classification.to_dict(),
         "units": _group_results(units, inst, shrunken=shrunken),
+        # with --shrink only: what the units' ``blup_mean`` is (absent without it, so the output is unchanged)
+        **({} if shrunken is None else {"units_shrunken": {
+            "shrunken": True, "column": "blup_mean", "score": "overall", "method": "reml_blup",
+            "fitted_on": "published_units", "n_units": int(len(shrunken))}}),
         "roles": _group_results(roles, inst),
         "change": None if change is None else {
             "previous_round": prev_label, "version_warning": version_warning,
-            "rows": change.reset_index().to_dict(orient="records")},
+            "rows": change.reset_index().to_dict(orient="records"), "invariance": invariance},
         "benchmark": None if bench is None else {
             "min_organisations": MIN_BENCHMARK_ORGS,
             "municipality_group": group,
@@ -546,7 +560,7 @@ def analyse_round(
     return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
-                         results=results, shrunken=shrunken)
+                         results=results, shrunken=shrunken, invariance=invariance)
 
 
 def published_counts(results: Mapping[str, Any]) -> dict[str, int]:

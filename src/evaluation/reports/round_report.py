@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
-from evaluation.reports import round_summary, round_tables
+from evaluation.reports import round_invariance, round_summary, round_tables
 
 __all__ = ["RoundReport"]
 
@@ -165,8 +165,17 @@ class RoundReport(Report):
                     lo, hi = shown.loc[shown["mean"].idxmin()], shown.loc[shown["mean"].idxmax()]
                     alt += W["alt_range"].format(lo=escape_md(lo["group"]), lom=fmt.points(lo["mean"], L),
                                                  hi=escape_md(hi["group"]), him=fmt.points(hi["mean"], L))
-                sec.add(Figure(plots.group_plot(table, ids=ids, names=names, language=L, overall=res.organisation),
-                               alt=alt, name=f"groups_{by}"))
+                blup = None
+                if by == "unit" and res.shrunken is not None and len(res.shrunken):
+                    from evaluation.text import t
+
+                    blup = {"overall": res.shrunken["blup_mean"]}  # published units only (shrunken_unit_means)
+                    alt += t("round.shrink.alt", L, what=names["overall"])
+                sec.add(Figure(plots.group_plot(
+                    table, ids=ids, names=names, language=L, overall=res.organisation, shrunken=blup,
+                    labels=None if blup is None else {"mean": t("round.shrink.legend_mean", L),
+                                                      "shrunken": t("round.shrink.legend", L)}),
+                    alt=alt, name=f"groups_{by}"))
                 if by == "unit" and res.shrunken is not None:
                     sec.add(*round_tables.shrunken_blocks(res.shrunken, min_group_size=k, language=L))
             return sec
@@ -188,8 +197,11 @@ class RoundReport(Report):
                 if ov:
                     alt += " " + round_summary.change_sentence(ov["diff"], ov["ci_low"], ov["ci_high"], language=L) + "."
                 sec.add(Figure(plots.change_plot(res.change, names=names, language=L), alt=alt, name="change"))
-                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=names, language=L)
+                marked = round_invariance.marked_areas(res.invariance)
+                marked_names = {i: f"{n} {round_invariance.MARK}" if i in marked else n for i, n in names.items()}
+                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=marked_names, language=L)
                 sec.add(Table(table, caption=W["change_table"]))
+                sec.add(*round_invariance.invariance_blocks(res.invariance, inst, language=L))
             return sec
         if section_id == "benchmark":
             sec = Section("benchmark", H["benchmark"]).add(rounds.benchmark_markdown(res))

@@ -14,6 +14,10 @@ __all__ = ["MESSAGES"]
 MESSAGES: dict[str, dict[str, str]] = {
     "round.shrink.column": {"sv": "Krympt medelvärde (BLUP)", "en": "Shrunken mean (BLUP)"},
     "round.shrink.raw": {"sv": "Medelvärde", "en": "Mean"},
+    "round.shrink.legend_mean": {"sv": "medelvärde (95 % KI)", "en": "mean (95% CI)"},
+    "round.shrink.legend": {"sv": "krympt medelvärde (BLUP)", "en": "shrunken mean (BLUP)"},
+    "round.shrink.alt": {"sv": " Öppna romber: enheternas krympta medelvärde (BLUP) för {what}.",
+                         "en": " Open diamonds: the units' shrunken mean (BLUP) for {what}."},
     "round.shrink.unit": {"sv": "Enhet", "en": "Unit"},
     "round.shrink.n": {"sv": "Svarande", "en": "Respondents"},
     "round.shrink.caption": {"sv": "Total mognad per enhet: medelvärde och krympt medelvärde",
