@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+import pandas as pd
+
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
 from evaluation.reports import round_invariance, round_summary, round_tables
@@ -41,6 +43,7 @@ class RoundReport(Report):
     """A survey round: total maturity, profile, groups, items, change, benchmark, measurement quality."""
 
     kind = "round"
+    gate_required = True  # every table below is built from evaluation.privacy.gate.publish
     notebook = "round_report.ipynb"
     parameters = (
         Parameter("responses", "str", "data_samples/solvik_2025.csv", "survey export (CSV/XLSX/SAV)"),
@@ -199,8 +202,12 @@ class RoundReport(Report):
                 sec.add(Figure(plots.change_plot(res.change, names=names, language=L), alt=alt, name="change"))
                 marked = round_invariance.marked_areas(res.invariance)
                 marked_names = {i: f"{n} {round_invariance.MARK}" if i in marked else n for i, n in names.items()}
-                table = round_tables.change_frame(res.change.dropna(subset=["diff"]), names=marked_names, language=L)
-                sec.add(Table(table, caption=W["change_table"]))
+                ch = res.change.dropna(subset=["diff"])
+                ch, gate = round_tables.gate_values(
+                    ch, columns=["mean_prev", "mean_cur", "diff", "ci_low", "ci_high", "pvalue", "hedges_g"],
+                    n=ch[["n_prev", "n_cur"]].min(axis=1), min_group_size=k)  # both rounds need k behind a row
+                table = round_tables.change_frame(ch, names=marked_names, language=L)
+                sec.add(Table(table, caption=W["change_table"], name="change", published=gate))
                 sec.add(*round_invariance.invariance_blocks(res.invariance, inst, language=L))
             return sec
         if section_id == "benchmark":
@@ -214,7 +221,17 @@ class RoundReport(Report):
                     alt += " " + W["alt_bench_o"].format(s=fmt.points(b["score"], L), p=fmt.number(b["percentile"], L, 0),
                                                          m=fmt.points(b["bench_median"], L))
                 sec.add(Figure(plots.benchmark_plot(all_orgs, names=names, language=L), alt=alt, name="benchmark"))
-                sec.add(Table(round_tables.benchmark_frame(all_orgs, names=names, language=L), caption=W["bench_table"]))
+                # own score and percentile: the organisation's respondents behind the area; the benchmark's
+                # median and quartiles: the other organisations (each a published total of its own round)
+                counts = pd.DataFrame({"score": res.organisation["n"].reindex(all_orgs["id"]).to_numpy()},
+                                      index=all_orgs.index)
+                counts["percentile"] = counts["score"]
+                for c in ("bench_median", "bench_p25", "bench_p75"):
+                    counts[c] = all_orgs["n_organisations"]
+                own, gate = round_tables.gate_values(all_orgs, columns=list(counts.columns), n=counts,
+                                                     min_group_size=k)
+                sec.add(Table(round_tables.benchmark_frame(own, names=names, language=L), caption=W["bench_table"],
+                              name="benchmark", published=gate))
             return sec
         if section_id == "quality":
             sec = Section("quality", H["appendix"]).add(f'<div class="dm-appendix"></div>\n\n{W["method"]}',
@@ -224,15 +241,32 @@ class RoundReport(Report):
             cat_of = {it.id: names.get(it.category, it.category) for it in inst.items}
             rel = res.quality.get("reliability")
             if rel is not None and len(rel):
-                sec.add(f"### {H['rel']}", Table(round_tables.reliability_frame(rel, names=names, language=L)))
+                rel, gate = round_tables.gate_values(rel, columns=["alpha", "ci_low", "ci_high"],
+                                                     n=rel["n"] if "n" in rel.columns else float("nan"), min_group_size=k)
+                sec.add(f"### {H['rel']}", Table(round_tables.reliability_frame(rel, names=names, language=L),
+                                                 name="reliability", published=gate))
             st = res.quality.get("item_statistics")
-            r_drop = st["r_drop"] if st is not None and "r_drop" in st.columns else None
+            items = res.items.copy()
+            counts = pd.DataFrame({c: items["n"] for c in items.columns}, index=items.index)
+            for c in ("mean", "mean_scored"):  # a mean stands on the scale answers, the shares on everyone
+                if c in counts.columns and "answered" in items.columns:
+                    counts[c] = items["answered"]
+            has_r = st is not None and "r_drop" in st.columns
+            if has_r:  # the item-rest correlation stands on the category's complete rows
+                items["r_drop"] = st["r_drop"].reindex(items.index)
+                counts["r_drop"] = st["n"].reindex(items.index)
+            items, gate = round_tables.gate_values(
+                items, columns=["mean", "mean_scored", "dont_know", "skipped", "r_drop"], n=counts, min_group_size=k)
             sec.add(f"### {H['itemtab']}", W["items_mean"].format(lo=inst.scale.min, hi=inst.scale.max),
-                    Table(round_tables.items_frame(res.items, texts=texts, areas=cat_of, reverse=rev, r_drop=r_drop,
-                                                   language=L)))
+                    Table(round_tables.items_frame(items, texts=texts, areas=cat_of, reverse=rev,
+                                                   r_drop=items["r_drop"] if has_r else None, language=L),
+                          name="items", published=gate))
             comp = res.quality.get("comprehension")
             if comp is not None and len(comp) and (comp["flag"] != "ok").any():
-                sec.add(f"### {H['flag']}", Table(round_tables.flagged_frame(comp, texts=texts, reverse=rev, language=L)))
+                comp, gate = round_tables.gate_values(comp, columns=["flag", "reasons"],
+                                                      n=len(res.responses.answers), min_group_size=k)
+                sec.add(f"### {H['flag']}", Table(round_tables.flagged_frame(comp, texts=texts, reverse=rev, language=L),
+                                                  name="flagged", published=gate))
             return sec
         raise ValueError(f"The round report has no section {section_id!r}; its sections are "
                          f"{', '.join(self.section_ids)}.")

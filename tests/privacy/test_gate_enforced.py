@@ -1,0 +1,83 @@
+"""Issue 17: the round report cannot publish a table whose numbers did not pass the privacy gate.
+
+Every table of the round report is built from :func:`evaluation.privacy.gate.publish` (``gate_required``);
+an ungated table slipped into a section makes ``results()`` and ``show()`` refuse, and a value standing on
+fewer than ``min_group_size`` respondents is shown as "–" and recorded among the gate's hidden cells.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation.reports.base import Table, UngatedTableError, open_report
+from evaluation.simulate import simulate_round
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """30 respondents; one question answered on the scale by only 3 of them (the rest skipped it)."""
+    tmp = tmp_path_factory.mktemp("gate")
+    df = simulate_round("dual_maturity", n=30, seed=3).data
+    rep0 = open_report("round", responses=str(_write(df, tmp / "a.csv")), instrument="dual_maturity",
+                       municipality="X", round_label="2025", output_dir=str(tmp / "o0"))
+    item = rep0.analysis.responses.instrument.item_ids[0]
+    df.loc[df.index[3:], item] = None
+    rep = open_report("round", responses=str(_write(df, tmp / "b.csv")), instrument="dual_maturity",
+                      municipality="X", round_label="2025", output_dir=str(tmp / "o1"))
+    return rep, item
+
+
+def _write(df: pd.DataFrame, path):
+    df.to_csv(path, index=False)
+    return path
+
+
+def _tables(rep):
+    out = {}
+    for sid in rep.section_ids:
+        sec = rep.section(sid)
+        for b in (sec.blocks if sec is not None else ()):
+            if isinstance(b, Table):
+                out[b.name] = b
+    return out
+
+
+def test_round_report_requires_the_gate_and_every_table_passed_it(planted):
+    rep, _ = planted
+    assert type(rep).gate_required
+    tables = _tables(rep)
+    assert {"items", "reliability"} <= set(tables)
+    for name, tab in tables.items():
+        assert tab.published is not None, name
+    rep.results()  # refuses any ungated table: passing means every one carried its Published
+
+
+def test_a_value_on_fewer_than_k_answers_is_hidden_and_recorded(planted):
+    rep, item = planted
+    tab = _tables(rep)["items"]
+    hidden = tab.published.hidden
+    row = hidden[(hidden["row"] == item) & (hidden["column"].isin(["mean", "mean_scored"]))]
+    assert len(row) and (row["n"] == 3).all() and (row["reason"] == "primary_n_below_min").all()
+    text = rep.analysis.responses.instrument.name_of(item, "sv")
+    shown = tab.frame[tab.frame.iloc[:, 0].str.startswith(text)]
+    assert len(shown) == 1 and shown.iloc[0]["Medelvärde"] == "–"
+    other = tab.frame[~tab.frame.iloc[:, 0].str.startswith(text)]
+    assert (other["Medelvärde"] != "–").all()  # the rest still shown: no more hidden than needed
+
+
+def test_an_ungated_table_is_refused(planted, monkeypatch):
+    rep, _ = planted
+    real = type(rep).section
+
+    def leaky(self, sid):
+        sec = real(self, sid)
+        if sid == "quality":
+            sec.add(Table(pd.DataFrame({"Enhet": ["A"], "Medel": ["3,2"]}), name="leak"))
+        return sec
+
+    monkeypatch.setattr(type(rep), "section", leaky)
+    with pytest.raises(UngatedTableError, match="leak"):
+        rep.results()
+    with pytest.raises(UngatedTableError, match="leak"):
+        rep.show("quality")
