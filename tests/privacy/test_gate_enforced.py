@@ -81,3 +81,25 @@ def test_an_ungated_table_is_refused(planted, monkeypatch):
         rep.results()
     with pytest.raises(UngatedTableError, match="leak"):
         rep.show("quality")
+
+
+# -- workshop -------------------------------------------------------------------------------------------
+
+def test_workshop_report_gates_every_table_and_records_a_small_arm(tmp_path):
+    """Only 3 participants took part: every DiD row is hidden and the gate records it with n = 3."""
+    from test_attack_reports import _workshop_files
+
+    files = _workshop_files(tmp_path, treated=3)
+    rep = open_report("workshop", **files, instrument="workshop_followup", group_column="took_part",
+                      cluster_column="unit", output_dir=str(tmp_path / "out"))
+    assert type(rep).gate_required
+    tables = _tables(rep)
+    assert any(n.startswith("effects_") for n in tables) and "planning" in tables
+    for name, tab in tables.items():
+        assert tab.published is not None, name
+    hidden = tables[next(n for n in tables if n.startswith("effects_"))].published.hidden
+    rows = rep.gated()[0].table
+    did = rows.index[rows["comparison"] == "did"]
+    rec = hidden[hidden["row"].isin(did)]
+    assert len(did) and len(rec) and (rec["n"] <= 3).all()
+    rep.results()

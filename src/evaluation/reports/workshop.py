@@ -247,7 +247,9 @@ def effects_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd
            col(first): [fmt.points(v, L, 1) for v in rows["mean_pre"]],
            col(second): [fmt.points(v, L, 1) for v in rows["mean_post"]]}
     if did:
-        out[col("change_comparison")] = [fmt.signed(v, L, 1) for v in rows["change_comparison"]]
+        # absent when every DiD row is suppressed (a small arm): shown as "–" then
+        cc = rows["change_comparison"] if "change_comparison" in rows.columns else [None] * len(rows)
+        out[col("change_comparison")] = [fmt.signed(v, L, 1) for v in cc]
     out[col("change_did" if did else "change")] = [fmt.signed(v, L, 1) for v in rows["diff"]]
     out[col("ci")] = [_ci_cell(r, L) for _, r in rows.iterrows()]
     out[col("p_holm")] = [fmt.pvalue(v, L) if r["level"] != "overall" else fmt.pvalue(r["pvalue"], L)

@@ -26,6 +26,7 @@ class WorkshopReport(Report):
     """Did the workshop change anything? Before/after (paired, independent, then-test or DiD)."""
 
     kind = "workshop"
+    gate_required = True  # every table is formatted from the gated copy of the analysis (:meth:`gated`)
     notebook = "workshop_effect.ipynb"
     parameters = (
         Parameter("before", "str", "data_samples/workshop_before.csv", "survey export from before the workshop"),
@@ -76,8 +77,58 @@ class WorkshopReport(Report):
         return [{"title": tw.heading("summary", self.language), "message": sentences[0],
                  "bullets": sentences[1:] + paras[1:]}]
 
+    def gated(self) -> tuple[Any, dict]:
+        """The analysis with its tables' numbers as the privacy gate let them through, and the gates.
+
+        ``table`` (effects and details): a row stands on both rounds, ``n = min(n_pre, n_post)``, and a
+        difference in differences on its smallest group × round cell of the overall score (its rows are
+        also suppressed in :mod:`evaluation.stats.workshop` when any of their four cells is small). ``reaction``: each statement's ``n``.
+        ``invariance`` and ``planning`` (its detectable changes use the observed spread): the smaller round.
+        Computed once.
+        """
+        if getattr(self, "_gated", None) is None:
+            import dataclasses
+
+            from evaluation.privacy.gate import publish
+
+            res, k = self.analysis, self.analysis.params.min_group_size
+            gates: dict[str, Any] = {}
+
+            def through(df, cols, n, key):
+                cols = [c for c in cols if c in df.columns]
+                gate = publish(df[cols], n=n, min_group_size=k)
+                out = df.copy()
+                for c in cols:
+                    out[c] = gate.frame[c]
+                gates[key] = gate
+                return out
+
+            tab = res.table
+            n_row = tab[["n_pre", "n_post"]].min(axis=1)
+            rounds = res.rounds
+            if rounds is not None and len(rounds) and (rounds["group"] != "all").any():
+                # a difference in differences stands on its four cells (group x round): the smallest one
+                smallest = float(rounds.loc[rounds["group"] != "all", "n"].min())
+                n_row = n_row.where(tab["comparison"] != "did", n_row.clip(upper=smallest))
+            tab = through(tab, ["mean_pre", "mean_post", "change_comparison", "diff", "se", "ci_low", "ci_high",
+                                "pvalue", "p_holm", "p_bh", "es", "mde"], n_row, "table")
+            reaction = res.reaction
+            if reaction is not None:
+                reaction = through(reaction, ["mean", "ci_low", "ci_high", "share_agree"], reaction["n"], "reaction")
+            inv = res.invariance
+            if inv is not None:
+                inv = through(inv, ["cfi", "rmsea", "srmr"], min(res.choice.n_before, res.choice.n_after),
+                              "invariance")
+            # the detectable changes use the rounds' observed spread: they stand on the smaller round
+            planning = through(res.planning, ["mde_independent", "mde_paired"],
+                               min(res.choice.n_before, res.choice.n_after), "planning")
+            self._gated = (dataclasses.replace(res, table=tab, reaction=reaction, invariance=inv,
+                                               planning=planning), gates)
+        return self._gated
+
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
+        gres, gates = self.gated()
         if section_id == "summary":
             sec = Section("summary", tw.heading("title", L), level=1)
             return sec.add(f"## {tw.heading('summary', L)}\n\n" + ws.conclusion_markdown(res),
@@ -97,7 +148,8 @@ class WorkshopReport(Report):
                 if len(forest):
                     sec.add(Figure(plots.change_plot(forest, names=names, language=L, title=cname),
                                    alt=t("workshop.forest_alt", L, cmp=cname, n=len(forest)), name=f"change_{comp}"))
-                sec.add(Table(ws.effects_table(res, comparison=comp), caption=cname, name=f"effects_{comp}"))
+                sec.add(Table(ws.effects_table(gres, comparison=comp), caption=cname, name=f"effects_{comp}",
+                              published=gates["table"]))
             return sec
         if section_id == "individual":
             sec = Section("individual", tw.heading("individual", L)).add(ws.individual_markdown(res))
@@ -110,7 +162,7 @@ class WorkshopReport(Report):
                 from evaluation import plots
                 from evaluation.reports.round import item_distribution
 
-                sec.add(Table(ws.reaction_table(res), name="reaction"))
+                sec.add(Table(ws.reaction_table(gres), name="reaction", published=gates["reaction"]))
                 dist = item_distribution(res.feedback)
                 shown = res.reaction.loc[(res.reaction["level"] == "item") & ~res.reaction["suppressed"], "id"]
                 dist = dist.loc[dist.index.isin(shown)]
@@ -122,20 +174,21 @@ class WorkshopReport(Report):
             return sec
         if section_id == "mde":
             return Section("mde", tw.heading("mde", L)).add(ws.mde_markdown(res),
-                                                            Table(ws.planning_table(res), name="planning"))
+                                                            Table(ws.planning_table(gres), name="planning",
+                                                                  published=gates["planning"]))
         if section_id == "invariance":
             c = res.choice
             sec = Section("invariance", tw.heading("invariance", L))
             sec.add(tw.invariance_text(res.invariance_code, L, min_n=ws.INVARIANCE_MIN_N, n_before=c.n_before,
                                        n_after=c.n_after))
-            inv = ws.invariance_table(res)
-            return sec.add(Table(inv, name="invariance")) if inv is not None else sec
+            inv = ws.invariance_table(gres)
+            return sec.add(Table(inv, name="invariance", published=gates.get("invariance"))) if inv is not None else sec
         if section_id == "method":
             sec = Section("method", tw.heading("method", L))
             sec.add(f"### {tw.heading('design', L)}\n\n" + ws.design_markdown(res))
             for comp in res.table["comparison"].unique():
-                sec.add(Table(ws.detail_table(res, comparison=comp), caption=tw.comparison_name(comp, L),
-                              name=f"details_{comp}"))
+                sec.add(Table(ws.detail_table(gres, comparison=comp), caption=tw.comparison_name(comp, L),
+                              name=f"details_{comp}", published=gates["table"]))
             return sec
         raise ValueError(f"The workshop report has no section {section_id!r}; its sections are "
                          f"{', '.join(self.section_ids)}.")
