@@ -103,3 +103,30 @@ def test_workshop_report_gates_every_table_and_records_a_small_arm(tmp_path):
     rec = hidden[hidden["row"].isin(did)]
     assert len(did) and len(rec) and (rec["n"] <= 3).all()
     rep.results()
+
+
+# -- psychometrics --------------------------------------------------------------------------------------
+
+def test_psychometrics_report_gates_every_table(tmp_path, monkeypatch):
+    """Roles of 30 and 3: the invariance models stand on the included roles only, every table carries its
+    gate with the counts behind it, and an ungated table is refused."""
+    df = simulate_round("dual_maturity", n=60, seed=5).data
+    df["role"] = ["Chef"] * 30 + ["Strateg"] * 27 + ["Utvecklare"] * 3
+    p = _write(df, tmp_path / "p.csv")
+    rep = open_report("psychometrics", responses=str(p), instrument="dual_maturity", group_column="role",
+                      n_boot=20, output_dir=str(tmp_path / "out"))
+    assert type(rep).gate_required
+    tables = _tables(rep)
+    assert {"reliability", "items"} <= set(tables)
+    for name, tab in tables.items():
+        assert tab.published is not None or not tab.respondent_data, name
+    rel = tables["reliability"].published
+    assert (rel.n.min().min() >= 5) and rel.n_hidden == 0  # counts from the data, nothing small to hide
+    assert "invariance_fit" in tables  # the role of 3 is left out, so the smallest group behind the fits is 27
+    assert float(tables["invariance_fit"].published.n.min().min()) == 27
+    rep.results()
+    real = type(rep).section
+    monkeypatch.setattr(type(rep), "section", lambda self, sid: real(self, sid).add(
+        Table(pd.DataFrame({"x": ["1"]}), name="leak")) if sid == "items" else real(self, sid))
+    with pytest.raises(UngatedTableError, match="leak"):
+        rep.results()

@@ -27,7 +27,7 @@ from evaluation.data.instruments import text
 from evaluation.reports import psychometrics as ps
 from evaluation.reports import psychometrics_research as psr
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section
-from evaluation.reports.psychometrics_tables import as_table as _table
+from evaluation.reports.psychometrics_tables import _COLS, gated_table as _gated
 from evaluation.text import psychometrics as tp
 from evaluation.text.catalogue import register, t
 from evaluation.text.format import escape_md
@@ -98,6 +98,7 @@ class PsychometricsReport(Report):
     """A researcher's review of an instrument on one data set: reliability, items, structure, invariance."""
 
     kind = "psychometrics"
+    gate_required = True  # every table passes evaluation.privacy.gate.publish (gated_table) with its counts
     notebook = "psychometrics.ipynb"
     parameters = (
         Parameter("responses", "str", "data_samples/solvik_2025.csv", "survey export (CSV/XLSX/SAV)"),
@@ -149,6 +150,16 @@ class PsychometricsReport(Report):
         inst = self.analysis.responses.instrument
         return tp.headings(self.language)["title"].format(inst=escape_md(text(inst.title, self.language)))
 
+    @staticmethod
+    def _smallest_invariance_group(rev: Any, default: int) -> int:
+        """Respondents in the smallest group the invariance models were fitted on (``default`` if unknown)."""
+        g = rev.invariance_groups or {}
+        col, included = g.get("group_column"), list(g.get("included") or [])
+        if not col or col not in rev.responses.meta.columns or not included:
+            return default
+        sizes = rev.responses.meta[col].value_counts()
+        return int(min(sizes.get(x, 0) for x in included))
+
     def section(self, section_id: str) -> Section | None:
         a, L = self.analysis, self.language
         if section_id not in self.section_ids:
@@ -166,30 +177,47 @@ class PsychometricsReport(Report):
                 f"## {H['summary']}\n\n" + tp.summary_markdown(rev),
                 Box(t("psychometrics.how_to_read.title", L), t("psychometrics.how_to_read", L,
                                                                   k=self.params.min_group_size)))
+        k = self.params.min_group_size
         if section_id == "reliability":
+            r = rev.reliability
+            C = _COLS[L]
+            n_rel = {C[c]: r["n_alpha"].to_numpy() for c in ("n_alpha", "alpha", "alpha_ci_low", "alpha_ci_high",
+                                                              "ordinal_alpha") if c in r.columns}
+            n_rel.update({C[c]: r["n_omega"].to_numpy() for c in ("n_omega", "omega", "omega_ci_low", "omega_ci_high")
+                          if c in r.columns})
             return Section("reliability", H["reliability"]).add(
                 tp.reliability_markdown(rev),
                 Figure(ps.reliability_plot(rev.reliability, language=L), alt=tp.reliability_alt(rev),
                        name="reliability"),
-                _table(ps.reliability_display(rev), name="reliability"))
+                _gated(ps.reliability_display(rev), n=n_rel, min_group_size=k, name="reliability"))
+        n_all = len(rev.responses.answers)
         if section_id == "items":
-            return Section("items", H["items"]).add(tp.items_markdown(rev), _table(ps.item_display(rev), name="items"))
+            C = _COLS[L]
+            n_items = {c: rev.items["n"].to_numpy() for c in ps.item_display(rev).columns}
+            n_items[C["missing_share"]] = n_all  # a share of everyone asked
+            return Section("items", H["items"]).add(
+                tp.items_markdown(rev), _gated(ps.item_display(rev), n=n_items, min_group_size=k, name="items"))
         if section_id == "parallel":
             return Section("parallel", H["parallel"]).add(
                 tp.parallel_markdown(rev),
                 Figure(ps.scree_plot(rev.parallel, rev.parallel_fa, language=L), alt=tp.scree_alt(rev), name="scree"))
         if section_id == "cfa":
             level = "category" if "category" in rev.cfa else "dimension"
+            n_cfa = min((int(getattr(c, "n", n_all)) for c in rev.cfa.values()), default=n_all)  # fitted on them
             return Section("cfa", H["cfa"]).add(
-                tp.cfa_markdown(rev), _table(ps.fit_display(rev), name="fit"),
+                tp.cfa_markdown(rev), _gated(ps.fit_display(rev), n=n_cfa, min_group_size=k, name="fit"),
                 f"### {H['correlations']}",
-                _table(ps.factor_correlation_display(rev, level), name="factor_correlations"),
-                f"### {H['loadings']}", _table(ps.loadings_display(rev, level), name="loadings"))
+                _gated(ps.factor_correlation_display(rev, level), n=n_cfa, min_group_size=k,
+                       name="factor_correlations"),
+                f"### {H['loadings']}",
+                _gated(ps.loadings_display(rev, level), n=n_cfa, min_group_size=k, name="loadings"))
         if section_id == "invariance":
             sec = Section("invariance", H["invariance"]).add(tp.invariance_markdown(rev))
             if rev.invariance:
-                sec.add(_table(ps.invariance_display(rev, "fit"), name="invariance_fit"),
-                        _table(ps.invariance_display(rev, "change"), name="invariance_change"))
+                n_inv = self._smallest_invariance_group(rev, n_all)  # a multi-group fit stands on each group
+                sec.add(_gated(ps.invariance_display(rev, "fit"), n=n_inv, min_group_size=k, name="invariance_fit"),
+                        _gated(ps.invariance_display(rev, "change"), n=n_inv, min_group_size=k,
+                               name="invariance_change"))
             return sec
         if section_id in psr.SECTION_IDS:
             return a.research[section_id].section

@@ -22,7 +22,7 @@ from evaluation.text import format as fmt
 from evaluation.text.psychometrics import _IDX, _LEVEL, _MI_LEVEL, _VERDICT, FLAG_WORDS
 
 __all__ = ["reliability_display", "item_display", "fit_display", "loadings_display", "factor_correlation_display",
-           "invariance_display", "flagged_display", "as_table", "display_table"]
+           "invariance_display", "flagged_display", "as_table", "gated_table", "display_table"]
 
 _COLS = {
     "sv": {"name": "skala", "level": "nivå", "k": "frågor", "n_alpha": "n (alfa)", "alpha": "alfa",
@@ -59,7 +59,7 @@ def _dash(t: pd.DataFrame, digits: int = 2, language: str = "sv") -> pd.DataFram
     return out
 
 
-def as_table(frame: pd.DataFrame, *, caption: str = "", name: str = "") -> Any:
+def as_table(frame: pd.DataFrame, *, caption: str = "", name: str = "", published: Any = None) -> Any:
     """A display frame (from the ``*_display`` functions) as a report :class:`~evaluation.reports.base.Table`:
     its index becomes the first columns, missing cells "–"; None when the frame is empty.
 
@@ -75,7 +75,45 @@ def as_table(frame: pd.DataFrame, *, caption: str = "", name: str = "") -> Any:
         shown = frame.reset_index(drop=True)
     else:
         shown = frame.reset_index(names=[n if n is not None else "" for n in names])
-    return Table(shown.astype(object).where(shown.notna(), "–"), caption=caption, name=name)
+    return Table(shown.astype(object).where(shown.notna(), "–"), caption=caption, name=name, published=published)
+
+
+def gated_table(frame: pd.DataFrame, *, n: Any, min_group_size: int, caption: str = "", name: str = "") -> Any:
+    """A display frame through the privacy gate, then :func:`as_table` (None when empty).
+
+    ``n``: the respondents behind the cells: one number for the whole table (a model fitted on the whole
+    sample), a sequence per row, or a dict column → number or per-row sequence (columns not named get the
+    smallest count given). A cell whose count is below ``min_group_size`` is shown as "–" and recorded in
+    the table's ``published.hidden``.
+
+    >>> t = gated_table(pd.DataFrame({"alfa": ["0,81", "0,77"]}, index=pd.Index(["A", "B"], name="skala")),
+    ...                 n=[40, 3], min_group_size=5)
+    >>> t.frame["alfa"].tolist(), t.published.n_hidden
+    (['0,81', '–'], 1)
+    """
+    import numpy as np
+
+    from evaluation.privacy.gate import publish
+
+    if frame is None or not len(frame):
+        return None
+    rows = len(frame)
+
+    def per_row(v: Any) -> np.ndarray:
+        a = np.asarray(v, dtype=float)
+        return np.full(rows, float(a)) if a.ndim == 0 else a
+
+    if isinstance(n, dict):
+        given = {c: per_row(v) for c, v in n.items() if c in frame.columns}
+        floor = np.nanmin(np.vstack(list(given.values())), axis=0) if given else np.full(rows, np.nan)
+        counts = {c: given.get(c, floor) for c in frame.columns}
+    else:
+        counts = {c: per_row(n) for c in frame.columns}
+    flat = frame.reset_index(drop=True)
+    gate = publish(flat, n=pd.DataFrame(counts, index=flat.index), min_group_size=min_group_size)
+    out = gate.frame.copy()
+    out.index = frame.index
+    return as_table(out, caption=caption, name=name, published=gate)
 
 
 def display_table(frame: pd.DataFrame, *, caption: str = "", name: str = "") -> None:
