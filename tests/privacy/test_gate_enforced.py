@@ -130,3 +130,28 @@ def test_psychometrics_report_gates_every_table(tmp_path, monkeypatch):
         Table(pd.DataFrame({"x": ["1"]}), name="leak")) if sid == "items" else real(self, sid))
     with pytest.raises(UngatedTableError, match="leak"):
         rep.results()
+
+
+# -- comparison -----------------------------------------------------------------------------------------
+
+def test_comparison_report_gates_every_table_and_hides_a_retest_of_four(tmp_path):
+    from conftest import SAMPLES
+
+    read = lambda f: pd.read_csv(SAMPLES / f, dtype=str, keep_default_na=False)  # noqa: E731
+    files = {"responses_a": read("paired_dual_maturity.csv"), "responses_b": read("paired_public_dma.csv"),
+             "retest_a": read("paired_dual_maturity_retest.csv").head(4),
+             "retest_b": read("paired_public_dma_retest.csv")}
+    for name, tab in files.items():
+        tab.to_csv(tmp_path / f"{name}.csv", index=False)
+    rep = open_report("comparison", **{k: str(tmp_path / f"{k}.csv") for k in files}, instrument_a="dual_maturity",
+                      instrument_b="public_dma", output_dir=str(tmp_path / "out"))
+    assert type(rep).gate_required
+    tables = _tables(rep)
+    for name, tab in tables.items():
+        assert tab.published is not None or not tab.respondent_data, name
+    rep.results()
+    if "retest_A" in tables:  # four pairs: every retest value hidden, the score names kept
+        a = tables["retest_A"]
+        assert (a.frame.iloc[:, 1:] == "–").all().all() and (a.frame.iloc[:, 0] != "–").all()
+        assert len(a.published.hidden) and (a.published.hidden["n"] == 4).all()
+    assert "retest_B" in tables and tables["retest_B"].published.n_hidden == 0

@@ -24,6 +24,7 @@ class ComparisonReport(Report):
     """Two instruments answered by the same people: which suits us, and why?"""
 
     kind = "comparison"
+    gate_required = True  # every table passes evaluation.privacy.gate.publish (_gate) with its respondents
     notebook = "instrument_comparison.ipynb"
     parameters = (
         Parameter("responses_a", "str", "data_samples/paired_dual_maturity.csv", "survey export of instrument A"),
@@ -74,6 +75,7 @@ class ComparisonReport(Report):
     def board(self) -> list[dict]:
         """Two slides: the recommendation with its reasons, then the summary's findings."""
         res, L = self.analysis, self.language
+        k = res.min_group_size
         names = {"A": res.md_name("A"), "B": res.md_name("B")}
         head, reasons, _caveat = tc.recommendation_parts(rc.recommendation(res), names, L)
         summary = rc.summary_lines(res)
@@ -83,6 +85,7 @@ class ComparisonReport(Report):
 
     def section(self, section_id: str) -> Section | None:
         res, L = self.analysis, self.language
+        k = res.min_group_size
         names = {"A": res.md_name("A"), "B": res.md_name("B")}
         h = lambda key: tc.heading(key, L)  # noqa: E731
         if section_id == "summary":
@@ -95,10 +98,12 @@ class ComparisonReport(Report):
         if section_id == "reliability":
             sec = Section("reliability", h("reliability"))
             for side in ("A", "B"):
-                sec.add(Table(rc.reliability_table(res, side), caption=res.name(side), name=f"reliability_{side}"))
+                sec.add(*_gate(rc.reliability_table(res, side), n=res.n_a if side == "A" else res.n_b, k=k,
+                                caption=res.name(side), name=f"reliability_{side}"))
             return sec
         if section_id == "structure":
-            return Section("structure", h("structure")).add(Table(rc.structure_table(res), name="structure"))
+            return Section("structure", h("structure")).add(*_gate(rc.structure_table(res), n=min(res.n_a, res.n_b), k=k,
+                                                                      name="structure"))
         if section_id == "validity":
             sec = Section("validity", h("validity"))
             fig = rc.validity_figure(res)
@@ -107,32 +112,37 @@ class ComparisonReport(Report):
                 sec.add(t("comparison.hyp_none", L))
             else:
                 sec.add(Figure(fig, alt=t("comparison.validity_alt", L, m=len(hyp), k=int(hyp["confirmed"].sum())),
-                               name="validity"), Table(rc.hypotheses_table(res), name="hypotheses"))
-            return sec.add(f"### {h('mtmm')}", Table(rc.correlation_table(res), name="correlations"))
+                               name="validity"), *_gate(rc.hypotheses_table(res), n=res.n_linked, k=k, name="hypotheses"))
+            return sec.add(f"### {h('mtmm')}", *_gate(rc.correlation_table(res), n=res.n_linked, k=k, name="correlations"))
         if section_id == "agreement":
-            sec = Section("agreement", h("agreement")).add(Table(rc.agreement_table(res), name="agreement"))
+            sec = Section("agreement", h("agreement")).add(*_gate(rc.agreement_table(res), n=res.n_linked, k=k,
+                                                                      name="agreement"))
             classes = rc.classes_table(res)
             if classes is None:
                 return sec.add(t("comparison.no_classes", L))
-            return sec.add(Table(classes, name="classes"), t("comparison.suppressed", L, k=res.min_group_size))
+            # the cells are counts, hidden primary and complementary by comparison.protect (suppression_mask);
+            # the table as a whole stands on the linked respondents
+            return sec.add(*_gate(classes, n=res.n_linked, k=k, name="classes"), t("comparison.suppressed", L, k=res.min_group_size))
         if section_id == "retest":
             sec = Section("retest", h("retest"))
             if not res.retest:
                 return sec.add(t("comparison.none_retest", L))
             for side in res.retest:
                 fig, alt, text = rc.retest_figure(res, side)
-                sec.add(Table(rc.retest_table(res, side), caption=res.name(side), name=f"retest_{side}"), text,
+                sec.add(*_gate(rc.retest_table(res, side), n=res.retest[side]["n"], k=k, caption=res.name(side),
+                              name=f"retest_{side}"), text,
                         Figure(fig, alt=alt, name=f"bland_altman_{side}"))
             return sec
         if section_id == "comprehension":
             sec = Section("comprehension", h("comprehension"))
             if res.comprehension_run:
-                sec.add(Table(rc.comprehension_table(res), name="comprehension"))
+                sec.add(*_gate(rc.comprehension_table(res), n=min(res.n_a, res.n_b), k=k, name="comprehension"))
             else:
                 sec.add(t("comparison.comprehension_off", L))
-            return sec.add(f"### {h('burden')}", Table(rc.burden_table(res), name="burden"))
+            return sec.add(f"### {h('burden')}", *_gate(rc.burden_table(res), n=min(res.n_a, res.n_b), k=k, name="burden"))
         if section_id == "cosmin":
-            return Section("cosmin", h("cosmin")).add(Table(rc.cosmin_table(res), name="cosmin"),
+            return Section("cosmin", h("cosmin")).add(*_gate(rc.cosmin_table(res), n=min(res.n_a, res.n_b), k=k,
+                                                                   name="cosmin"),
                                                       rc.cosmin_sentences(res))
         raise ValueError(f"The comparison report has no section {section_id!r}; its sections are "
                          f"{', '.join(self.section_ids)}.")
@@ -186,3 +196,18 @@ def add_cli(subparsers: Any) -> None:
 
     add_output_options(s, stem="instrument_comparison")
     s.set_defaults(func=_cmd_compare)
+
+
+def _gate(frame: Any, *, n: int, k: int, caption: str = "", name: str = "") -> tuple:
+    """A comparison table through the privacy gate: its first column names the rows (scores, instruments,
+    classes: not values), the others stand on ``n`` respondents (one sample, the linked pairs or the retest
+    pairs); below ``k`` they are shown as "–". Returns ``(Table,)`` or ``()`` when there is no table."""
+    from evaluation.reports.psychometrics_tables import gated_table
+
+    if frame is None or not len(frame):
+        return ()
+    first = frame.columns[0]
+    counts = {c: float(n) for c in frame.columns}
+    counts[first] = float("inf")  # row labels
+    table = gated_table(frame, n=counts, min_group_size=k, caption=caption, name=name)
+    return () if table is None else (table,)
