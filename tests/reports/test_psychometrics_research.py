@@ -251,6 +251,41 @@ def test_comprehension_table_gains_dif_and_grm_evidence(data, both):
     assert psr.comprehension_evidence_table(comp.assign(flag="ok"), both["sv"], language="en") is None
 
 
+def test_every_research_table_passes_the_gate_with_the_respondents_behind_it(data, both):
+    """Issue 17: no research table is exempt from the gate. The fit and GRM tables stand on the ordinal CFA's
+    n, the invariance and score-test rows on the smallest round, a DIF row on the smaller of the focal role
+    and the rest, and the comprehension evidence on those counts."""
+    from evaluation.reports.base import check_gated
+
+    secs = both["sv"]
+    tables = {b.name: b for sec in secs.values() for b in sec.section.blocks if isinstance(b, Table)}
+    assert {"ordinal_fit", "grm", "ordinal_invariance", "score_tests"} <= set(tables)
+    for name, tab in tables.items():
+        assert tab.respondent_data and tab.published is not None, name
+        check_gated(tab)
+    n_fit = secs["item_difficulty"].results["n"]
+    assert (tables["grm"].published.n == n_fit).all().all()
+    rounds = data["frame"]["round"].astype(str)
+    for dim, its in data["model"].items():
+        ok = data["frame"][its].notna().all(axis=1)
+        rows = secs["ordinal_invariance"].tables["models"]["dimension"] == dim
+        if rows.any():
+            behind = tables["ordinal_invariance"].published.n[rows.to_numpy()]
+            assert (behind == ok.groupby(rounds).sum().min()).all().all()
+    if "dif" in tables:
+        assert (tables["dif"].published.n >= K).all().all()
+    comp = pd.DataFrame({"item": ["cap_und_1", "leg_inf_1"], "flag": ["revise", "review"], "reasons": ["", ""]})
+    ev = psr.comprehension_evidence_table(comp, secs, language="sv", min_group_size=K)
+    assert ev.published is not None and ev.published.n["a"].eq(n_fit).all()
+    # a larger threshold than the DIF groups hides the DIF evidence and keeps the item names
+    big = int(secs["dif"].tables["n_behind"].min()) + 1
+    ev_big = psr.comprehension_evidence_table(comp, secs, language="sv", min_group_size=big)
+    assert (ev_big.published.hidden["column"] == "dif_r2_max").any() and list(ev_big.frame["Fråga"]) == list(comp["item"])
+    assert (ev_big.frame.iloc[:, 2] == "–").any() and not (ev.frame.iloc[:, 2] == "–").all()  # shown as –
+    res = to_jsonable(psr.research_results(secs, comprehension=comp))
+    assert not {"n_dif", "n_grm"} & set(res["comprehension_evidence"][0])  # sizes stay out of results.json
+
+
 def _planted_rounds(shift: float, seed: int = 11) -> pd.DataFrame:
     """1,200 respondents in two rounds; item d's thresholds move by ``shift`` in 2026 (as the stats doctest)."""
     rng = np.random.default_rng(seed)

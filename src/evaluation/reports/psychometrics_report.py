@@ -226,7 +226,8 @@ class PsychometricsReport(Report):
         flagged = tp.flagged_markdown(rev)
         if flagged:
             sec.add(f"### {t('psychometrics.flagged', L)}", flagged)
-        evidence = psr.comprehension_evidence_table(rev.comprehension, a.research, language=L)
+        evidence = psr.comprehension_evidence_table(rev.comprehension, a.research, language=L,
+                                                    min_group_size=self.params.min_group_size)
         if evidence is not None:
             sec.add(f"### {t('psychometrics.evidence', L)}", evidence)
         return sec

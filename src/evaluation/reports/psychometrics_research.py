@@ -310,11 +310,13 @@ def item_difficulty_section(data: pd.DataFrame, model: Mapping[str, list], *, ml
                              "ML": [_n(v, L, 0 if k in ("chisq", "df") else 3) for k, v in fit["ml"].items()],
                              "WLSMV": [_n(v, L, 0 if k in ("chisq", "df") else 3) for k, v in fit["wlsmv"].items()],
                              C("cutoff"): [_cut(c, L) for c in fit["cutoff"]]})
+    n_fit = int(res.fit["n"])
     blocks.append(Table(show_fit, caption=t("research.diff.fit_caption", L), name="ordinal_fit",
-                        respondent_data=False))
+                        published=publish(fit[["wlsmv"]], n=n_fit, min_group_size=min_group_size)))
     show_grm = pd.DataFrame({C("item"): grm.index, C("dimension"): [(names or {}).get(d, d) for d in grm["dimension"]],
                              "a": [_n(v, L) for v in grm["a"]], **{c: [_n(v, L) for v in grm[c]] for c in bcols}})
-    blocks.append(Table(show_grm, caption=t("research.diff.grm_caption", L), name="grm", respondent_data=False))
+    blocks.append(Table(show_grm, caption=t("research.diff.grm_caption", L), name="grm",
+                        published=publish(grm[["a", *bcols]], n=n_fit, min_group_size=min_group_size)))
     lam = res.loadings["std_all"]
     weak = [i for i in lam.index if abs(lam[i]) < WEAK_LOADING]
     if weak:
@@ -405,7 +407,7 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
     labels = sorted(rounds.dropna().unique())
     if len(labels) < 2:
         return _skipped(sid, L, [{"code": "one_round"}], base)
-    dims, models, scores, reasons, blocks = [], [], [], [], []
+    dims, models, scores, reasons, blocks, smallest = [], [], [], [], [], {}
     for dim, its in model.items():
         sizes = data.loc[data[its].notna().all(axis=1)].groupby(rounds).size().reindex(labels, fill_value=0)
         keep = [r for r in labels if sizes[r] >= need]
@@ -420,6 +422,7 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
             reasons.append({"code": "too_few_items", "dimension": dim, "n": len(items)})
             continue
         g = rounds.where(ok)
+        smallest[dim] = int(min(sizes[r] for r in keep))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -467,10 +470,13 @@ def invariance_section(data: pd.DataFrame, model: Mapping[str, list], *, round: 
     show_s = pd.DataFrame({C("dimension"): [(names or {}).get(d, d) for d in sc["dimension"]],
                            C("param"): sc["param"], C("item"): sc["item"], "χ²": [_n(v, L, 1) for v in sc["X2"]],
                            "df": [fmt.integer(v, L) for v in sc["df"]], "p": [fmt.pvalue(v, L) for v in sc["p"]]})
+    gate_m = publish(mt[["chisq_scaled", "cfi_scaled", "rmsea_scaled", "chisq_diff", "p_diff"]],
+                     n=mt["dimension"].map(smallest), min_group_size=k)
+    gate_s = publish(sc[["X2", "p"]], n=sc["dimension"].map(smallest), min_group_size=k)
     blocks = [intro] + blocks + [Table(show_m, caption=t("research.inv.caption", L), name="ordinal_invariance",
-                                       respondent_data=False),
+                                       published=gate_m),
                                  Table(show_s, caption=t("research.inv.score_caption", L), name="score_tests",
-                                       respondent_data=False)]
+                                       published=gate_s)]
     results = {**base, "rounds": labels, "dimensions": dims, "models": mt.to_dict(orient="records"),
                "score_tests": sc.to_dict(orient="records")}
     return _section(sid, L, "shown", reasons, {"models": mt, "score_tests": sc}, results, blocks, names)
@@ -521,7 +527,8 @@ def dif_section(data: pd.DataFrame, model: Mapping[str, list], *, role: str = "r
                 continue
             entry = {"dimension": dim, "role": str(r), "n_focal": res.attrs["n_focal"]}
             tested.append(entry)
-            part = res.reset_index().assign(dimension=dim, role=str(r))
+            part = res.reset_index().assign(dimension=dim, role=str(r),
+                                            n_behind=min(res.attrs["n_focal"], res.attrs["n"] - res.attrs["n_focal"]))
             part.attrs = {}
             parts.append(part)
     if not parts:
@@ -533,27 +540,33 @@ def dif_section(data: pd.DataFrame, model: Mapping[str, list], *, role: str = "r
     tab["flagged"] = [cr.dif_flag(p, r2) for p, r2 in zip(tab["p_total"], tab["r2_change_total"])]
     cols = ["dimension", "role", "item", "chi2_uniform", "p_uniform", "chi2_nonuniform", "p_nonuniform",
             "chi2_total", "p_total", "r2_change_uniform", "r2_change_total", "flagged"]
+    n_behind = tab["n_behind"].to_numpy()
     tab = tab[cols]
     flagged = tab[tab["flagged"] == True]  # noqa: E712  (None = not estimable)
     blocks: list = [t("research.dif.intro", L, p=_n(cr.DIF_P.value, L), r2=_n(cr.DIF_R2_CHANGE.value, L),
                       k=fmt.integer(k, L))]
     if len(flagged):
+        gate = publish(flagged[["r2_change_uniform", "r2_change_total", "chi2_total", "p_total"]],
+                       n=pd.Series(n_behind, index=tab.index)[flagged.index], min_group_size=k)
+        shown = gate.frame  # every DIF fit stands on groups of at least k; formatted from the gate all the same
         C = lambda key: t(f"research.col.{key}", L)  # noqa: E731
         blocks.append(t("research.dif.some", L, n=fmt.integer(len(flagged), L), total=fmt.integer(len(tab), L)))
         show = pd.DataFrame({C("dimension"): [(names or {}).get(d, d) for d in flagged["dimension"]],
                              C("role"): flagged["role"].astype(str), C("item"): flagged["item"],
-                             C("r2_uniform"): [_n(v, L, 3) for v in flagged["r2_change_uniform"]],
-                             C("r2_total"): [_n(v, L, 3) for v in flagged["r2_change_total"]],
-                             "χ² (df 2)": [_n(v, L, 1) for v in flagged["chi2_total"]],
-                             "p": [fmt.pvalue(v, L) for v in flagged["p_total"]]})
-        blocks.append(Table(show, caption=t("research.dif.caption", L), name="dif", respondent_data=False))
+                             C("r2_uniform"): [_n(v, L, 3) for v in shown["r2_change_uniform"]],
+                             C("r2_total"): [_n(v, L, 3) for v in shown["r2_change_total"]],
+                             "χ² (df 2)": [_n(v, L, 1) for v in shown["chi2_total"]],
+                             "p": [fmt.pvalue(v, L) for v in shown["p_total"]]})
+
+        blocks.append(Table(show, caption=t("research.dif.caption", L), name="dif", published=gate))
     else:
         blocks.append(t("research.dif.none", L, n=fmt.integer(len(tab), L)))
     if not_tested:
         blocks.append(t("research.dif.not_tested", L, roles=", ".join(escape_md(r) for r in sorted(not_tested))))
     results = {**base, "tested": tested, "not_tested": sorted(not_tested), "items": tab.to_dict(orient="records"),
                "flagged": flagged[["dimension", "role", "item", "r2_change_total", "p_total"]].to_dict(orient="records")}
-    return _section(sid, L, "shown", reasons, {"items": tab}, results, blocks, names)
+    tables = {"items": tab, "n_behind": pd.Series(n_behind, index=tab.index, name="n")}  # n stays out of results
+    return _section(sid, L, "shown", reasons, tables, results, blocks, names)
 
 
 # ----------------------------------------------------------------------------- all four
@@ -587,8 +600,8 @@ def research_results(sections: Mapping[str, ResearchSection], *, comprehension: 
     ``comprehension`` also ``comprehension_evidence`` (:func:`comprehension_evidence`, one record per item)."""
     out = {sid: sec.results for sid, sec in sections.items()}
     if comprehension is not None and len(comprehension):
-        out["comprehension_evidence"] = comprehension_evidence(comprehension, sections).reset_index().to_dict(
-            orient="records")
+        ev = comprehension_evidence(comprehension, sections).drop(columns=["n_dif", "n_grm"])  # sizes stay private
+        out["comprehension_evidence"] = ev.reset_index().to_dict(orient="records")
     return out
 
 
@@ -600,7 +613,9 @@ def comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping
     -------
     DataFrame
         Index item; ``flag``, ``dif_r2_max``, ``dif_flagged`` (any role),
-        ``a``, ``b_min``, ``b_max`` (NaN when the section was skipped).
+        ``a``, ``b_min``, ``b_max`` (NaN when the section was skipped) and the
+        respondents behind them: ``n_dif`` (the smallest focal-or-rest group
+        of the item's DIF fits), ``n_grm`` (the ordinal CFA's n).
     """
     items = list(comprehension["item"]) if comprehension is not None and len(comprehension) else []
     out = pd.DataFrame(index=pd.Index(items, name="item"))
@@ -611,20 +626,23 @@ def comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping
         tab = d.tables["items"]
         out["dif_r2_max"] = tab.groupby("item")["r2_change_total"].max()
         out["dif_flagged"] = tab.groupby("item")["flagged"].apply(lambda s: bool((s == True).any()))  # noqa: E712
+        behind = d.tables.get("n_behind")
+        out["n_dif"] = (behind.groupby(tab["item"]).min() if behind is not None else pd.Series(dtype=float))
     else:
-        out["dif_r2_max"], out["dif_flagged"] = np.nan, None
+        out["dif_r2_max"], out["dif_flagged"], out["n_dif"] = np.nan, None, np.nan
     g = sections.get("item_difficulty")
     if g is not None and "grm" in g.tables:
         grm = g.tables["grm"]
         b = grm[[c for c in grm.columns if c.startswith("b")]]
         out["a"], out["b_min"], out["b_max"] = grm["a"], b.min(axis=1), b.max(axis=1)
+        out["n_grm"] = g.results.get("n", np.nan)
     else:
-        out["a"] = out["b_min"] = out["b_max"] = np.nan
+        out["a"] = out["b_min"] = out["b_max"] = out["n_grm"] = np.nan
     return out
 
 
 def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[str, ResearchSection], *,
-                                 language: str = "sv") -> Table | None:
+                                 language: str = "sv", min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> Table | None:
     """The items flagged as possibly hard to understand, with their DIF ΔR² max, discrimination and b range
     (the reasons are listed just above it in the report).
 
@@ -638,6 +656,13 @@ def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[
     kmax = sum(c.startswith("b") for c in g.tables["grm"].columns) if g is not None and "grm" in g.tables else 5
     f = comprehension[comprehension["flag"] != "ok"].set_index("item")
     ev = evidence.reindex(f.index)
+    k = int(min_group_size)
+    vals = ev[["dif_r2_max", "a", "b_min", "b_max"]]
+    counts = pd.DataFrame({"dif_r2_max": ev["n_dif"], "a": ev["n_grm"], "b_min": ev["n_grm"], "b_max": ev["n_grm"]},
+                          index=ev.index)
+    # a skipped section has no value and no count; an absent value is not a published number
+    gate = publish(vals, n=counts.where(vals.notna(), k), min_group_size=k)
+    ev = gate.frame  # the table is formatted from what passed the gate
     words = {"review": {"sv": "granska", "en": "review"}, "revise": {"sv": "revidera", "en": "revise"}}
     C = lambda key: t(f"research.col.{key}", L)  # noqa: E731
     show = pd.DataFrame({C("item"): f.index, C("flag"): [words.get(x, {}).get(L, x) for x in f["flag"]],
@@ -646,18 +671,18 @@ def comprehension_evidence_table(comprehension: pd.DataFrame, sections: Mapping[
                          C("b_range"): [fmt.ci(lo, hi, L, 1) if pd.notna(lo) else "–"
                                         for lo, hi in zip(ev["b_min"], ev["b_max"])]})
     return Table(show, caption=t("research.comp.caption", L, kmax=kmax), name="comprehension_evidence",
-                 respondent_data=False)
+                 published=gate)
 
 
 # ----------------------------------------------------------------------------- notebook display
 def show_comprehension_evidence(comprehension: pd.DataFrame | None, sections: Mapping[str, ResearchSection], *,
-                                language: str = "sv") -> None:
+                                language: str = "sv", min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> None:
     """Display :func:`comprehension_evidence_table` in the running notebook (nothing when no item is flagged)."""
     from IPython.display import HTML, display
 
     from evaluation.reports.base import table_html
 
-    table = comprehension_evidence_table(comprehension, sections, language=language)
+    table = comprehension_evidence_table(comprehension, sections, language=language, min_group_size=min_group_size)
     if table is not None:
         display(HTML(table_html(table)))
 
