@@ -90,16 +90,31 @@ def _random_sizes(rng) -> dict:
     return {f"Enhet {chr(65 + i)}": int(rng.choice([1, 2, 3, 4, 6, 9, 15, 25])) for i in range(n_units)}
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_round_random_unit_and_role_sizes(tmp_path, seed):
-    rng = np.random.default_rng(seed)
+def _random_round(rng, seed: int) -> pd.DataFrame:
     sizes = _random_sizes(rng)
-    sim = simulate_round("dual_maturity", n=sum(sizes.values()), seed=seed, unit_sizes=sizes)
-    df = sim.data
+    df = simulate_round("dual_maturity", n=sum(sizes.values()), seed=seed, unit_sizes=sizes).data
     roles = ["Chef", "Strateg", "Utvecklare", "Systemförvaltare"]
-    p = rng.dirichlet(np.full(4, 0.6))
-    df["role"] = rng.choice(roles, size=len(df), p=p)
-    assert_clean(run_round(tmp_path, df))
+    df["role"] = rng.choice(roles, size=len(df), p=rng.dirichlet(np.full(4, 0.6)))
+    return df
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_round_random_unit_and_role_sizes(tmp_path, seed):
+    """200 random seeds of unit sizes (1-25, 3-6 units) and role shares (Dirichlet, so roles and unit x role
+    cells of 0-4 are common). Every 4th seed also has a previous round of its own random sizes, every 4th a
+    re-run after 1-4 late answers: the audit finds nothing an attacker can derive about fewer than 5."""
+    rng = np.random.default_rng(seed)
+    df = _random_round(rng, seed)
+    if seed % 4 == 2:  # compared with a previous round
+        prev = _random_round(rng, seed + 1000)
+        prev.to_csv(tmp_path / "prev.csv", index=False)
+        assert_clean(run_round(tmp_path, df, previous_responses=str(tmp_path / "prev.csv")))
+    elif seed % 4 == 3:  # a re-run after a few late answers, published to the same folder
+        late, out = int(rng.integers(1, 5)), tmp_path / "out"
+        first = run_round(tmp_path, df.iloc[late:], name="v1", save=True, output_dir=out)
+        assert_clean(run_round(tmp_path, df, name="v2", output_dir=out), previous=first)
+    else:
+        assert_clean(run_round(tmp_path, df))
 
 
 def test_attack_suite_can_fail(tmp_path):
