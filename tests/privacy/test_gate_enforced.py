@@ -66,6 +66,25 @@ def test_a_value_on_fewer_than_k_answers_is_hidden_and_recorded(planted):
     assert (other["Medelvärde"] != "–").all()  # the rest still shown: no more hidden than needed
 
 
+def test_the_answer_distribution_of_few_is_not_drawn(planted):
+    """The per-question figure is a published number too: the 3 people's answer shares are not drawn (the
+    question's bar is empty and its label says why), the other questions keep theirs."""
+    from evaluation.reports.base import Figure
+
+    rep, item = planted
+    shares = [c for c in rep.analysis.items.columns if c.startswith("share_")]
+    assert rep.analysis.items.loc[item, shares].isna().all()
+    assert rep.analysis.items.drop(index=item)[shares].notna().all().all()
+    fig = next(b for b in rep.section("items").blocks if isinstance(b, Figure)).figure
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    row = next(i for i, lab in enumerate(labels) if "dolt" in lab)
+    y = ax.get_yticks()[row]
+    widths = [abs(r.get_width()) for r in ax.patches if abs(r.get_y() + r.get_height() / 2 - y) < 1e-9]
+    assert widths and max(widths) == 0  # no bar for the question answered by 3
+    assert sum("dolt" in lab for lab in labels) == 1
+
+
 def test_an_ungated_table_is_refused(planted, monkeypatch):
     rep, _ = planted
     real = type(rep).section

@@ -229,7 +229,11 @@ def likert_plot(dist: pd.DataFrame, *, instrument: Instrument, language: str = "
     d = dist.copy()
     labels = item_labels or {i: i for i in d.index}
     n_items = len(d)
-    wrapped = {i: _wrap(labels.get(i, i), 62) for i in d.index}
+    share_cols = [f"share_{c}" for c in codes]
+    hidden = d[share_cols].isna().all(axis=1)  # suppressed (fewer than k scale answers): no bar, said in the label
+    d[share_cols] = d[share_cols].fillna(0.0)
+    wrapped = {i: _wrap(labels.get(i, i), 62) + (f"\n{_T[language]['suppressed']}" if hidden.get(i, False) else "")
+               for i in d.index}
     lines = sum(w.count("\n") + 1 for w in wrapped.values())
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 0.14 * lines + 0.12 * n_items + 1.8), sharey=True,
                                   gridspec_kw={"width_ratios": [4, 1]})

@@ -632,7 +632,8 @@ def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFram
 
     Below ``k`` accepted respondents in all, every item value is hidden (the
     whole answer distribution of a tiny organisation would be published
-    otherwise); an item mean from fewer than ``k`` scale answers is hidden.
+    otherwise); an item's mean and its answer shares per scale code from fewer
+    than ``k`` scale answers are hidden.
 
     >>> from evaluation.simulate import simulate_round
     >>> from evaluation.data.responses import read_responses
@@ -647,7 +648,11 @@ def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFram
         out[value_cols] = np.nan
     else:
         few = answered.reindex(out.index).fillna(0) < k
-        out.loc[few, [c for c in ("mean", "mean_scored") if c in out.columns]] = np.nan
+        # the mean and the answer distribution on the scale stand on the scale answers: with fewer than k
+        # of them the shares per code would publish those few people's answers (don't know and skipped
+        # stay: they are shares of everyone asked)
+        scale_cols = [c for c in out.columns if c in ("mean", "mean_scored") or str(c).startswith("share_")]
+        out.loc[few, scale_cols] = np.nan
     out["answered"] = answered.reindex(out.index).fillna(0).astype(int)
     return out
 
