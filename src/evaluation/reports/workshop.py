@@ -278,7 +278,7 @@ def detail_table(res: WorkshopAnalysis, *, comparison: str | None = None) -> pd.
 def forest_table(res: WorkshopAnalysis, comparison: str) -> pd.DataFrame:
     """Rows for :func:`evaluation.plots.change_plot`: index id, columns diff, ci_low, ci_high (shown rows only)."""
     rows = shown_rows(res, comparison)
-    return rows[~rows["suppressed"]].set_index("id")[["diff", "ci_low", "ci_high"]]
+    return rows[~rows["suppressed"] & rows["diff"].notna()].set_index("id")[["diff", "ci_low", "ci_high"]]
 
 
 def design_markdown(res: WorkshopAnalysis) -> str:
@@ -291,7 +291,7 @@ def conclusion_markdown(res: WorkshopAnalysis) -> str:
     """The plain-language summary by fixed rules; never over-claims (no effect shown is not an effect of zero)."""
     L = res.params.language
     comp = main_comparison(res)
-    tab = res.table[(res.table["comparison"] == comp) & ~res.table["suppressed"]]
+    tab = res.table[(res.table["comparison"] == comp) & ~res.table["suppressed"] & res.table["diff"].notna()]
     ov = tab[tab["id"] == "overall"]
     if not len(ov):
         return t("workshop.no_conclusion", L)
@@ -311,7 +311,7 @@ def conclusion_markdown(res: WorkshopAnalysis) -> str:
             parts.append(t("workshop.cats_none", L, n=len(cats)))
     if res.choice.design == "then_test":
         pick = lambda c: res.table[(res.table["comparison"] == c) & (res.table["id"] == "overall")  # noqa: E731
-                                   & ~res.table["suppressed"]]
+                                   & ~res.table["suppressed"] & res.table["diff"].notna()]
         sh, rt = pick("then_pre"), pick("post_then")
         if len(sh) and len(rt):
             s, r = sh.iloc[0], rt.iloc[0]

@@ -70,7 +70,7 @@ class WorkshopReport(Report):
         """One slide: the summary's first sentence as the message, the rest (and the next step) as bullets."""
         import re
 
-        paras = [p.strip() for p in ws.conclusion_markdown(self.analysis).split("\n\n") if p.strip()]
+        paras = [p.strip() for p in ws.conclusion_markdown(self.gated()[0]).split("\n\n") if p.strip()]
         sentences = [x for x in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ*])", paras[0]) if x] if paras else []
         if not sentences:
             return []
@@ -131,7 +131,7 @@ class WorkshopReport(Report):
         gres, gates = self.gated()
         if section_id == "summary":
             sec = Section("summary", tw.heading("title", L), level=1)
-            return sec.add(f"## {tw.heading('summary', L)}\n\n" + ws.conclusion_markdown(res),
+            return sec.add(f"## {tw.heading('summary', L)}\n\n" + ws.conclusion_markdown(gres),
                            t("workshop.how_to_read", L, k=res.params.min_group_size))
         if section_id == "effects":
             from evaluation import plots
@@ -143,7 +143,7 @@ class WorkshopReport(Report):
             comps = [ws.main_comparison(res)] + [c for c in res.table["comparison"].unique()
                                                   if c != ws.main_comparison(res)]
             for comp in comps:
-                forest = ws.forest_table(res, comp)
+                forest = ws.forest_table(gres, comp)  # the figure draws what passed the gate
                 cname = tw.comparison_name(comp, L)
                 if len(forest):
                     sec.add(Figure(plots.change_plot(forest, names=names, language=L, title=cname),
