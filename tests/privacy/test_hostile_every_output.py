@@ -1,10 +1,36 @@
 """Hostile strings a user supplies, planted in every output the kit writes (issue 17).
 
-Started: an instrument file carrying a YAML tag that would run code is refused with a clear ValueError.
+A user supplies the municipality name, the round label, the unit and role names in the answers, answer
+labels, and every text of an own instrument YAML. Each of them here carries a payload (HTML, a script URL,
+markdown link syntax, a spreadsheet formula, a leading tab or CR) and every file a command writes is read
+back with a real parser:
+
+* HTML (the report, the batch index): parsed with :mod:`lxml.html`; no ``script``/``svg``/``iframe``/
+  ``object``/``embed`` element, no ``img`` but the kit's embedded figures, no ``on*`` attribute, no link or
+  source with a script scheme or a payload's address;
+* PPTX: opened with python-pptx; no hyperlink or click action anywhere, no external relationship, and the
+  payload shown as the literal text it is;
+* SVG figures: parsed as XML; no ``script`` or ``foreignObject`` element, no ``on*`` attribute, no link;
+* PDF: no JavaScript or launch action, no link a payload made;
+* XLSX (openpyxl) and CSV: no formula cell, and every text cell that starts with ``= + - @``, a tab or a CR is
+  stored as text (Excel's quote prefix; in a CSV a leading apostrophe);
+* markdown files (README, text for respondents): rendered with mistune, then checked as HTML.
+
+Every checker is itself shown a hand-made bad file, so a test that finds nothing found nothing because
+there was nothing.
+
+Also: an instrument file carrying a YAML tag that would run code is refused with a clear ValueError.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
 import pytest
 
 from evaluation.data.instruments import load_instrument
@@ -13,6 +39,276 @@ from conftest import SAMPLES
 
 INSTRUMENTS = SAMPLES.parent / "instruments"
 
+P = {
+    "script": "<script>alert(1)</script>",
+    "img": "<img src=x onerror=alert(1)>",
+    "svg": '"><svg onload=alert(1)>',
+    "js": "javascript:alert(1)",
+    "md": "[x](javascript:alert(1))",
+    "hyperlink": '=HYPERLINK("http://evil","x")',
+    "plus": "+1+1",
+    "minus": "-1+1",
+    "at": "@SUM(A1)",
+    "tab": "\tTAB",
+    "cr": "\rCR",
+}
+#: one string with every HTML/markdown payload, for the names that are shown once (municipality, label)
+HTML_ALL = P["script"] + P["img"] + P["svg"] + " " + P["md"] + " " + P["js"]
+#: names of the five units and four roles of data_samples/solvik_2025.csv, largest first (all are published)
+UNITS = [P["script"] + " A", P["img"] + " B", P["svg"] + " C", P["md"] + " D", P["hyperlink"]]
+ROLES = [P["at"], P["plus"] + " " + P["js"], P["minus"] + " " + P["img"], P["tab"] + " " + P["script"]]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+_MARK = re.compile(r"alert\(|evil", re.I)
+_SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data:text|livescript):", re.I)
+
+
+# -- checkers ------------------------------------------------------------------------------
+
+def html_leaks(text: str) -> list[str]:
+    """What in an HTML document a payload made live (element, handler attribute or link)."""
+    from lxml import html as lhtml
+
+    root = lhtml.document_fromstring(text)
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower().rsplit("}", 1)[-1]
+        if tag in ("script", "svg", "iframe", "object", "embed", "frame", "applet", "base", "form", "math"):
+            found.append(f"<{tag}> {lhtml.tostring(el, encoding='unicode')[:80]}")
+        if tag == "img" and not (el.get("src") or "").startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")):
+            found.append(f"<img src={el.get('src')!r}>")
+        for k, v in el.attrib.items():
+            if k.lower().startswith("on"):
+                found.append(f"<{tag} {k}={v!r}>")
+            if k.lower().rsplit("}", 1)[-1] in ("href", "src", "action", "formaction", "data", "srcdoc"):
+                # mistune (the notebook's markdown) turns a script link into "#harmful-link": still a link a payload made
+                if _SCRIPT_URL.match(v) or (_MARK.search(v) and not v.startswith("#")) or v == "#harmful-link":
+                    found.append(f"<{tag} {k}={v!r}>")
+    return found
+
+
+def svg_leaks(data: bytes) -> list[str]:
+    from lxml import etree
+
+    root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    found = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag in ("script", "foreignObject", "a", "iframe"):
+            found.append(f"<{tag}>")
+        for k, v in el.attrib.items():
+            name = k.rsplit("}", 1)[-1].lower()
+            if name.startswith("on"):
+                found.append(f"<{tag} {name}={v!r}>")
+            if name == "href" and not v.startswith(("#", "data:image/")):
+                found.append(f"<{tag} href={v!r}>")
+    return found
+
+
+def pptx_leaks(path: Path) -> tuple[list[str], str]:
+    """(hyperlinks/actions/external targets in the deck, all its text) of a .pptx."""
+    from pptx import Presentation
+
+    prs = Presentation(str(path))
+    found, texts = [], []
+
+    def walk(shapes, where):
+        for sh in shapes:
+            if sh.shape_type == 6:  # group
+                walk(sh.shapes, where)
+            try:
+                if sh.click_action.hyperlink.address or sh.click_action.action != 0:  # PP_ACTION.NONE
+                    found.append(f"{where}: click action on {sh.name}")
+            except (AttributeError, ValueError):
+                pass
+            frames = [sh.text_frame] if sh.has_text_frame else []
+            if getattr(sh, "has_table", False) and sh.has_table:
+                frames += [c.text_frame for row in sh.table.rows for c in row.cells]
+            for tf in frames:
+                for para in tf.paragraphs:
+                    for r in para.runs:
+                        texts.append(r.text)
+                        if r.hyperlink.address:
+                            found.append(f"{where}: link {r.hyperlink.address!r} on {r.text[:40]!r}")
+
+    for i, slide in enumerate(prs.slides):
+        walk(slide.shapes, f"slide {i + 1}")
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    for part in prs.part.package.iter_parts():
+        for rel in part.rels.values():
+            if rel.is_external:
+                found.append(f"{part.partname}: external {rel.reltype.rsplit('/', 1)[-1]} {rel.target_ref!r}")
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8", "replace")
+                for hit in re.findall(r"<a:hlink(?:Click|Hover|MouseOver)[^>]*>", xml):
+                    found.append(f"{name}: {hit[:80]}")
+    return found, "\n".join(texts)
+
+
+def pdf_leaks(path: Path) -> list[str]:
+    data = Path(path).read_bytes()
+    found = [m.decode("latin-1") for m in re.findall(rb"/(?:JavaScript|JS|Launch|SubmitForm|ImportData)\b", data)]
+    for uri in re.findall(rb"/URI\s*\(([^)]*)\)", data):
+        u = uri.decode("latin-1")
+        if _SCRIPT_URL.match(u) or _MARK.search(u):
+            found.append(f"/URI {u}")
+    return found
+
+
+def _formula_like(v) -> bool:
+    return isinstance(v, str) and v.startswith(FORMULA_PREFIXES) and not _NUMBER.match(v.strip())
+
+
+def xlsx_leaks(path: Path) -> list[str]:
+    """Cells of a workbook a spreadsheet would run as a formula."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    found = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    found.append(f"{ws.title}!{c.coordinate} formula {c.value!r}")
+                elif _formula_like(c.value) and not c.quotePrefix:
+                    found.append(f"{ws.title}!{c.coordinate} {c.value!r}")
+        for dv in ws.data_validations.dataValidation:
+            for f in (dv.formula1, dv.formula2):
+                if f and _MARK.search(str(f)):
+                    found.append(f"{ws.title} validation {f!r}")
+    return found
+
+
+def csv_leaks(path: Path) -> list[str]:
+    """Cells of a CSV a spreadsheet would run as a formula."""
+    text = Path(path).read_bytes().decode("utf-8-sig")  # read_text would turn a bare CR into a line end
+    found = []
+    for i, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        for j, v in enumerate(row):
+            if _formula_like(v):
+                found.append(f"{Path(path).name} row {i + 1} col {j + 1}: {v!r}")
+    return found
+
+
+def markdown_leaks(text: str) -> list[str]:
+    import mistune
+
+    return html_leaks("<html><body>" + mistune.html(text) + "</body></html>")
+
+
+# -- the checkers see a leak -------------------------------------------------------------
+
+def test_html_checker_flags_raw_payloads():
+    for bad in (P["script"], P["img"], P["svg"], '<a href="javascript:alert(1)">x</a>', "<iframe src=x></iframe>",
+                '<a href="http://evil/">x</a>', '<p onclick="alert(1)">x</p>'):
+        assert html_leaks(f"<html><body><p>{bad}</p></body></html>"), bad
+    assert markdown_leaks(P["md"]) and markdown_leaks(P["img"])
+    ok = ('<html><body><a href="#Kvadrant">K</a><img src="data:image/png;base64,AAAA" alt="&lt;script&gt;">'
+          '<p>&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))</p></body></html>')
+    assert html_leaks(ok) == []
+
+
+def test_svg_checker_flags_raw_payloads():
+    head = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+    for bad in (b"<script>alert(1)</script>", b'<g onload="alert(1)"/>', b'<a xlink:href="javascript:alert(1)"><text>x</text></a>',
+                b"<foreignObject><div>x</div></foreignObject>"):
+        assert svg_leaks(head + bad + b"</svg>"), bad
+    assert svg_leaks(head + b"<text>&lt;script&gt;alert(1)</text></svg>") == []
+
+
+def test_pptx_checker_flags_a_link(tmp_path):
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    prs = Presentation()
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    r = s.shapes.add_textbox(Emu(0), Emu(0), Emu(914400), Emu(914400)).text_frame.paragraphs[0].add_run()
+    r.text = "x"
+    r.hyperlink.address = "javascript:alert(1)"
+    prs.save(str(tmp_path / "bad.pptx"))
+    found, text = pptx_leaks(tmp_path / "bad.pptx")
+    assert found and "x" in text
+
+
+def test_spreadsheet_checkers_flag_a_formula(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active["A1"] = P["hyperlink"]
+    wb.active["A2"] = "-3.5"
+    wb.save(tmp_path / "bad.xlsx")
+    assert xlsx_leaks(tmp_path / "bad.xlsx") == ["Sheet!A1 formula " + repr(P["hyperlink"])]
+    wb = Workbook()
+    wb.active["A1"] = P["at"]
+    wb.save(tmp_path / "bad2.xlsx")
+    assert xlsx_leaks(tmp_path / "bad2.xlsx")
+    pd.DataFrame({"a": [P["plus"], "-3.5", P["tab"], P["cr"]]}).to_csv(tmp_path / "bad.csv", index=False,
+                                                                   lineterminator="\r\n")
+    assert len(csv_leaks(tmp_path / "bad.csv")) == 3
+
+
+def test_pdf_checker_flags_a_script_link(tmp_path):
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /A << /S /URI /URI (javascript:alert(1)) >> >>\nendobj\n")
+    assert pdf_leaks(tmp_path / "bad.pdf")
+    (tmp_path / "bad2.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+    assert pdf_leaks(tmp_path / "bad2.pdf")
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _rename(df: pd.DataFrame, col: str, names: list[str]) -> pd.DataFrame:
+    order = list(df[col].value_counts().index)
+    df[col] = df[col].map(dict(zip(order, names))).fillna(df[col])
+    return df
+
+
+def _hostile_answers(dst: Path) -> Path:
+    df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False)
+    _rename(df, "unit", UNITS)
+    _rename(df, "role", ROLES)
+    df.to_csv(dst, index=False)
+    return dst
+
+
+def _check_report_dir(out: Path, stem: str = "round_report") -> str:
+    """Every output of a report folder is inert; returns the deck's text."""
+    html = (out / f"{stem}.html").read_text(encoding="utf-8")
+    assert html_leaks(html) == []
+    figures = sorted((out / "figures").glob("*.svg"))
+    assert figures
+    leaks = {f.name: svg_leaks(f.read_bytes()) for f in figures}
+    assert not any(leaks.values()), leaks
+    found, deck = pptx_leaks(out / f"{stem}.pptx")
+    assert found == []
+    return deck
+
+
+# -- 1. dmkit round --pdf --slides ---------------------------------------------------------
+
+def test_round_report_html_pdf_slides_and_figures_are_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    answers = _hostile_answers(tmp_path / "svar.csv")
+    out = tmp_path / "out"
+    code = dmkit(["round", str(answers), "-i", "dual_maturity", "-m", HTML_ALL + " " + P["hyperlink"],
+                  "--round-label", P["svg"] + P["md"], "--pdf", "--slides", "-o", str(out), "-q"])
+    assert code == 0
+    deck = _check_report_dir(out)
+    assert pdf_leaks(out / "round_report.pdf") == []
+    # the names reached the outputs, as the literal text they are
+    html = (out / "round_report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert" in html and "onerror=alert(1)&gt;" in html
+    assert HTML_ALL in deck
+
+
+# -- the instrument ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tag", ['!!python/object/apply:os.system ["echo pwned"]', "!!python/name:os.system"])
 def test_yaml_code_tag_in_an_instrument_is_refused(tmp_path, tag):
