@@ -319,3 +319,53 @@ def test_yaml_code_tag_in_an_instrument_is_refused(tmp_path, tag):
     with pytest.raises(ValueError, match="not valid YAML"):
         load_instrument(p)
     assert not marker.exists()
+
+
+# -- 4. a user's own instrument ------------------------------------------------------------
+
+def hostile_instrument(folder: Path) -> Path:
+    """instruments/dual_maturity.yaml with a payload in its title, texts, names, answer labels and glossary."""
+    import yaml
+
+    doc = yaml.safe_load((INSTRUMENTS / "dual_maturity.yaml").read_text(encoding="utf-8"))
+    doc["id"] = "hostile_maturity"
+
+    def both(value):
+        return {"sv": value, "en": value}
+
+    doc["title"] = both("Mognad " + HTML_ALL)
+    doc["description"] = both(P["md"] + " " + P["img"])
+    dims = doc["dimensions"]
+    dims[0]["name"] = both(P["script"] + " förmåga " + P["md"])
+    dims[1]["name"] = both(P["img"] + " arv")
+    dims[0]["categories"][0]["name"] = both(P["svg"] + " förstå")
+    dims[1]["categories"][0]["name"] = both(P["hyperlink"])
+    items = [it for d in dims for c in d["categories"] for it in c["items"]]
+    for it, bad in zip(items, [HTML_ALL, P["hyperlink"], P["plus"], P["minus"] + " x", P["at"], P["tab"], P["cr"]]):
+        it["text"] = both(bad)
+    doc["scale"]["labels"][6] = both(P["img"] + " helt")
+    doc["scale"]["labels"][1] = both(P["hyperlink"])
+    doc["scale"]["dont_know"]["label"] = both(P["at"])
+    doc["glossary"][0] = {"term": both(P["hyperlink"]), "definition": both(P["md"] + P["script"])}
+    for q, bad in zip(doc["classification"]["quadrants"], [P["script"], P["img"], P["svg"], P["md"]]):
+        q["name"] = both(bad + " " + q["name"]["sv"])
+        q["recommendation"] = both(P["md"] + " " + P["hyperlink"])
+    p = folder / "hostile_maturity.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_own_instrument_round_report_html_slides_and_figures_are_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    inst = hostile_instrument(tmp_path)
+    assert load_instrument(inst).items[0].text["sv"] == HTML_ALL
+    out = tmp_path / "out"
+    code = dmkit(["round", str(SAMPLES / "solvik_2025.csv"), "-i", str(inst), "-m", "Solvik kommun",
+                  "--round-label", "2025", "--slides", "-l", "en", "-o", str(out), "-q"])
+    assert code == 0
+    deck = _check_report_dir(out)
+    html = (out / "round_report.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert" in html and "Mognad" in html
+    # quadrant and category names reach the deck as the literal text they are
+    assert P["md"] + " =HYPERLINK(" in deck and P["svg"] + " förstå" in deck
