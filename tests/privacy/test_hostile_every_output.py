@@ -369,3 +369,96 @@ def test_own_instrument_round_report_html_slides_and_figures_are_inert(tmp_path)
     assert "&lt;script&gt;alert" in html and "Mognad" in html
     # quadrant and category names reach the deck as the literal text they are
     assert P["md"] + " =HYPERLINK(" in deck and P["svg"] + " förstå" in deck
+
+
+# -- 3. templates, codebook, initiative register, validate and items -------------------------
+
+SHEET_NAMES = UNITS + [P["tab"] + "x", P["cr"] + "y", P["minus"], P["plus"], P["at"]]
+
+
+def test_new_municipality_templates_are_inert(tmp_path):
+    import yaml
+
+    from evaluation.admin.templates import new_municipality
+
+    inst = hostile_instrument(tmp_path)
+    name = HTML_ALL + " " + P["hyperlink"] + " $(touch pwned) `id` 'q'"
+    s = new_municipality(name, instrument=str(inst), directory=tmp_path / "kommun", units=SHEET_NAMES,
+                         roles=ROLES, round_label=P["at"] + P["md"])
+    files = {p.relative_to(s.folder).as_posix(): p for p in s.files}
+    leaks = {}
+    for rel, p in files.items():
+        if p.suffix == ".xlsx":
+            leaks[rel] = xlsx_leaks(p)
+        elif p.suffix == ".csv":
+            leaks[rel] = csv_leaks(p)
+        elif p.suffix == ".md":
+            leaks[rel] = markdown_leaks(p.read_text(encoding="utf-8"))
+    assert set(leaks) >= {"mall/insamling.xlsx", "mall/kodbok.csv", "initiativregister.xlsx", "README.md",
+                          "introduktion.md"}
+    assert not any(leaks.values()), {k: v for k, v in leaks.items() if v}
+    # the command line the README gives to copy: the name and label stay one shell word each, as given
+    import shlex
+
+    line = next(x for x in files["README.md"].read_text(encoding="utf-8").splitlines() if "dmkit round" in x)
+    argv = shlex.split(line)
+    assert argv[argv.index("--municipality") + 1] == name
+    assert argv[argv.index("--round-label") + 1] == P["at"] + P["md"]
+    # params.yaml: the name is one YAML string, read back as given; no key a name could add
+    params = yaml.safe_load(files["params.yaml"].read_text(encoding="utf-8"))
+    assert params["municipality"] == name and params["round_label"] == P["at"] + P["md"]
+    # the payloads are there, as text: the drop-down lists, the codebook, the question comments
+    from openpyxl import load_workbook
+
+    wb = load_workbook(files["mall/insamling.xlsx"])
+    listed = [c.value for c in wb["Listor"]["B"]]
+    assert P["hyperlink"] in listed and P["at"] in listed and P["minus"] in listed
+    assert any(c.value == P["hyperlink"] for row in wb["Kodbok"].iter_rows() for c in row)
+    cb = files["mall/kodbok.csv"].read_bytes().decode("utf-8")
+    assert "'" + P["hyperlink"].replace('"', '""') in cb
+
+
+def test_initiative_register_template_is_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    units = ",".join(u for u in SHEET_NAMES if "," not in u)
+    assert dmkit(["initiatives", str(tmp_path / "reg.xlsx"), "--template", "--units", units]) == 0
+    assert xlsx_leaks(tmp_path / "reg.xlsx") == []
+
+
+def test_validate_rejected_rows_and_mapping_are_inert(tmp_path):
+    import yaml
+
+    from evaluation.cli import main as dmkit
+
+    df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False).head(40)
+    _rename(df, "unit", UNITS)
+    _rename(df, "role", ROLES)
+    # answers no scale has: the rows are rejected and written back for the strategist to fix
+    df.loc[0, "cap_und_1"] = P["hyperlink"]
+    df.loc[1, "cap_und_2"] = P["at"]
+    df.loc[2, "cap_und_3"] = P["plus"]
+    df.loc[3, "respondent_id"] = P["minus"]
+    src = tmp_path / "svar.csv"
+    df.to_csv(src, index=False)
+    rejected, mapping = tmp_path / "rejected.csv", tmp_path / "svar.mapping.yaml"
+    dmkit(["validate", str(src), "-i", "dual_maturity", "--rejected-out", str(rejected),
+           "--write-mapping", str(mapping)])
+    assert rejected.is_file()
+    text = rejected.read_bytes().decode("utf-8")
+    assert "HYPERLINK" in text
+    assert csv_leaks(rejected) == []
+    doc = yaml.safe_load(mapping.read_text(encoding="utf-8"))  # plain YAML, no tag, still readable
+    assert isinstance(doc, dict)
+
+
+def test_items_output_is_plain_text(tmp_path, capsys):
+    from evaluation.cli import main as dmkit
+
+    inst = hostile_instrument(tmp_path)
+    answers = _hostile_answers(tmp_path / "svar.csv")
+    assert dmkit(["items", str(answers), "-i", str(inst), "--group", "role", "-l", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Items that may be hard to understand" in out
+    # no control character a payload brought (a CR overwrites the line on a terminal; ESC starts a sequence)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), [m for m in re.findall(r".{0,30}[\r\x1b].{0,30}", out)]
