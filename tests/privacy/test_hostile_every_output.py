@@ -439,6 +439,8 @@ def test_validate_rejected_rows_and_mapping_are_inert(tmp_path):
     df.loc[1, "cap_und_2"] = P["at"]
     df.loc[2, "cap_und_3"] = P["plus"]
     df.loc[3, "respondent_id"] = P["minus"]
+    hostile_column = '"x": unit\nroles: {"a": "b"} # ' + P["hyperlink"]
+    df[hostile_column] = P["plus"]
     src = tmp_path / "svar.csv"
     df.to_csv(src, index=False)
     rejected, mapping = tmp_path / "rejected.csv", tmp_path / "svar.mapping.yaml"
@@ -448,17 +450,28 @@ def test_validate_rejected_rows_and_mapping_are_inert(tmp_path):
     text = rejected.read_bytes().decode("utf-8")
     assert "HYPERLINK" in text
     assert csv_leaks(rejected) == []
-    doc = yaml.safe_load(mapping.read_text(encoding="utf-8"))  # plain YAML, no tag, still readable
-    assert isinstance(doc, dict)
+    # the mapping is plain YAML whose keys a column name cannot add to: the name is one quoted key
+    doc = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    assert set(doc) <= {"format", "instrument", "sheet", "columns", "answers", "units", "roles"}
+    assert hostile_column in doc["columns"] and doc["roles"] in ({}, None)
 
 
 def test_items_output_is_plain_text(tmp_path, capsys):
     from evaluation.cli import main as dmkit
 
+    import yaml
+
     inst = hostile_instrument(tmp_path)
+    # item texts the output quotes from (a double-barrelled phrase), with a CR and terminal escape sequences
+    # (an OSC 8 hyperlink, a clear-screen) in them
+    doc = yaml.safe_load(inst.read_text(encoding="utf-8"))
+    items = doc["dimensions"][0]["categories"][0]["items"]
+    items[2]["text"]["sv"] = "Vi har regler\roch\x1b]8;;http://evil/\x1b\\rutiner\x1b]8;;\x1b\\ för det."
+    items[3]["text"]["sv"] = P["cr"] + " Vi följer regler och \x1b[2Jrutiner ofta."
+    inst.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     answers = _hostile_answers(tmp_path / "svar.csv")
     assert dmkit(["items", str(answers), "-i", str(inst), "--group", "role", "-l", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Items that may be hard to understand" in out
+    assert "Items that may be hard to understand" in out and "may ask two things at once ('" in out
     # no control character a payload brought (a CR overwrites the line on a terminal; ESC starts a sequence)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), [m for m in re.findall(r".{0,30}[\r\x1b].{0,30}", out)]
