@@ -475,3 +475,59 @@ def test_items_output_is_plain_text(tmp_path, capsys):
     assert "Items that may be hard to understand" in out and "may ask two things at once ('" in out
     # no control character a payload brought (a CR overwrites the line on a terminal; ESC starts a sequence)
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), [m for m in re.findall(r".{0,30}[\r\x1b].{0,30}", out)]
+
+
+# -- 2. dmkit batch and dmkit benchmark -----------------------------------------------------
+
+BATCH_NAME = P["hyperlink"] + " " + HTML_ALL
+#: folder names are the user's too: the good one is also a script URL, the broken one an HTML payload
+GOOD_FOLDER, BROKEN_FOLDER = "javascript:alert(1)", "<img src=x onerror=alert(2)>"
+
+
+def _batch_folder(d: Path, folder: str, *, data: bool) -> Path:
+    from evaluation.admin.templates import new_municipality
+    from evaluation.simulate import simulate_round
+
+    units = UNITS[:3]
+    roles = {ROLES[0]: (1.0, 0.0), ROLES[3]: (1.0, 0.0)}
+    new_municipality(BATCH_NAME, instrument="dual_maturity", directory=d / folder, units=units, roles=list(roles),
+                     round_label=P["svg"] + P["md"], municipality_group="B4", population=42000)
+    if data:
+        params = d / folder / "params.yaml"
+        params.write_text(params.read_text(encoding="utf-8").replace('"data/svar.xlsx"', '"data/svar.csv"'),
+                          encoding="utf-8")
+        simulate_round("dual_maturity", n=60, seed=1, units=units, roles=roles).data.to_csv(
+            d / folder / "data" / "svar.csv", index=False)
+    return d / folder
+
+
+def test_batch_index_reports_and_benchmark_are_inert(tmp_path, capsys):
+    import shutil
+    from urllib.parse import unquote
+
+    from lxml import html as lhtml
+
+    from evaluation.cli import main as dmkit
+
+    d = tmp_path / "omgang"
+    good = _batch_folder(d, GOOD_FOLDER, data=True)
+    _batch_folder(d, BROKEN_FOLDER, data=False)
+    assert dmkit(["batch", str(d), "-w", "1", "-q"]) == 1  # the broken folder fails, by design
+    index = (d / "index.html").read_text(encoding="utf-8")
+    assert html_leaks(index) == []
+    # the link to the good report still leads to it
+    hrefs = [a.get("href") for a in lhtml.document_fromstring(index).iter("a")]
+    assert len(hrefs) == 1 and (d / unquote(hrefs[0])).resolve() == (good / "rapport" / "round_report.html").resolve()
+    assert "onerror=alert(2)&gt;" in index and "&lt;script&gt;alert(1)" in index
+    report = (good / "rapport" / "round_report.html").read_text(encoding="utf-8")
+    assert html_leaks(report) == [] and "&lt;script&gt;alert(1)" in report
+    # the anonymised benchmark, its key and summary: folders and names a spreadsheet would run
+    for name in ("@SUM(A1)", "-1+1", "+1+1"):
+        shutil.copytree(good, d / name, ignore=shutil.ignore_patterns("rapport"))
+    outs = [tmp_path / f for f in ("bench.csv", "key.csv", "summary.csv")]
+    assert dmkit(["benchmark", str(d), "-o", str(outs[0]), "--key", str(outs[1]), "--summary", str(outs[2]),
+                  "--seed", "1", "-q"]) == 0
+    key = outs[1].read_bytes().decode("utf-8")
+    assert "'@SUM(A1)" in key and "'" + BATCH_NAME.replace('"', '""') in key
+    leaks = {p.name: csv_leaks(p) for p in outs}
+    assert not any(leaks.values()), leaks
