@@ -55,7 +55,8 @@ P = {
 #: one string with every HTML/markdown payload, for the names that are shown once (municipality, label)
 HTML_ALL = P["script"] + P["img"] + P["svg"] + " " + P["md"] + " " + P["js"]
 #: names of the five units and four roles of data_samples/solvik_2025.csv, largest first (all are published)
-UNITS = [P["script"] + " A", P["img"] + " B", P["svg"] + " C", P["md"] + " D", P["hyperlink"]]
+#: (a "$" pair is matplotlib mathtext: "$\\frac$" stopped the report, "$5 och $6" came out in italics)
+UNITS = [P["script"] + " A $\\frac$", P["img"] + " B $5 och $6", P["svg"] + " C", P["md"] + " D", P["hyperlink"]]
 ROLES = [P["at"], P["plus"] + " " + P["js"], P["minus"] + " " + P["img"], P["tab"] + " " + P["script"]]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -288,6 +289,22 @@ def _check_report_dir(out: Path, stem: str = "round_report") -> str:
     found, deck = pptx_leaks(out / f"{stem}.pptx")
     assert found == []
     return deck
+
+
+def test_figure_text_is_drawn_as_typed(tmp_path):
+    """A name with "$" in it is drawn as typed in every kit figure, not parsed as mathtext."""
+    import matplotlib
+
+    import evaluation.plots  # noqa: F401  (switches mathtext off for the kit's figures)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_yticks([0, 1], ["Enhet $\\frac$", "Kostnad $5 och $6"])
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(tmp_path / "f.svg", format="svg")  # with mathtext on: ValueError (\frac has no argument)
+    plt.close(fig)
+    svg = (tmp_path / "f.svg").read_text(encoding="utf-8")
+    assert "Enhet $\\frac$" in svg and "Kostnad $5 och $6" in svg
 
 
 # -- 1. dmkit round --pdf --slides ---------------------------------------------------------
