@@ -314,7 +314,9 @@ def test_round_report_html_pdf_slides_and_figures_are_inert(tmp_path):
 
     answers = _hostile_answers(tmp_path / "svar.csv")
     out = tmp_path / "out"
-    code = dmkit(["round", str(answers), "-i", "dual_maturity", "-m", HTML_ALL + " " + P["hyperlink"],
+    # a CR (a line end to markdown) and "=====" under it would end the heading and make a new one
+    name = HTML_ALL + " " + P["hyperlink"] + P["cr"] + "\n=====\n# \x1b[2Jslut"
+    code = dmkit(["round", str(answers), "-i", "dual_maturity", "-m", name,
                   "--round-label", P["svg"] + P["md"], "--pdf", "--slides", "-o", str(out), "-q"])
     assert code == 0
     deck = _check_report_dir(out)
@@ -322,7 +324,13 @@ def test_round_report_html_pdf_slides_and_figures_are_inert(tmp_path):
     # the names reached the outputs, as the literal text they are
     html = (out / "round_report.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert" in html and "onerror=alert(1)&gt;" in html
+    from lxml import html as lhtml
+
+    h1 = [e.text_content() for e in lhtml.document_fromstring(html).iter("h1")]
+    assert len(h1) == 1 and "HYPERLINK" in h1[0] and "slut" in h1[0], h1
     assert HTML_ALL in deck
+    # no control character on a slide, nor python-pptx's "_x000D_" for one
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]|_x00[01][0-9A-F]_", deck), re.findall(r".{20}_x00..._.{5}", deck)
 
 
 # -- the instrument ------------------------------------------------------------------------
