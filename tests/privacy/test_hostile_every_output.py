@@ -270,8 +270,9 @@ def _rename(df: pd.DataFrame, col: str, names: list[str]) -> pd.DataFrame:
     return df
 
 
-def _hostile_answers(dst: Path) -> Path:
+def _hostile_answers(dst: Path, rows: int | None = None) -> Path:
     df = pd.read_csv(SAMPLES / "solvik_2025.csv", dtype=str, keep_default_na=False)
+    df = df.sample(rows, random_state=1) if rows else df
     _rename(df, "unit", UNITS)
     _rename(df, "role", ROLES)
     df.to_csv(dst, index=False)
@@ -556,3 +557,38 @@ def test_batch_index_reports_and_benchmark_are_inert(tmp_path, capsys):
     assert "'@SUM(A1)" in key and "'" + BATCH_NAME.replace('"', '""') in key
     leaks = {p.name: csv_leaks(p) for p in outs}
     assert not any(leaks.values()), leaks
+
+
+# -- the other reports' decks and figures -----------------------------------------------------
+
+def test_workshop_report_slides_and_figures_are_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    files = []
+    for side in ("before", "after"):
+        df = pd.read_csv(SAMPLES / f"workshop_{side}.csv", dtype=str, keep_default_na=False)
+        _rename(df, "unit", UNITS * 3)
+        _rename(df, "role", ROLES * 3)
+        files.append(tmp_path / f"{side}.csv")
+        df.to_csv(files[-1], index=False)
+    out = tmp_path / "out"
+    code = dmkit(["workshop", str(files[0]), str(files[1]), "-i", "workshop_followup", "--group-column", "took_part",
+                  "--cluster-column", "unit", "--slides", "-o", str(out), "-q"])
+    assert code == 0
+    stem = next(out.glob("*.html")).stem
+    _check_report_dir(out, stem)
+
+
+def test_psychometrics_report_of_an_own_instrument_is_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    inst = hostile_instrument(tmp_path)
+    answers = _hostile_answers(tmp_path / "svar.csv", rows=100)
+    out = tmp_path / "out"
+    code = dmkit(["psychometrics", str(answers), "-i", str(inst), "--group", "role", "--n-boot", "20",
+                  "-l", "en", "-o", str(out), "-q"])
+    assert code == 0
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert html_leaks(html) == [] and "&lt;script&gt;alert(1)" in html
+    leaks = {f.name: svg_leaks(f.read_bytes()) for f in (out / "figures").glob("*.svg")}
+    assert leaks and not any(leaks.values()), leaks
