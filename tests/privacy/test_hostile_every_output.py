@@ -592,3 +592,19 @@ def test_psychometrics_report_of_an_own_instrument_is_inert(tmp_path):
     assert html_leaks(html) == [] and "&lt;script&gt;alert(1)" in html
     leaks = {f.name: svg_leaks(f.read_bytes()) for f in (out / "figures").glob("*.svg")}
     assert leaks and not any(leaks.values()), leaks
+
+
+def test_initiative_assessment_csv_is_inert(tmp_path, capsys):
+    from evaluation.cli import main as dmkit
+
+    reg = pd.DataFrame({"id": [P["minus"], "I2"], "initiativ": [P["hyperlink"], P["at"] + P["script"]],
+                        "enhet": [P["plus"], P["tab"] + "Skola"], "beskrivning": [P["cr"] + "x", P["md"]],
+                        "timmar_gemensamma_resurser": [10, 500], "timmar_totalt": [20, 900],
+                        "oklar_finansiering": ["ja", "nej"], "nytt_it_stod": ["nej", "ja"],
+                        "nya_integrationer": ["nej", "nej"], "extern_databehandling": ["nej", "nej"],
+                        "berorda_enheter": [P["at"], ""]})
+    src, out = tmp_path / "reg.csv", tmp_path / "bedomning.csv"
+    reg.to_csv(src, index=False, lineterminator="\r\n")
+    assert dmkit(["initiatives", str(src), "-o", str(out)]) == 0
+    assert "HYPERLINK" in out.read_bytes().decode("utf-8")
+    assert csv_leaks(out) == []
