@@ -279,12 +279,12 @@ def _hostile_answers(dst: Path, rows: int | None = None) -> Path:
     return dst
 
 
-def _check_report_dir(out: Path, stem: str = "round_report") -> str:
+def _check_report_dir(out: Path, stem: str = "round_report", *, figures_expected: bool = True) -> str:
     """Every output of a report folder is inert; returns the deck's text."""
     html = (out / f"{stem}.html").read_text(encoding="utf-8")
     assert html_leaks(html) == []
     figures = sorted((out / "figures").glob("*.svg"))
-    assert figures
+    assert figures or not figures_expected
     leaks = {f.name: svg_leaks(f.read_bytes()) for f in figures}
     assert not any(leaks.values()), leaks
     found, deck = pptx_leaks(out / f"{stem}.pptx")
@@ -608,3 +608,17 @@ def test_initiative_assessment_csv_is_inert(tmp_path, capsys):
     assert dmkit(["initiatives", str(src), "-o", str(out)]) == 0
     assert "HYPERLINK" in out.read_bytes().decode("utf-8")
     assert csv_leaks(out) == []
+
+
+def test_comparison_report_of_an_own_instrument_slides_and_figures_are_inert(tmp_path):
+    from evaluation.cli import main as dmkit
+
+    inst = hostile_instrument(tmp_path)
+    out = tmp_path / "out"
+    code = dmkit(["compare", str(SAMPLES / "paired_dual_maturity.csv"), str(SAMPLES / "paired_public_dma.csv"),
+                  "--instrument-a", str(inst), "--instrument-b", "public_dma", "--slides", "-l", "en",
+                  "-o", str(out), "-q"])
+    assert code == 0
+    stem = next(out.glob("*.html")).stem
+    _check_report_dir(out, stem, figures_expected=False)  # without a crosswalk pair the comparison draws none
+    assert "&lt;script&gt;alert(1)" in (out / f"{stem}.html").read_text(encoding="utf-8")
