@@ -367,19 +367,27 @@ def new_municipality(
 
     respondents = text(inst.raw.get("respondents"), "sv") if inst.raw.get("respondents") else \
         "Chefer, strateger, verksamhetsutvecklare, systemägare och andra som driver digitala initiativ."
+    # the markdown files are opened in markdown viewers and pasted into e-mails: every name and text the user
+    # gave is made inert (no HTML, no link or image, no bare URL) yet reads as typed (inert_markdown, not the
+    # backslashes of escape_md); the command line to copy is shell-quoted (a name with " or $( stays one word)
+    from shlex import quote as sh
+
+    from evaluation.text.format import inert_markdown as md
+
     targets["readme"].write_text(_render(
-        "README_kommun.md", municipality=name, municipality_genitive=_genitive(name),
-        instrument_title=text(inst.title, "sv"), instrument=inst.id, instrument_version=inst.version,
-        respondents=respondents, min_group_size=5, first_item=inst.item_ids[0], round_label=label,
+        "README_kommun.md", municipality=md(name), municipality_genitive=md(_genitive(name)),
+        municipality_arg=sh(name), instrument_title=md(text(inst.title, "sv")), instrument=inst.id,
+        instrument_version=md(inst.version), respondents=md(respondents), min_group_size=5,
+        first_item=inst.item_ids[0], round_label_arg=sh(label),
     ), encoding="utf-8")
 
-    scale_list = "\n".join(f"- **{c}** – {text(sc.labels[c], 'sv')}" for c in sorted(sc.codes, reverse=True))
-    dk = text(sc.dont_know_label, "sv") if sc.dont_know_code is not None else "inget svar (lämna frågan obesvarad)"
-    glossary = "\n".join(f"- **{text(g['term'], 'sv')}** – {text(g['definition'], 'sv')}" for g in inst.glossary) \
-        or "_(Enkäten har ingen ordlista.)_"
-    desc = text(inst.description, "sv") if inst.description else ""
+    scale_list = "\n".join(f"- **{c}** – {md(text(sc.labels[c], 'sv'))}" for c in sorted(sc.codes, reverse=True))
+    dk = md(text(sc.dont_know_label, "sv")) if sc.dont_know_code is not None else "inget svar (lämna frågan obesvarad)"
+    glossary = "\n".join(f"- **{md(text(g['term'], 'sv'))}** – {md(text(g['definition'], 'sv'))}"
+                          for g in inst.glossary) or "_(Enkäten har ingen ordlista.)_"
+    desc = md(text(inst.description, "sv")) if inst.description else ""
     targets["intro"].write_text(_render(
-        "introduktion.md", municipality=name, instrument_title=text(inst.title, "sv"), instrument_description=desc,
+        "introduktion.md", municipality=md(name), instrument_title=md(text(inst.title, "sv")), instrument_description=desc,
         min_group_size=5, n_items=len(inst.items), scale_list=scale_list, dont_know=dk,
         minutes=max(5, round(len(inst.items) * 0.4)), glossary=glossary,
     ), encoding="utf-8")

@@ -23,6 +23,12 @@ import pandas as pd
 
 from evaluation.data.instruments import Instrument, text
 
+#: Names a user supplies (units, roles, categories, an own instrument's texts) are drawn as typed: matplotlib
+#: would read text between two "$" as mathtext, so "Kostnad $5 och $6" came out in italics and a unit named
+#: "$\frac$" stopped the report (ParseException). The kit's own labels use no mathtext, so it is off for
+#: every text of every figure (ticks drawn later too); figure_files' background writer does the same.
+matplotlib.rcParams["text.parse_math"] = False
+
 __all__ = [
     "PALETTE",
     "quadrant_plot",

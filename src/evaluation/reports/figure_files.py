@@ -95,6 +95,7 @@ def _serve(stdin: Any, stdout: Any) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False  # as evaluation.plots: user names are no mathtext
     import matplotlib.pyplot as plt
 
     from evaluation.reports.base import _tight_bbox

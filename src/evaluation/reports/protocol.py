@@ -340,6 +340,18 @@ def saved_figures(output_dir: str | Path) -> dict[str, str]:
 
 #: 16:9 slide size in EMU (13.333 × 7.5 inches)
 _SLIDE_W, _SLIDE_H = 12192000, 6858000
+#: control characters (CR among them) a user's name can bring: python-pptx shows them as "_x000D_"
+#: and refuses them in a slide's name (lxml: not XML compatible)
+_SLIDE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _slide_text(value: Any) -> str:
+    """Text for a slide as the reader should see it: control characters become spaces (tab and line end stay).
+
+    >>> _slide_text("Solvik\\r\\x1bkommun\\t2025")
+    'Solvik  kommun\\t2025'
+    """
+    return _SLIDE_CONTROL.sub(" ", str(value))
 
 
 def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: str = "") -> Path:
@@ -366,7 +378,7 @@ def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: s
         lines = text if isinstance(text, list) else [text]
         for k, line in enumerate(lines):
             para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
-            para.text = line
+            para.text = _slide_text(line)
             for run in para.runs:
                 run.font.size = Pt(size)
                 run.font.bold = bold
@@ -378,7 +390,7 @@ def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: s
 
     for spec in slides:
         slide = prs.slides.add_slide(blank)
-        slide.name = str(spec.get("kind") or spec.get("title", ""))[:60]
+        slide.name = " ".join(_slide_text(spec.get("kind") or spec.get("title", "")).split())[:60]
         box(slide, Emu(300000), Emu(700000), spec.get("title", ""), 30, bold=True, color=(0x1F, 0x4E, 0x8C))
         msg = spec.get("message", "")
         # python-pptx cannot measure text: estimate the lines (≈ 95 characters of 20 pt per 12.3-inch line)
@@ -403,7 +415,7 @@ def write_slides(slides: list[Mapping[str, Any]], path: str | Path, *, footer: s
             slide.shapes.add_picture(str(image), int((prs.slide_width - pw) / 2), top, pw, ph)
         if footer:
             box(slide, prs.slide_height - Emu(400000), Emu(300000), footer, 10, color=(0x5B, 0x5B, 0x66))
-        slide.notes_slide.notes_text_frame.text = msg
+        slide.notes_slide.notes_text_frame.text = _slide_text(msg)
     out = Path(path)
     prs.save(str(out))
     return out

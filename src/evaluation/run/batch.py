@@ -60,6 +60,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -600,7 +601,9 @@ def write_index(directory: str | Path, table: pd.DataFrame, *, language: str = "
         grp = "" if r.municipality_group is None or pd.isna(r.municipality_group) else str(r.municipality_group)
         size = "" if r.size is None or pd.isna(r.size) else str(r.size)
         if r.ok:
-            rel = os.path.relpath(r.html, d)
+            # the folder name is the user's: percent-encoded, a folder named "javascript:alert(1)" is a path,
+            # not a script URL (html.escape alone keeps the colon, and the browser reads a scheme)
+            rel = quote(Path(os.path.relpath(r.html, d)).as_posix())
             s = by_folder.loc[r.folder] if r.folder in by_folder.index else None
             n = "" if s is None or pd.isna(s["n"]) else f"{int(s['n'])}"
             o = "" if s is None or s["overall"] is None or pd.isna(s["overall"]) else f"{s['overall']:.0f} %"

@@ -122,17 +122,26 @@ def pvalue(p: Any, language: str = "sv") -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+#: a line break (CR too: markdown ends a line there) or another control character in a user's text
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def escape_md(value: Any) -> str:
     """User-supplied text made inert in notebook markdown and HTML: no markup, no script, no link.
 
+    A line break becomes a space: a name is one line, so ``"Solvik\\r====="`` can neither end the
+    heading it stands in nor underline the line before it; other control characters are dropped.
+
     >>> escape_md("<script>alert(1)</script> *x*")
     '&lt;script&gt;alert\\\\(1\\\\)&lt;/script&gt; \\\\*x\\\\*'
     >>> print(escape_md("residents' needs & #1"))
     residents' needs &amp; \\#1
+    >>> escape_md("Solvik\\r\\n=====\\x1b[2J")
+    'Solvik =====\\\\[2J'
     """
-    s = html.escape(str(value), quote=False)  # quotes stay: text content, and "&#x27;" would break on "#"
+    s = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(value)))
+    s = html.escape(s, quote=False)  # quotes stay: text content, and "&#x27;" would break on "#"
     s = _MD_SPECIAL.sub(r"\\\1", s).replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
     return _URL_SCHEME.sub(r"\1&#58;", s)
 
