@@ -161,3 +161,48 @@ def test_benchmark_bypasses_too_few_new_withholding(tmp_path):
     rs = read_responses(late.reset_index(drop=True), "dual_maturity")
     true = float(respondent_scores(rs)["overall"].mean())
     assert abs(recovered - true) > 2.0, f"late answerers' overall recovered {recovered:.3f} (true {true:.3f})"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "scoring.group_scores applies complementary suppression per measure (hidden_by[col]) but overall is the "
+    "mean of the dimensions: a unit hidden only in the legacy column (complement of a unit whose legacy has 2 "
+    "answerers) keeps overall and capability, so its legacy = 2*overall - capability, and the organisation's "
+    "legacy total minus the shown units gives the 2 answerers' legacy mean"))
+def test_cross_measure_identity_undoes_per_column_complement(tmp_path):
+    """Units Alfa 30, Beta 25, Ceta 8, Zeta 6; four of Zeta's six leave every legacy item blank.
+
+    Legacy column: Zeta has 2 answers (primary hidden), Ceta (8) is added as its complement; Ceta's and Zeta's
+    overall and capability stay shown (every unit has >= 5 respondents). The attacker sees that the organisation's
+    legacy n is 65 against 69 respondents (4 skipped legacy) and that Alfa and Beta satisfy
+    overall = (capability + legacy) / 2 exactly (complete answerers). Taking Ceta as complete too (the 4
+    skippers in Zeta, the one hypothesis under which anything is derivable), Ceta's legacy = 2*52.5 - 52.0 =
+    53.0 (true 53.0), and Zeta's 2 answerers' legacy = (65*L - 30*L_A - 25*L_B - 8*53.0) / 2 = 50.667
+    (true 50.667), exact.
+    """
+    from evaluation.data.instruments import load_instrument
+
+    inst = load_instrument("dual_maturity")
+    legacy = [i for c in inst.dimension_categories()["legacy"] for i in inst.category_items()[c]]
+    sim = simulate_round("dual_maturity", seed=11, unit_sizes={"Alfa": 30, "Beta": 25, "Ceta": 8, "Zeta": 6},
+                         breakoff_rate=0, skip_rate=0, dont_know_rate=0)
+    d = sim.data.copy()
+    d.loc[d.index[d["unit"] == "Zeta"][:4], legacy] = np.nan
+    p = tmp_path / "d.csv"
+    d.to_csv(p, index=False)
+    res = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X", round_label="2025",
+                      output_dir=str(tmp_path / "r")).results()["sections"]
+    units = {u["group"]: u for u in res["units"]}
+    assert units["Zeta"]["legacy"] is None and units["Ceta"]["legacy"] is None
+    for g in ("Alfa", "Beta"):  # complete answerers: the identity holds to float precision
+        u = units[g]
+        assert abs(u["overall"]["mean"] - (u["capability"]["mean"] + u["legacy"]["mean"]) / 2) < 1e-9
+    ceta_leg = 2 * units["Ceta"]["overall"]["mean"] - units["Ceta"]["capability"]["mean"]
+    n_leg = res["dimensions"]["legacy"]["n"]
+    rest = n_leg - sum(units[g]["n"] for g in ("Alfa", "Beta", "Ceta"))
+    zeta_leg = (n_leg * res["dimensions"]["legacy"]["mean"]
+                - sum(units[g]["n"] * units[g]["legacy"]["mean"] for g in ("Alfa", "Beta"))
+                - units["Ceta"]["n"] * ceta_leg) / rest
+    truth, counts = _true_means(p)
+    assert 1 <= rest < K and counts.loc["Zeta", "legacy"] == rest
+    assert abs(zeta_leg - truth.loc["Zeta", "legacy"]) > 2.0, \
+        f"Zeta's {rest} legacy answerers recovered: {zeta_leg:.3f} (true {truth.loc['Zeta', 'legacy']:.3f})"
