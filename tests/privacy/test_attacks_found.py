@@ -385,3 +385,34 @@ def test_change_table_previous_round_with_late_answers(tmp_path):
     late = read_responses(full24.iloc[60:].reset_index(drop=True), "dual_maturity")
     true = float(respondent_scores(late)["overall"].mean())
     assert abs(recovered - true) > 2.0, f"late 2024 answerers' overall recovered {recovered:.3f} (true {true:.3f})"
+
+
+def test_blup_means_do_not_depend_on_hidden_units(tmp_path):
+    """Withstood: --shrink fits the REML model on the published units only.
+
+    Attack tried: solve a hidden unit's raw mean from the published BLUPs, raw means and the model's variances
+    (BLUP_j = b + lambda_j (raw_j - b), with b the GLS intercept over all units). Test: move every answer of
+    the hidden units (Delta 3, and Eta 12 hidden as its complement) and check that no published BLUP, nor the
+    shrunken table, changes: nothing of the hidden units enters, so nothing can be solved for.
+    """
+    from evaluation.data.instruments import load_instrument
+
+    sim = simulate_round("dual_maturity", seed=8, unit_sizes={"Alfa": 30, "Beta": 25, "Gamma": 20, "Eta": 12,
+                                                              "Delta": 3})
+    d = sim.data.copy()
+    items = load_instrument("dual_maturity").item_ids
+    out = []
+    for shift in (0, 1):
+        e = d.copy()
+        if shift:
+            hid = e["unit"].isin(["Delta", "Eta"])
+            for c in items:
+                v = pd.to_numeric(e[c], errors="coerce")
+                e.loc[hid & (v > 0), c] = 6
+        p = tmp_path / f"d{shift}.csv"
+        e.to_csv(p, index=False)
+        res = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X",
+                          round_label="2025", shrink=True, output_dir=str(tmp_path / f"o{shift}")).results()
+        out.append({u["group"]: u.get("blup_mean") for u in res["sections"]["units"] if not u.get("suppressed")})
+    assert set(out[0]) == {"Alfa", "Beta", "Gamma"}
+    assert out[0] == out[1]
