@@ -548,3 +548,17 @@ def test_rerun_count_neutral_swap_reveals_one_late_answer(tmp_path):
     recovered = n * (b["overall"]["mean"] - a["overall"]["mean"]) + test_score
     true = float(respondent_scores(read_responses(late, "dual_maturity"))["overall"].iloc[0])
     assert abs(recovered - true) > 2.0, f"late answer's overall recovered {recovered:.3f} (true {true:.3f})"
+
+
+def test_unit_heatmap_has_no_value_behind_a_hidden_cell(planted_units):
+    """Withstood: the unit x category heatmap (figures/unit_matrix) is drawn from values already NaN where the
+    table hides them, so the PNG/SVG cannot carry a hidden unit's category mean (tried: Gamma, hidden only as
+    the complement of Delta, and Delta itself)."""
+    from evaluation.reports import round_words
+
+    tmp, p = planted_units
+    rep = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X", round_label="2025",
+                      output_dir=str(tmp / "heat"))
+    m, h = round_words.unit_matrix(rep.analysis)
+    assert h.loc[["Delta", "Gamma"]].all().all()
+    assert m[h].isna().all().all() and m.loc[["Delta", "Gamma"]].isna().all().all()
