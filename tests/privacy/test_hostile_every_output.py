@@ -85,7 +85,9 @@ def html_leaks(text: str) -> list[str]:
                 found.append(f"<{tag} {k}={v!r}>")
             if k.lower().rsplit("}", 1)[-1] in ("href", "src", "action", "formaction", "data", "srcdoc"):
                 # mistune (the notebook's markdown) turns a script link into "#harmful-link": still a link a payload made
-                if _SCRIPT_URL.match(v) or (_MARK.search(v) and not v.startswith("#")) or v == "#harmful-link":
+                # (an embedded image's base64 can spell "evil" by chance: its scheme was checked above)
+                if _SCRIPT_URL.match(v) or (_MARK.search(v) and not v.startswith(("#", "data:image/"))) \
+                        or v == "#harmful-link":
                     found.append(f"<{tag} {k}={v!r}>")
     return found
 
