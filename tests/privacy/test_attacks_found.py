@@ -42,11 +42,6 @@ def _quadratic_roots(f):
     return np.real_if_close(np.roots(np.polyfit(xs, [f(x) for x in xs], 2)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "psychometrics research.aggregation publishes ms_between/df_between/df_within of the ANOVA over every unit "
-    "with >= k scores, including a unit the round report hides by complementary suppression; with the round "
-    "report's shown unit means the hidden unit's mean solves a quadratic, and total minus it gives the mean "
-    "of the unit of 3 exactly (df_within + n_groups also gives away the left-out count)"))
 def test_aggregation_anova_plus_round_units_recovers_hidden_unit(planted_units):
     """Round report + psychometrics report on the same export (both ordinary outputs of one round).
 
@@ -68,10 +63,11 @@ def test_aggregation_anova_plus_round_units_recovers_hidden_unit(planted_units):
     assert agg["status"] == "shown"
     shown = {u["group"]: u for u in rnd["units"] if not u.get("suppressed")}
     assert "Delta" not in shown and "Gamma" not in shown
-    recovered = {}
+    recovered, left_out = {}, {}
     for row in agg["dimensions"]:
         dim = row["dimension"]
         N = row["df_within"] + row["n_groups"]
+        left_out[dim] = rnd["dimensions"][dim]["n"] - N  # what the attacker learns of the left-out units
         ssb, ssw = row["ms_between"] * row["df_between"], row["ms_within"] * row["df_within"]
         ns = [u["n"] for u in shown.values()]
         ms = [u[dim]["mean"] for u in shown.values()]
@@ -94,7 +90,8 @@ def test_aggregation_anova_plus_round_units_recovers_hidden_unit(planted_units):
             ss_rest = sst - ssw - ssb - N * (m_el - m_tot) ** 2 - n_rest * (m_rest - m_tot) ** 2
             if 0 <= m_rest <= 100 and ss_rest >= -1e-6:
                 recovered[dim] = m_rest
-    assert 1 <= n_rest < K
+    # the ANOVA covers the shown units only: the left-out units pool at least k people, no one is solved for
+    assert left_out and all(v >= K for v in left_out.values()), left_out
     for dim, m in recovered.items():
         assert abs(m - truth.loc["Delta", dim]) > 2.0, f"Delta's {dim} mean recovered: {m:.3f} (true {truth.loc['Delta', dim]:.3f})"
 
@@ -564,10 +561,6 @@ def test_unit_heatmap_has_no_value_behind_a_hidden_cell(planted_units):
     assert m[h].isna().all().all() and m.loc[["Delta", "Gamma"]].isna().all().all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "national_benchmark._read_folder: `k = k_override or folder k`, so `dmkit benchmark --min-group-size 5` "
-    "lowers a municipality's own stricter min_group_size (10): its 8 respondents' scores enter the benchmark "
-    "file although its own round report withholds everything (too_few)"))
 def test_benchmark_override_lowers_a_folders_stricter_min_group_size(tmp_path):
     """Folder Lillby sets min_group_size: 10 and has 8 respondents: its own round report publishes nothing.
     The coordinator builds the benchmark with --min-group-size 5 (the national default): Lillby's row carries

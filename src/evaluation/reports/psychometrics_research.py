@@ -51,7 +51,7 @@ import pandas as pd
 
 import evaluation.text.psychometrics_research  # noqa: F401  (registers the messages)
 from evaluation import criteria as cr
-from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppressed_groups
 from evaluation.privacy.gate import publish
 from evaluation.reports.base import Figure, Section, Table, escape_md
 from evaluation.text import fmt, t
@@ -194,7 +194,9 @@ def aggregation_section(data: pd.DataFrame, model: Mapping[str, list], *, scores
         score = scores[dim] if scores is not None else _dimension_score(data[its], scale)
         frame = pd.DataFrame({"score": score, "unit": g}).dropna()
         sizes = frame.groupby("unit").size()
-        eligible = sizes[sizes >= k].index
+        # the units the round report shows: a unit it hides only to protect a small one (complementary
+        # suppression) is left out too, or the ANOVA's mean squares with the shown means would solve for it
+        eligible = sizes.index[~sizes.index.isin(list(suppressed_groups(sizes, min_group_size=k)))]
         if len(eligible) < 2:
             reasons.append({"code": "no_units", "dimension": dim, "k": k})
             continue

@@ -279,7 +279,8 @@ def _read_folder(folder: Path, k_override: int | None) -> dict:
     try:
         mf = load_folder(f)
         inst = load_instrument(mf.params["instrument"])
-        k = k_override or check_min_group_size(mf.params.get("min_group_size", DEFAULT_MIN_GROUP_SIZE))
+        # an override can make the threshold stricter, never looser than the folder's own
+        k = max(k_override or 0, check_min_group_size(mf.params.get("min_group_size", DEFAULT_MIN_GROUP_SIZE)))
         resp = mf.params.get("responses")
         if not resp or not Path(str(resp)).is_file():
             raise ValueError(f"{f / 'params.yaml'}: responses file {resp!r} does not exist.")
