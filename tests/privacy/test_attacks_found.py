@@ -480,10 +480,6 @@ def test_cli_items_prints_statistics_of_an_item_answered_by_3(planted_units, tmp
     assert not leaks, f"statistics of 3 answerers printed: {block!r}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "psychometrics results.json 'items' (reports.psychometrics) keeps n, mean, sd, r_drop and share_1..6 of an "
-    "item answered by 4 although the HTML item table hides that row: the 4 answers' full distribution; "
-    "`dmkit audit` flags it (direct n<k) but the report writes it"))
 def test_psychometrics_results_json_items_of_an_item_answered_by_4(planted_units, tmp_path):
     """cap_und_2 answered by 4 of 78 (1, 1, 4, 2). HTML: '– – –'. results.json sections.items[cap_und_2]:
     n 4, mean 2.0, sd 1.414, share_1 0.5, share_2 0.25, share_4 0.25 = the four answers exactly.

@@ -580,6 +580,26 @@ def _pairs_all(res: Any) -> list[tuple[str, str, float]]:
     return [(f[i], f[j], float(r.iloc[i, j])) for i in range(len(f)) for j in range(i + 1, len(f))]
 
 
+def _gated_items(items: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The item table for results.json through the gate: an item's statistics stand on its ``n`` answers, so
+    with fewer than ``k`` every value but the count is hidden (as the HTML table hides them).
+
+    >>> t = pd.DataFrame({"n": [4, 40], "mean": [2.0, 3.1], "share_1": [0.5, 0.1]}, index=["a", "b"])
+    >>> _gated_items(t, 5).loc["a"].isna().tolist()
+    [False, True, True]
+    """
+    from evaluation.privacy.gate import publish
+
+    if "n" not in items.columns:
+        return items
+    values = [c for c in items.columns if c != "n" and pd.api.types.is_numeric_dtype(items[c])]
+    out = items.copy()
+    gate = publish(items[values], n=items["n"], min_group_size=k)
+    for c in values:
+        out[c] = gate.frame[c]
+    return out
+
+
 def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
     rs: ResponseSet = r["responses"]
     inst = rs.instrument
@@ -617,7 +637,8 @@ def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:
         "omega_hierarchical": None if oh is None else {
             "omega_h": oh.omega_h, "omega_t": oh.omega_t, "alpha": oh.alpha, "n": oh.n, "k": oh.k,
             "n_groups": oh.n_groups, "group_factors": r["omega_h_note"]},
-        "items": r["items"].drop(columns=["text"]).reset_index(names="item").to_dict(orient="records"),
+        "items": _gated_items(r["items"].drop(columns=["text"]), r["min_group_size"]).reset_index(names="item")
+        .to_dict(orient="records"),
         "parallel_analysis": {
             "n_factors_pc": r["parallel"].n_factors, "n_factors_fa": r["parallel_fa"].n_factors,
             "n_dimensions": len(inst.dimension_items()), "n_categories": len(inst.category_items()),
