@@ -344,7 +344,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     if len(rs.answers) < k:
         return _fail(f"{args.file}: {len(rs.answers)} accepted respondents, fewer than --min-group-size {k}; "
                      "item statistics of so few people would show their answers, so none are printed.")
-    rep = comprehension.comprehension_report(rs, language=args.language,
+    rep = comprehension.comprehension_report(rs, language=args.language, min_group_size=k,
                                              group=args.group if args.group else None)
     print(comprehension.format_report(rep, args.language))
     return 0

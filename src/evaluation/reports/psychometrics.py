@@ -513,7 +513,7 @@ def review_instrument(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                comp = comprehension_report(rs, language=L)
+                comp = comprehension_report(rs, language=L, min_group_size=k_min)
         except Exception as exc:  # the review must still come out; say why this part is missing
             notes["comprehension"].append(f"{exc.__class__.__name__}: {exc}")
 

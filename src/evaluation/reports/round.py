@@ -332,7 +332,7 @@ def _stat_row(r: pd.Series) -> dict:
     return {k: r.get(k) for k in ("n", "mean", "sd", "se", "ci_low", "ci_high")}
 
 
-def _quality(rs: ResponseSet, *, language: str) -> dict:
+def _quality(rs: ResponseSet, *, language: str, min_group_size: int = DEFAULT_MIN_GROUP_SIZE) -> dict:
     """Reliability and item quality; uses the psychometric modules when present."""
     inst = rs.instrument
     out: dict[str, Any] = {}
@@ -374,7 +374,8 @@ def _quality(rs: ResponseSet, *, language: str) -> dict:
         comprehension = None
     if comprehension is not None:
         try:
-            out["comprehension"] = comprehension.comprehension_report(rs, language=language)
+            out["comprehension"] = comprehension.comprehension_report(rs, language=language,
+                                                                      min_group_size=min_group_size)
         except Exception as exc:  # the report must still come out; say why this part is missing
             out["comprehension_error"] = f"{exc.__class__.__name__}: {exc}"
     return out
@@ -495,7 +496,7 @@ def analyse_round(
                               ignore_index=True)
 
     items = _suppress_items(item_distribution(rs), rs, k)
-    quality = _suppress_quality(_quality(rs, language=language), n_resp=len(rs.answers), k=k)
+    quality = _suppress_quality(_quality(rs, language=language, min_group_size=k), n_resp=len(rs.answers), k=k)
     if change is not None:
         change = _suppress_change(change, k)
     if invariance_job is not None:

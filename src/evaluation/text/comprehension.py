@@ -40,6 +40,9 @@ __all__ = ["comprehension_report", "format_report", "reason_sentences", "lix_ban
            "instrument_text_signals"]
 
 _M: dict[str, dict[str, str]] = {
+    # the reason that replaces an item's statistics when too few answered it on the scale (privacy)
+    "comprehension.few_answers": {"sv": "färre än {k} svar på skalan: ingen svarsstatistik visas för frågan",
+                                  "en": "fewer than {k} answers on the scale: no answer statistics are shown"},
     # one sentence per reason code of evaluation.stats.comprehension_flags (fields filled from the row)
     "comprehension.dk": {"sv": "{r} svarade 'vet ej' (övriga frågor {o})",
            "en": "{r} answered 'don't know' (other items {o})"},
@@ -175,20 +178,58 @@ def reason_sentences(row: Mapping, language: str = "sv", *, group_name: str = ""
         "negation": lambda: dict(w=_first(r["negations"])),
         "jargon": lambda: dict(w=r["jargon_terms"]),
         "vague": lambda: dict(w=r["vague_quantifiers"]),
+        "few_answers": lambda: dict(k=min_k),
     }
+    min_k = r.get("min_group_size") or 5
     return [t(f"comprehension.{code}", L, **fields_of[code]()) for code in r["reason_codes"]]
+
+
+#: reason codes computed from the scale answers themselves (a share, a correlation, a mean, a test on them):
+#: with fewer than min_group_size answers they would describe those few people's answers
+ANSWER_CODES = ("gradient", "r_drop_neg", "r_drop_low", "floor", "ceiling", "difficulty_hi", "difficulty_lo",
+                "time", "group_dk", "dif")
+#: the columns behind them, hidden with them
+_ANSWER_COLUMNS = ("r_drop", "floor", "ceiling", "difficulty", "difficulty_z", "time_per_word", "time_ratio",
+                   "mean", "sd")
+
+
+def _few_answers(rep: pd.DataFrame, answered: pd.Series, k: int) -> pd.DataFrame:
+    """Items answered on the scale by fewer than ``k``: their answer-based codes and numbers removed, the
+    code ``few_answers`` added (don't know, skipped, break-off and the text rules stay: they are shares of
+    everyone asked, or about the question's words)."""
+    few = rep["item"].map(answered).fillna(0) < k
+    if not few.any():
+        return rep
+    rep = rep.copy()
+    cols = [c for c in rep.columns if c in _ANSWER_COLUMNS or c.startswith(("gradient_", "dif_"))]
+    for c in cols:
+        if pd.api.types.is_numeric_dtype(rep[c]):
+            rep.loc[few, c] = np.nan
+        else:
+            rep.loc[few, c] = None
+    rep.loc[few, "reason_codes"] = pd.Series(
+        [tuple(c for c in codes if c not in ANSWER_CODES) + ("few_answers",)
+         for codes in rep.loc[few, "reason_codes"]], index=rep.index[few], dtype=object)
+    if "dif" in rep.columns:
+        rep.loc[few, "dif"] = None
+    rep.loc[few & (rep["flag"] == "ok"), "flag"] = "review"
+    return rep
 
 
 def comprehension_report(responses, instrument=None, *, language: str = "sv", group=None,
                          thresholds: Thresholds | None = None, text_signals: bool = True,
-                         dont_know=None, skipped=None, method: str = "holm") -> pd.DataFrame:
+                         dont_know=None, skipped=None, method: str = "holm",
+                         min_group_size: int | None = None) -> pd.DataFrame:
     """:func:`~evaluation.stats.comprehension_flags.comprehension_flags` with the reasons in words.
 
     ``language`` words the reasons only: the flags, reason codes and numbers
     are the same in Swedish and English, and the text analysed is always the
     instrument's primary one. Adds ``reasons`` ("; "-separated, in
     ``language``, in the order of ``reason_codes``); other parameters as
-    :func:`~evaluation.stats.comprehension_flags.comprehension_flags`.
+    :func:`~evaluation.stats.comprehension_flags.comprehension_flags`. With
+    ``min_group_size``, an item answered on the scale by fewer people keeps no
+    answer-based reason or number (:data:`ANSWER_CODES`): its reason says
+    so (code ``few_answers``), as a report's other item tables hide it.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"q1": [1, 2, 3, 4, 5, 6] * 5, "q2": [6, 5, 4, 3, 2, 1] * 5,
@@ -199,6 +240,9 @@ def comprehension_report(responses, instrument=None, *, language: str = "sv", gr
     L = check_language(language)
     rep = comprehension_flags(responses, instrument, group=group, thresholds=thresholds,
                               text_signals=text_signals, dont_know=dont_know, skipped=skipped, method=method)
+    if min_group_size is not None:
+        answers = responses.answers if hasattr(responses, "answers") else pd.DataFrame(responses)
+        rep = _few_answers(rep, answers.notna().sum(), int(min_group_size)).assign(min_group_size=int(min_group_size))
     group_name = group if isinstance(group, str) else (getattr(group, "name", None) or t("comprehension.group", L))
     rep["reasons"] = ["; ".join(reason_sentences(r, L, group_name=group_name))
                       for r in rep.to_dict(orient="records")]
