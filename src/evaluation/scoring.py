@@ -187,6 +187,20 @@ def group_scores(
         answered = scores[col].notna().groupby(groups).sum().reindex(sizes.index, fill_value=0)
         extra = suppressed_groups(answered, min_group_size=k, total_shown=by is not None) if by is not None else set()
         hidden_by[col] = hidden | extra
+    if by is not None:
+        # linked measures are hidden together: for complete answerers a dimension is the mean of its
+        # categories and the overall score the mean of the dimensions, so a group hidden in one measure
+        # but shown in the others would have it back by that identity (2 x overall - capability = legacy)
+        family = {d: {d} | {c for c, dd in cat_dim.items() if dd == d} for d in inst.dimension_categories()}
+        everything = set(hidden_by)
+        for g in sizes.index:
+            hit = {col for col, gs in hidden_by.items() if g in gs}
+            if not hit:
+                continue
+            linked = everything if "overall" in hit else \
+                {"overall"}.union(*(cols for cols in family.values() if cols & hit))
+            for col in linked:
+                hidden_by[col].add(g)
     for g in sorted(sizes.index, key=lambda s: (str(s))):
         sub = scores[groups == g]
         for col, level, dim in levels:

@@ -160,11 +160,6 @@ def test_benchmark_bypasses_too_few_new_withholding(tmp_path):
     assert abs(recovered - true) > 2.0, f"late answerers' overall recovered {recovered:.3f} (true {true:.3f})"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scoring.group_scores applies complementary suppression per measure (hidden_by[col]) but overall is the "
-    "mean of the dimensions: a unit hidden only in the legacy column (complement of a unit whose legacy has 2 "
-    "answerers) keeps overall and capability, so its legacy = 2*overall - capability, and the organisation's "
-    "legacy total minus the shown units gives the 2 answerers' legacy mean"))
 def test_cross_measure_identity_undoes_per_column_complement(tmp_path):
     """Units Alfa 30, Beta 25, Ceta 8, Zeta 6; four of Zeta's six leave every legacy item blank.
 
@@ -189,10 +184,13 @@ def test_cross_measure_identity_undoes_per_column_complement(tmp_path):
     res = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X", round_label="2025",
                       output_dir=str(tmp_path / "r")).results()["sections"]
     units = {u["group"]: u for u in res["units"]}
-    assert units["Zeta"]["legacy"] is None and units["Ceta"]["legacy"] is None
+    assert units["Zeta"].get("legacy") is None and units["Ceta"].get("legacy") is None
     for g in ("Alfa", "Beta"):  # complete answerers: the identity holds to float precision
         u = units[g]
         assert abs(u["overall"]["mean"] - (u["capability"]["mean"] + u["legacy"]["mean"]) / 2) < 1e-9
+    if units["Ceta"].get("overall") is None:  # linked measures hidden together: the identity has two unknowns
+        assert units["Zeta"].get("overall") is None
+        return
     ceta_leg = 2 * units["Ceta"]["overall"]["mean"] - units["Ceta"]["capability"]["mean"]
     n_leg = res["dimensions"]["legacy"]["n"]
     rest = n_leg - sum(units[g]["n"] for g in ("Alfa", "Beta", "Ceta"))
