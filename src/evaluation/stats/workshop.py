@@ -596,6 +596,10 @@ def invariance_across_rounds(before: Any, after: Any, *, level: str = "dimension
     return tab, ("scalar_holds" if verdict.get("scalar") == "holds" else "scalar_not_shown")
 
 
+#: quartiles of a round (or group) are published from ``QUANTILE_MIN_FACTOR x min_group_size`` answers
+QUANTILE_MIN_FACTOR = 4
+
+
 def round_summary(before: Any, after: Any, *, score: str = "overall", group_column: str = "",
                   min_group_size: int = 5, ci: float = 0.95) -> pd.DataFrame:
     """Aggregates of a score per round (and per group for difference in differences), never single answers.
@@ -603,7 +607,9 @@ def round_summary(before: Any, after: Any, *, score: str = "overall", group_colu
     One row per ``round`` (``before``/``after``) × ``group`` (``all``, or
     ``treated``/``comparison``): ``n``, ``mean`` with a t interval, quartiles
     ``q1``, ``median``, ``q3``; rows with fewer than ``min_group_size``
-    answers have ``suppressed=True`` and no numbers.
+    answers have ``suppressed=True`` and no numbers, and the quartiles need
+    :data:`QUANTILE_MIN_FACTOR` × ``min_group_size`` answers (a small group's
+    quartiles are its members' own scores).
     """
     from evaluation.scoring import mean_ci, respondent_scores
 
@@ -619,7 +625,10 @@ def round_summary(before: Any, after: Any, *, score: str = "overall", group_colu
             x = x.dropna()
             r = mean_ci(x, ci=ci)
             sup = len(x) < k
-            q = (np.nan,) * 3 if sup else tuple(np.quantile(x.to_numpy(), [0.25, 0.5, 0.75]))
+            # quartiles of a small group are single people's scores (n = 5: the 2nd, 3rd and 4th), and with
+            # the mean and its interval they give the other two as well: shown from 4 x min_group_size only
+            q = (np.nan,) * 3 if len(x) < QUANTILE_MIN_FACTOR * k else \
+                tuple(np.quantile(x.to_numpy(), [0.25, 0.5, 0.75]))
             rows.append({"round": rnd, "group": group, "n": len(x), "mean": np.nan if sup else r["mean"],
                          "ci_low": np.nan if sup else r["ci_low"], "ci_high": np.nan if sup else r["ci_high"],
                          "q1": q[0], "median": q[1], "q3": q[2], "suppressed": sup})
