@@ -124,6 +124,9 @@ def test_rerun_after_a_few_late_answers_withholds_results(tmp_path, late):
         assert v2["published_counts"] == v1.results()["sections"]["published_counts"]
     else:
         assert v2["withheld"] is None and v2["overall"]["n"] == v1.results()["sections"]["overall"]["n"] + late
-    # another round label in the same folder is another publication: no comparison
+    # a changed label does not make it another publication: the people behind the numbers are the same
+    # (the red team renamed "Ekby" to "Ekby kommun"); a new folder has nothing to compare with
     other = open_report("round", responses=str(p2), **dict(kw, round_label="2026")).results()["sections"]
-    assert other["withheld"] is None
+    assert (other["withheld"] is not None) == (late < K)
+    fresh = open_report("round", responses=str(p2), **dict(kw, output_dir=str(tmp_path / "new"))).results()
+    assert fresh["sections"]["withheld"] is None

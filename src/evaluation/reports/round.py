@@ -602,8 +602,9 @@ def previous_publication(output_dir: str | Path, results: Mapping[str, Any]) -> 
     give those few people's scores by subtraction from the earlier version. So when any group's count
     moved by 1 to ``min_group_size - 1`` since the version there, the new report withholds every result
     (:func:`analyse_round`), and the counts of the earlier publication are carried forward until at least
-    ``min_group_size`` answers have changed. The same round is the same municipality, round label and
-    instrument.
+    ``min_group_size`` answers have changed. Any earlier publication in the folder with the same instrument
+    counts, whatever its municipality name or round label say: those are display labels a re-run can change
+    ("Ekby" → "Ekby kommun") while the people behind the numbers stay the same.
     """
     import json
 
@@ -615,10 +616,7 @@ def previous_publication(output_dir: str | Path, results: Mapping[str, Any]) -> 
     except (OSError, ValueError):
         return {}
     sec = old.get("sections", old) if isinstance(old, dict) else {}
-    same = (sec.get("municipality") == results.get("municipality")
-            and str(sec.get("round_label")) == str(results.get("round_label"))
-            and (sec.get("instrument") or {}).get("id") == (results.get("instrument") or {}).get("id"))
-    if not same:
+    if (sec.get("instrument") or {}).get("id") != (results.get("instrument") or {}).get("id"):
         return {}
     counts = sec.get("published_counts")
     return {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else published_counts(sec)
