@@ -104,11 +104,6 @@ def _write_org(folder, df):
         "output_dir: rapport\n", encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "dmkit benchmark (national_benchmark.build_benchmark/organisation_table) publishes an organisation's "
-    "current scores although its own round report withheld them (too_few_new: only 3 late answers since the "
-    "published version); the row is found by its closeness to the earlier publication, and "
-    "benchmark x 63 - published x 60 gives the 3 late answerers' means"))
 def test_benchmark_bypasses_too_few_new_withholding(tmp_path):
     """Re-run rule bypassed through the benchmark file.
 
@@ -147,7 +142,10 @@ def test_benchmark_bypasses_too_few_new_withholding(tmp_path):
     n_new = rerun["respondents"]["accepted"] - pub["respondents"]["accepted"]
     assert n_new == 3
 
-    bench = build_benchmark(batch, seed=1).table
+    build = build_benchmark(batch, seed=1)
+    bench = build.table
+    # the kit leaves Ekby out until its round report is published again (the round report's re-run rule)
+    assert "Ekby" in set(build.excluded["folder"]) and len(bench) == 5
     ids = list(pub["categories"]) + list(pub["dimensions"]) + ["overall"]
     known = np.array([pub["categories"].get(i, pub["dimensions"].get(i, {})).get("mean") if i != "overall"
                       else pub["overall"]["mean"] for i in ids], dtype=float)

@@ -273,6 +273,27 @@ def _answers_for(path: str, inst: Instrument, *, mapping: str = "", format: str 
     return read_responses(path, inst, mapping or None, format=format or None).answers
 
 
+def _moved_since_published(mf: Any, instrument: str, n: int, k: int) -> str:
+    """Why a folder's answers must stay out of the benchmark, or "" (the re-run rule of the round report).
+
+    When the folder's own round report (its ``output_dir``) published ``n_pub`` respondents and the export
+    now holds ``n`` with ``1 <= |n - n_pub| < k``, the benchmark row beside that publication would give the
+    few new (or removed) answers by subtraction, exactly what the round report withheld (``too_few_new``).
+    """
+    from evaluation.reports.round import previous_publication
+
+    try:
+        counts = previous_publication(mf.output_dir, {"instrument": {"id": instrument}})
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    n_pub = counts.get("overall") if counts else None
+    if n_pub is None or not 0 < abs(n - int(n_pub)) < k:
+        return ""
+    return (f"{n} accepted respondents, {abs(n - int(n_pub))} different from the {int(n_pub)} its published round "
+            f"report stands on (fewer than min_group_size = {k}): its row would give those answers away; "
+            "left out until the round report is published again")
+
+
 def _read_folder(folder: Path, k_override: int | None) -> dict:
     """Read one organisation folder: its descriptors and accepted answers, or why it is left out."""
     f = Path(folder)
@@ -290,6 +311,9 @@ def _read_folder(folder: Path, k_override: int | None) -> dict:
         return {"folder": f.name, "reason": str(exc)}
     if len(ans) < k:
         return {"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than min_group_size = {k}"}
+    moved = _moved_since_published(mf, inst.id, len(ans), k)
+    if moved:
+        return {"folder": f.name, "reason": moved}
     return {"folder": f.name, "municipality": mf.name, "instrument": inst.id,
             # the file it was read from: a user's own instrument is found again by its path, not its id
             "instrument_file": str(inst.path) if getattr(inst, "path", None) else inst.id,
