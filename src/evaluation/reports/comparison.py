@@ -195,10 +195,18 @@ def protect(res: InstrumentComparison, *, language: str = "sv") -> ComparisonAna
     """The comparison with its class cross-table suppressed (rows and columns, primary and complementary)."""
     from evaluation.privacy import suppression_mask
 
+    import dataclasses
+
     hidden = None
     if res.classes is not None:
         k = res.min_group_size
         hidden = suppression_mask(res.classes, min_group_size=k) | suppression_mask(res.classes.T, min_group_size=k).T
+        if bool(hidden.to_numpy().any()) and "own_levels" in res.agreement:
+            # the agreement on the instruments' own levels is computed from these very cells: its share
+            # classified alike is the diagonal sum, so with shown diagonal cells it gives the hidden ones
+            # back (and its weighted kappa one more equation); it goes with them
+            agreement = {key: v for key, v in res.agreement.items() if key != "own_levels"}
+            res = dataclasses.replace(res, agreement=agreement)
     return ComparisonAnalysis(numbers=res, classes_hidden=hidden, language=language)
 
 
