@@ -201,7 +201,7 @@ def protect(res: InstrumentComparison, *, language: str = "sv") -> ComparisonAna
     if res.classes is not None:
         k = res.min_group_size
         hidden = suppression_mask(res.classes, min_group_size=k) | suppression_mask(res.classes.T, min_group_size=k).T
-        if bool(hidden.to_numpy().any()) and "own_levels" in res.agreement:
+        if bool(hidden.to_numpy().any()) and "own_levels" in getattr(res, "agreement", {}):
             # the agreement on the instruments' own levels is computed from these very cells: its share
             # classified alike is the diagonal sum, so with shown diagonal cells it gives the hidden ones
             # back (and its weighted kappa one more equation); it goes with them
