@@ -68,33 +68,3 @@ def test_background_writer_names_a_figure_it_could_not_write(tmp_path, monkeypat
     plt.close(fig)
     with pytest.raises(RuntimeError, match="line: "):
         figure_files.wait_for_figure_files()
-
-
-def test_a_call_in_the_background_gives_the_same_value_and_a_failure_is_computed_here(monkeypatch):
-    """The round report's invariance fit runs in a background process of a report kernel: its value is the
-    one computed in the kernel; a call that fails there (here: a module the worker cannot import, planted
-    by the test) is computed in the calling process instead, and is no figure error."""
-    import sys
-    import types
-
-    from evaluation.data.responses import read_responses
-    from evaluation.reports import figure_files
-    from evaluation.reports.round_invariance import change_invariance
-
-    from conftest import SAMPLES
-
-    a = read_responses(SAMPLES / "solvik_2024.csv", "dual_maturity")
-    b = read_responses(SAMPLES / "solvik_2025.csv", "dual_maturity")
-    here = change_invariance(a, b, min_group_size=5)
-    monkeypatch.setenv(figure_files.BACKGROUND_ENV, "1")
-    job = figure_files.call_in_background("evaluation.reports.round_invariance:change_invariance", a, b,
-                                          min_group_size=5)
-    assert job._worker is not None  # handed to a background process
-    assert job.result() == here
-    mod = types.ModuleType("only_in_this_process")
-    mod.twice = lambda x: 2 * x
-    monkeypatch.setitem(sys.modules, "only_in_this_process", mod)
-    failing = figure_files.call_in_background("only_in_this_process:twice", 21)
-    assert failing.result() == 42
-    figure_files.wait_for_figure_files()  # the worker's failed call is not reported as a figure error
-    assert figure_files._pool is None

@@ -404,12 +404,10 @@ def display_figure(fig: Figure, *, dpi: int = SCREEN_DPI, figures_dir: str | Pat
         from evaluation.reports.figure_files import write_figure_files
 
         # the screen image drawn at screen resolution; the 300-dpi PNG and the SVG go to figures/,
-        # in the background when run by run_notebook (see evaluation.reports.figure_files). The tight
-        # box is found once here, so neither the screen image nor the print files draw twice for it.
-        bbox = _tight_bbox(fig.figure)
-        data = base64.b64encode(figure_png(fig, dpi=dpi, bbox=bbox)).decode("ascii")
+        # in the background when run by run_notebook (see evaluation.reports.figure_files)
+        data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
         folder = Path(figures_dir)
-        write_figure_files(fig.figure, folder, name=fig.name, alt=fig.alt, bbox=bbox)
+        write_figure_files(fig.figure, folder, name=fig.name, alt=fig.alt)
         _record_alt(folder, fig.name, fig.alt)
     else:
         data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["BACKGROUND_ENV", "PRINT_DPI", "write_figure_files", "wait_for_figure_files", "start_background_writer",
-           "render_files", "call_in_background", "Deferred"]
+           "render_files"]
 
 #: set to "1" in a report kernel's environment to write the print files in a background process
 BACKGROUND_ENV = "DMKIT_BACKGROUND_FIGURES"
@@ -69,8 +69,6 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-c", _WORKER], env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.jobs: list[str] = []
-        self.lines: list[str] = []  # answers read before finish() (a call's result is waited for early)
-        self.calls: set[str] = set()  # call jobs: a failed one is computed by the caller, not an error here
         self.load = 0
 
     def send(self, name: str, job: bytes) -> None:
@@ -79,26 +77,11 @@ class _Worker:
         self.jobs.append(name)
         self.load += len(job)
 
-    def wait_for(self, name: str) -> str:
-        """Read answers until the one of job ``name``; return it (``ok NAME`` or ``error NAME: why``)."""
-        for line in self.lines:
-            if line.split(" ", 1)[-1].split(":")[0] == name:
-                return line
-        while True:
-            raw = self.proc.stdout.readline()
-            if not raw:
-                return f"error {name}: the background process stopped"
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            if line.split(" ", 1)[-1].split(":")[0] == name:
-                return line
-
     def finish(self) -> list[str]:
         """Close the input, wait, and return the errors (``name: why``) of the jobs that failed."""
         out, err = self.proc.communicate()
-        lines = self.lines = self.lines + out.decode("utf-8", "replace").splitlines()
-        errors = [line[len("error "):] for line in lines if line.startswith("error ")
-                  and line[len("error "):].split(":")[0] not in self.calls]
+        lines = out.decode("utf-8", "replace").splitlines()
+        errors = [line[len("error "):] for line in lines if line.startswith("error ")]
         if self.proc.returncode != 0 or len(lines) < len(self.jobs):
             done = {line.split(" ", 1)[1].split(":")[0] for line in lines if " " in line}
             lost = [n for n in self.jobs if n not in done]
@@ -121,11 +104,7 @@ def _serve(stdin: Any, stdout: Any) -> None:
         head = stdin.read(8)
         if len(head) < 8:
             return
-        job = pickle.loads(stdin.read(int.from_bytes(head, "little")))
-        if job[0] == _CALL:
-            _serve_call(job, stdout)
-            continue
-        name, blob, png, svg, bbox, alt = job
+        name, blob, png, svg, bbox, alt = pickle.loads(stdin.read(int.from_bytes(head, "little")))
         try:
             figure = pickle.loads(blob)
             render_files(figure, png, svg, bbox=_tight_bbox(figure) if bbox == "tight" else bbox, alt=alt)
@@ -134,98 +113,6 @@ def _serve(stdin: Any, stdout: Any) -> None:
         except Exception as exc:  # noqa: BLE001 - reported to the kernel, which raises it with the name
             stdout.write(f"error {name}: {type(exc).__name__}: {exc}\n".replace("\n", " ").strip().encode() + b"\n")
         stdout.flush()
-
-
-_CALL = "__call__"
-
-
-def _serve_call(job: tuple, stdout: Any) -> None:
-    """Run ``module:function(*args, **kwargs)`` of a call job; its result, pickled, goes to the job's file."""
-    import importlib
-
-    _, name, target, args, kwargs, out = job
-    try:
-        module, _, func = target.partition(":")
-        result = getattr(importlib.import_module(module), func)(*args, **kwargs)
-        Path(out).write_bytes(pickle.dumps(result))
-        stdout.write(f"ok {name}\n".encode())
-    except Exception as exc:  # noqa: BLE001 - the caller computes it itself then
-        stdout.write(f"error {name}: {type(exc).__name__}: {exc}\n".replace("\n", " ").strip().encode() + b"\n")
-    stdout.flush()
-
-
-class Deferred:
-    """The result of :func:`call_in_background`: ``result()`` waits for it (or computes it here)."""
-
-    def __init__(self, target: str, args: tuple, kwargs: dict, worker: Any = None, name: str = "",
-                 out: str = "") -> None:
-        self._target, self._args, self._kwargs = target, args, kwargs
-        self._worker, self._name, self._out = worker, name, out
-        self._done, self._value = False, None
-
-    def _here(self) -> Any:
-        import importlib
-
-        module, _, func = self._target.partition(":")
-        return getattr(importlib.import_module(module), func)(*self._args, **self._kwargs)
-
-    def result(self) -> Any:
-        """The function's value. A background failure is not an error: it is computed here instead."""
-        if not self._done:
-            value = None
-            if self._worker is not None:
-                answer = self._worker.wait_for(self._name)
-                if answer.startswith("ok "):
-                    try:
-                        value = pickle.loads(Path(self._out).read_bytes())
-                    except Exception:  # noqa: BLE001 - computed here below
-                        value = None
-                    else:
-                        self._done, self._value = True, value
-                try:
-                    Path(self._out).unlink()
-                except OSError:
-                    pass
-            if not self._done:
-                self._value, self._done = self._here(), True
-        return self._value
-
-
-def call_in_background(target: str, *args: Any, **kwargs: Any) -> Deferred:
-    """Run ``"module:function"(*args, **kwargs)`` in an idle background process of this report kernel.
-
-    The round report hands its invariance fit (about a second) to a worker before the rest of its
-    analysis, which then runs on the other core. Where the background processes are switched off
-    (tests, JupyterLab) nothing runs now, and :meth:`Deferred.result` computes it in this process;
-    so it does if the arguments do not pickle or the worker fails. Same function, same arguments,
-    same value either way.
-
-    >>> d = call_in_background("math:hypot", 3.0, 4.0)
-    >>> d.result()
-    5.0
-    """
-    import tempfile
-
-    pool = _background()
-    if pool is None:
-        return Deferred(target, args, kwargs)
-    try:
-        blob_args = (args, kwargs)
-        pickle.dumps(blob_args)
-    except Exception:  # noqa: BLE001 - computed in this process then
-        return Deferred(target, args, kwargs)
-    fd, out = tempfile.mkstemp(prefix="dmkit_call_", suffix=".pickle")
-    os.close(fd)
-    name = f"call{len(_CALLS)}"
-    _CALLS.append(name)
-    worker = min(pool, key=lambda w: w.load)
-    job = pickle.dumps((_CALL, name, target, args, kwargs, out))
-    worker.send(name, job)
-    worker.calls.add(name)
-    return Deferred(target, args, kwargs, worker=worker, name=name, out=out)
-
-
-_CALLS: list[str] = []
 
 
 def _background() -> list[_Worker] | None:

@@ -424,17 +424,6 @@ def analyse_round(
                              round_label=str(round_label), municipality_group=group,
                              population_size=population_size, min_group_size=k,
                              language=language, output_dir=str(output_dir), shrink=bool(shrink))
-    prev_rs, invariance_job = None, None
-    if previous_responses is not None and not (isinstance(previous_responses, str) and not previous_responses):
-        prev_rs = previous_responses if isinstance(previous_responses, ResponseSet) else \
-            read_responses(previous_responses, inst)
-        if len(prev_rs.answers) >= k and len(rs.answers) >= k:
-            from evaluation.reports.figure_files import call_in_background
-
-            # the invariance fit (about a second) runs in an idle background process of a report
-            # kernel while the rest of the analysis goes on here; elsewhere result() computes it here
-            invariance_job = call_in_background("evaluation.reports.round_invariance:change_invariance",
-                                                prev_rs, rs, min_group_size=k)
     scores = respondent_scores(rs)
     org = group_scores(rs, min_group_size=k).set_index("id")
     meta = rs.meta
@@ -472,9 +461,14 @@ def analyse_round(
     invariance = None
     version_warning = None
     prev_label = None
-    if prev_rs is not None:
+    if previous_responses is not None and not (isinstance(previous_responses, str) and not previous_responses):
+        prev_rs = previous_responses if isinstance(previous_responses, ResponseSet) else \
+            read_responses(previous_responses, inst)
         if len(prev_rs.answers) >= k and len(rs.answers) >= k:
             change = change_between_rounds(prev_rs, rs)
+            from evaluation.reports.round_invariance import change_invariance
+
+            invariance = change_invariance(prev_rs, rs, min_group_size=k)
         if "round" in prev_rs.meta.columns and prev_rs.meta["round"].notna().any():
             prev_label = str(prev_rs.meta["round"].dropna().iloc[0])
         prev_ver = None
@@ -499,8 +493,6 @@ def analyse_round(
     quality = _suppress_quality(_quality(rs, language=language, min_group_size=k), n_resp=len(rs.answers), k=k)
     if change is not None:
         change = _suppress_change(change, k)
-    if invariance_job is not None:
-        invariance = invariance_job.result()
 
     # -- results.json --------------------------------------------------------------
     def block(ids: list[str]) -> dict:
