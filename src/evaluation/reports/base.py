@@ -214,8 +214,11 @@ class Report:
         from evaluation.reports.envelope import envelope
 
         if self.gate_required:
+            shown = getattr(self, "_shown_sections", {})
             for sid in self.section_ids:
-                sec = self.section(sid)
+                # a section the notebook has shown is checked as it was shown (building it again would
+                # draw its figures a second time); any other is built here
+                sec = shown[sid] if sid in shown else self.section(sid)
                 for block in (sec.blocks if sec is not None else ()):
                     if isinstance(block, Table):
                         check_gated(block)
@@ -245,6 +248,9 @@ class Report:
         sec = self.section(section_id)
         if sec is None:
             return
+        if not hasattr(self, "_shown_sections"):
+            self._shown_sections = {}
+        self._shown_sections[section_id] = sec
         if sec.heading:
             display(Markdown(f"{'#' * sec.level} {inert_markdown(sec.heading)}"))
         out = getattr(self.params, "output_dir", None)
