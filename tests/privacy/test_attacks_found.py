@@ -37,6 +37,17 @@ def planted_units(tmp_path_factory):
     return tmp, p
 
 
+def _only_three_answer_cap_und_2(planted_units, tmp_path):
+    """The planted export with cap_und_2 answered by 3 people only (1, 1, 4); the rest skipped it."""
+    _, src = planted_units
+    d = pd.read_csv(src, dtype=str)
+    d["cap_und_2"] = ""
+    d.loc[d.index[:3], "cap_und_2"] = ["1", "1", "4"]
+    p = tmp_path / "d.csv"
+    d.to_csv(p, index=False)
+    return p
+
+
 def _quadratic_roots(f):
     xs = np.array([0.0, 50.0, 100.0])
     return np.real_if_close(np.roots(np.polyfit(xs, [f(x) for x in xs], 2)))
@@ -316,12 +327,7 @@ def test_floor_share_in_flag_reason_gives_answer_distribution_of_3(planted_units
     from evaluation.data.instruments import load_instrument
     from evaluation.reports.base import Table
 
-    _, src = planted_units
-    d = pd.read_csv(src, dtype=str)
-    d["cap_und_2"] = ""
-    d.loc[d.index[:3], "cap_und_2"] = ["1", "1", "4"]
-    p = tmp_path / "d.csv"
-    d.to_csv(p, index=False)
+    p = _only_three_answer_cap_und_2(planted_units, tmp_path)
     rep = open_report("round", responses=str(p), instrument="dual_maturity", municipality="X", round_label="2025",
                       output_dir=str(tmp_path / "r"))
     res = rep.results()["sections"]
@@ -447,12 +453,7 @@ def test_cli_items_prints_statistics_of_an_item_answered_by_3(planted_units, tmp
     import re
     from evaluation.cli import main
 
-    _, src = planted_units
-    d = pd.read_csv(src, dtype=str)
-    d["cap_und_2"] = ""
-    d.loc[d.index[:3], "cap_und_2"] = ["1", "1", "4"]
-    p = tmp_path / "d.csv"
-    d.to_csv(p, index=False)
+    p = _only_three_answer_cap_und_2(planted_units, tmp_path)
     assert main(["items", str(p), "-i", "dual_maturity"]) == 0
     out = capsys.readouterr().out
     block = out[out.index("cap_und_2"):]

@@ -36,7 +36,7 @@ import pandas as pd
 
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
 
-__all__ = ["Published", "publish", "is_gated", "PRIMARY", "MISSING_N"]
+__all__ = ["Published", "publish", "gate_values", "is_gated", "PRIMARY", "MISSING_N"]
 
 PRIMARY = "primary_n_below_min"
 MISSING_N = "n_unknown"
@@ -154,3 +154,23 @@ def is_gated(obj) -> bool:
     (True, False)
     """
     return isinstance(obj, Published)
+
+
+def gate_values(df: pd.DataFrame, *, columns, n, min_group_size: int):
+    """Pass the value ``columns`` of ``df`` through the privacy gate with the respondents ``n`` behind them.
+
+    Returns ``(df with those columns as the gate let them through, Published)``: a table is formatted from
+    the first and carries the second (``Table(published=...)``), so the report protocol can refuse a table
+    whose numbers did not pass :func:`evaluation.privacy.gate.publish`.
+
+    >>> df = pd.DataFrame({"alpha": [0.81, 0.77], "n": [40, 3]}, index=["a", "b"])
+    >>> out, gate = gate_values(df, columns=["alpha"], n=df["n"], min_group_size=5)
+    >>> out["alpha"].isna().tolist(), gate.n_hidden
+    ([False, True], 1)
+    """
+    cols = [c for c in columns if c in df.columns]
+    gate = publish(df[cols], n=n, min_group_size=min_group_size)
+    out = df.copy()
+    for c in cols:
+        out[c] = gate.frame[c]
+    return out, gate

@@ -588,16 +588,12 @@ def _gated_items(items: pd.DataFrame, k: int) -> pd.DataFrame:
     >>> _gated_items(t, 5).loc["a"].isna().tolist()
     [False, True, True]
     """
-    from evaluation.privacy.gate import publish
+    from evaluation.privacy.gate import gate_values
 
     if "n" not in items.columns:
         return items
     values = [c for c in items.columns if c != "n" and pd.api.types.is_numeric_dtype(items[c])]
-    out = items.copy()
-    gate = publish(items[values], n=items["n"], min_group_size=k)
-    for c in values:
-        out[c] = gate.frame[c]
-    return out
+    return gate_values(items, columns=values, n=items["n"], min_group_size=k)[0]
 
 
 def _results(r: Mapping[str, Any], *, n_boot: int, seed: int) -> dict:

@@ -22,6 +22,8 @@ from evaluation.text import format as fmt
 from evaluation.text.catalogue import t
 from evaluation.text.summary import benchmark_status, change_status
 
+from evaluation.privacy.gate import gate_values  # re-exported from its old home here
+
 __all__ = ["gate_values", "change_frame", "benchmark_frame", "reliability_frame", "items_frame", "flagged_frame",
            "shrunken_frame", "shrunken_blocks", "REVERSE_MARK", "COLUMNS"]
 
@@ -53,28 +55,6 @@ _LEVEL = {"sv": {"dimension": "Dimension", "category": "Kategori", "overall": "T
           "en": {"dimension": "Dimension", "category": "Category", "overall": "Overall"}}
 _FLAG = {"sv": {"revise": "Bör omformuleras", "review": "Kan förbättras", "ok": "Fungerar"},
          "en": {"revise": "Should be reworded", "review": "Could be improved", "ok": "Works"}}
-
-
-def gate_values(df: pd.DataFrame, *, columns, n, min_group_size: int):
-    """Pass the value ``columns`` of ``df`` through the privacy gate with the respondents ``n`` behind them.
-
-    Returns ``(df with those columns as the gate let them through, Published)``: a table is formatted from
-    the first and carries the second (``Table(published=...)``), so the report protocol can refuse a table
-    whose numbers did not pass :func:`evaluation.privacy.gate.publish`.
-
-    >>> df = pd.DataFrame({"alpha": [0.81, 0.77], "n": [40, 3]}, index=["a", "b"])
-    >>> out, gate = gate_values(df, columns=["alpha"], n=df["n"], min_group_size=5)
-    >>> out["alpha"].isna().tolist(), gate.n_hidden
-    ([False, True], 1)
-    """
-    from evaluation.privacy.gate import publish
-
-    cols = [c for c in columns if c in df.columns]
-    gate = publish(df[cols], n=n, min_group_size=min_group_size)
-    out = df.copy()
-    for c in cols:
-        out[c] = gate.frame[c]
-    return out, gate
 
 
 def _nb(s: str) -> str:

@@ -89,18 +89,13 @@ class WorkshopReport(Report):
         if getattr(self, "_gated", None) is None:
             import dataclasses
 
-            from evaluation.privacy.gate import publish
+            from evaluation.privacy.gate import gate_values
 
             res, k = self.analysis, self.analysis.params.min_group_size
             gates: dict[str, Any] = {}
 
             def through(df, cols, n, key):
-                cols = [c for c in cols if c in df.columns]
-                gate = publish(df[cols], n=n, min_group_size=k)
-                out = df.copy()
-                for c in cols:
-                    out[c] = gate.frame[c]
-                gates[key] = gate
+                out, gates[key] = gate_values(df, columns=cols, n=n, min_group_size=k)
                 return out
 
             tab = res.table

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE
 from evaluation.stats import readability as _rd
 from evaluation.stats.comprehension_flags import REASON_CODES, _LEVEL, comprehension_flags  # noqa: F401
 from evaluation.stats.dif import dif_ordinal  # noqa: F401  (re-exported for the old paths)
@@ -180,7 +181,7 @@ def reason_sentences(row: Mapping, language: str = "sv", *, group_name: str = ""
         "vague": lambda: dict(w=r["vague_quantifiers"]),
         "few_answers": lambda: dict(k=min_k),
     }
-    min_k = r.get("min_group_size") or 5
+    min_k = r.get("min_group_size") or DEFAULT_MIN_GROUP_SIZE
     return [t(f"comprehension.{code}", L, **fields_of[code]()) for code in r["reason_codes"]]
 
 
