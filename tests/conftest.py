@@ -10,6 +10,27 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data_samples"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_register_for_the_session(tmp_path_factory):
+    """The private register of publications (:mod:`evaluation.privacy.publications`) lives in a temporary
+    folder, never the user's: module fixtures that save reports write here."""
+    import os
+
+    old = os.environ.get("DMKIT_PRIVATE_DIR")
+    os.environ["DMKIT_PRIVATE_DIR"] = str(tmp_path_factory.mktemp("private_register"))
+    yield
+    if old is None:
+        os.environ.pop("DMKIT_PRIVATE_DIR", None)
+    else:
+        os.environ["DMKIT_PRIVATE_DIR"] = old
+
+
+@pytest.fixture(autouse=True)
+def _private_register(tmp_path_factory, monkeypatch):
+    """Each test starts with an empty register, so one test's publications never withhold another's."""
+    monkeypatch.setenv("DMKIT_PRIVATE_DIR", str(tmp_path_factory.mktemp("register")))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -128,6 +128,7 @@ EXAMPLES: dict[str, str] = {
                          "--units \"Skola,Omsorg,Bygg\" --roles \"Chef,Medarbetare\" --dir kommuner/solvik"),
     "batch": "dmkit batch kommuner --workers 2",
     "audit": "dmkit audit reports/solvik_2025 --previous reports/solvik_2025_first",
+    "unpublish": "dmkit unpublish reports/solvik_2025_trial",
     "benchmark": "dmkit benchmark kommuner --output benchmark.csv --summary benchmark_summary.csv",
     "initiatives": "dmkit initiatives initiativ.xlsx --template --units \"Skola,Omsorg,Bygg\"",
 }
@@ -137,6 +138,7 @@ EXAMPLE_NOTES: dict[str, str] = {
     "batch": "(kommuner/ holds one folder per municipality, as dmkit new-municipality makes them)",
     "benchmark": "(after dmkit batch kommuner)",
     "audit": "(after dmkit round ... --output-dir reports/solvik_2025; the previous folder is optional)",
+    "unpublish": "(only for a report folder that was never shared)",
 }
 
 
@@ -372,6 +374,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_unpublish(args: argparse.Namespace) -> int:
+    from evaluation.privacy.publications import forget_publications, store_dir
+
+    n = forget_publications(args.report_dir)
+    print(f"{args.report_dir}: {n} publication(s) removed from the private register ({store_dir()}). "
+          "Do this only for a version that was never shared." if n else
+          f"{args.report_dir}: no publication of that folder is in the private register ({store_dir()}).")
+    return 0
+
+
 def _add_read_options(s) -> None:
     from .reports.protocol import add_read_options
 
@@ -481,6 +493,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    help="a hidden group is disclosed when its mean is pinned within this share of the scale "
                         "(default %(default)s), e.g. 0.05")
     s.set_defaults(func=cmd_audit)
+    s = sub.add_parser("unpublish", help="forget a never-shared report in the private register of publications")
+    s.add_argument("report_dir", metavar="REPORT_DIR",
+                   help="the output folder of a trial run that never left this machine, e.g. reports/trial")
+    s.set_defaults(func=cmd_unpublish)
     if command is None or command in PLUGINS:
         _register_plugins(sub, only=command)
     _finish(sub)
@@ -490,7 +506,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), None)
-    core = {"instruments", "validate", "round", "items", "audit"}
+    core = {"instruments", "validate", "round", "items", "audit", "unpublish"}
     if first is None and any(a in ("--version", "-V") for a in argv):
         first = ""  # the version needs no command's module
     parser = build_parser(first if first == "" or first in core or first in PLUGINS else None)

@@ -239,7 +239,14 @@ class Report:
             (out / "figures").mkdir(parents=True, exist_ok=True)
             (out / "figures" / BOARD_FILE).write_text(json.dumps(board, ensure_ascii=False, indent=2),
                                                       encoding="utf-8")
-        return write_envelope(self.results(), out)
+        path = write_envelope(self.results(), out)
+        self.record_publication(out)
+        return path
+
+    def record_publication(self, output_dir: Path) -> None:
+        """After :meth:`save`: note in the private register which rows the published numbers stand on
+        (:mod:`evaluation.privacy.publications`), so a later report cannot isolate a few of them by
+        subtraction. Default: nothing (a report kind without a register check)."""
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""

@@ -28,6 +28,9 @@ from scipy import stats
 
 from evaluation.data.instruments import Instrument, load_instrument, text, version_key
 from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from evaluation.privacy import publications as pub
+from evaluation.reports import round_publication as rpub
+from evaluation.reports.round_publication import previous_publication, published_counts  # noqa: F401 (API)
 from evaluation.reports.protocol import (file_parameter, instrument_parameter, instrument_reference,
                                          language_parameter,
                                          min_group_size_parameter, read_options_parameters)
@@ -322,6 +325,12 @@ class RoundAnalysis:
     #: with a previous round: ordinal invariance of each dimension across the two rounds
     #: (:func:`evaluation.reports.round_invariance.change_invariance`, language-free); else None
     invariance: dict | None = None
+    #: with a previous round whose export differs by 1 to k-1 answers from what an earlier report published
+    #: of it: why the change section is not shown (:func:`evaluation.privacy.publications.conflicts`); else None
+    change_withheld: dict | None = None
+    #: the rows behind every published value, per measure, as salted fingerprints: recorded in the private
+    #: register when the report is saved (:mod:`evaluation.privacy.publications`), never in results.json
+    published_sets: dict = field(default_factory=dict, repr=False)
 
     @property
     def instrument(self) -> Instrument:
@@ -458,6 +467,8 @@ def analyse_round(
         classification = classify(o["mean"], instrument=inst, language=language, ci=(o["ci_low"], o["ci_high"]))
 
     change = None
+    change_withheld = None
+    prev_sets: dict = {}
     invariance = None
     version_warning = None
     prev_label = None
@@ -466,9 +477,18 @@ def analyse_round(
             read_responses(previous_responses, inst)
         if len(prev_rs.answers) >= k and len(rs.answers) >= k:
             change = change_between_rounds(prev_rs, rs)
-            from evaluation.reports.round_invariance import change_invariance
+            # the change table publishes the previous round's means (mean_prev) on this export's rows: if an
+            # earlier report published that round on a few rows more or fewer, the difference is those rows
+            prev_sets, hit = rpub.previous_round_sets(prev_rs, change, min_group_size=k)
+            if hit:
+                prev_sets = {}  # nothing of that round is published
+                change_withheld = {"reason": "previous_moved", **{key: hit[0][key] for key in
+                                                                   ("measure", "n_now", "n_before", "difference")}}
+                change = None
+            else:
+                from evaluation.reports.round_invariance import change_invariance
 
-            invariance = change_invariance(prev_rs, rs, min_group_size=k)
+                invariance = change_invariance(prev_rs, rs, min_group_size=k)
         if "round" in prev_rs.meta.columns and prev_rs.meta["round"].notna().any():
             prev_label = str(prev_rs.meta["round"].dropna().iloc[0])
         prev_ver = None
@@ -544,86 +564,25 @@ def analyse_round(
             "flagged": _flagged(quality),
         },
     }
-    results["published_counts"] = published_counts(results)
+    if change_withheld is not None:
+        results["change_withheld"] = change_withheld
+    results["published_counts"] = rpub.published_counts(results)
     withheld = None
+    sets: dict = {}
     if n_resp < k:
         withheld = {"reason": "too_few", "n": n_resp}
     else:
-        before = previous_publication(output_dir, results)
-        moved = {key: (before[key], n) for key, n in results["published_counts"].items()
-                 if key in before and 0 < abs(n - before[key]) < k}
-        if moved:
-            key, (n0, n1) = min(moved.items(), key=lambda kv: abs(kv[1][1] - kv[1][0]))
-            withheld = {"reason": "too_few_new", "n": n_resp, "group": key, "n_before": n0, "n_now": n1,
-                        "groups": sorted(moved)}
-            results = _withheld(results, withheld, counts=before)
+        sets = pub.merge(rpub.published_sets(rs, scores, org=org, units=units, roles=roles, items=items), prev_sets)
+        withheld, before = rpub.differencing(results, sets, output_dir=output_dir, min_group_size=k)
+        if withheld is not None:
+            results = rpub.withheld_results(results, withheld, counts=before)
+            sets = {}
     results["withheld"] = withheld
     return RoundAnalysis(params=params, responses=rs, scores=scores, organisation=org, units=units, roles=roles,
                          classification=classification, unit_classification=unit_cls, change=change,
                          version_warning=version_warning, benchmark=bench, items=items, quality=quality,
-                         results=results, shrunken=shrunken, invariance=invariance)
-
-
-def published_counts(results: Mapping[str, Any]) -> dict[str, int]:
-    """The respondent count behind every group a round's results.json publishes, by a stable key.
-
-    Keys: ``overall``, ``dimension:<id>``, ``category:<id>``, ``unit:<name>``, ``role:<name>``.
-
-    >>> published_counts({"overall": {"n": 12, "mean": 50.0}, "units": [{"group": "A", "n": 7},
-    ...                   {"group": "B", "suppressed": True}]})
-    {'overall': 12, 'unit:A': 7}
-    """
-    out: dict[str, int] = {}
-    if isinstance(results.get("overall"), dict) and results["overall"].get("n") is not None:
-        out["overall"] = int(results["overall"]["n"])
-    for level, key in (("dimension", "dimensions"), ("category", "categories")):
-        for i, row in (results.get(key) or {}).items():
-            if isinstance(row, dict) and row.get("n") is not None and not row.get("suppressed"):
-                out[f"{level}:{i}"] = int(row["n"])
-    for level, key in (("unit", "units"), ("role", "roles")):
-        for row in results.get(key) or []:
-            if not row.get("suppressed") and row.get("n") is not None:
-                out[f"{level}:{row['group']}"] = int(row["n"])
-    return out
-
-
-def previous_publication(output_dir: str | Path, results: Mapping[str, Any]) -> dict[str, int]:
-    """Counts published by the results.json already in ``output_dir`` for the same round, else ``{}``.
-
-    Differencing rule (re-runs): a re-run into the same folder after a few more (or fewer) answers would
-    give those few people's scores by subtraction from the earlier version. So when any group's count
-    moved by 1 to ``min_group_size - 1`` since the version there, the new report withholds every result
-    (:func:`analyse_round`), and the counts of the earlier publication are carried forward until at least
-    ``min_group_size`` answers have changed. Any earlier publication in the folder with the same instrument
-    counts, whatever its municipality name or round label say: those are display labels a re-run can change
-    ("Ekby" → "Ekby kommun") while the people behind the numbers stay the same.
-    """
-    import json
-
-    path = Path(output_dir) / "results.json"
-    if not path.is_file():
-        return {}
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    sec = old.get("sections", old) if isinstance(old, dict) else {}
-    if (sec.get("instrument") or {}).get("id") != (results.get("instrument") or {}).get("id"):
-        return {}
-    counts = sec.get("published_counts")
-    return {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else published_counts(sec)
-
-
-def _withheld(results: dict, withheld: dict, *, counts: Mapping[str, int]) -> dict:
-    """The results of a report that publishes nothing but why (the earlier publication's counts kept)."""
-    out = {key: results[key] for key in ("schema_version", "report", "municipality", "round_label", "language",
-                                         "instrument", "min_group_size") if key in results}
-    out["respondents"] = {key: results["respondents"].get(key) for key in ("rows_in", "accepted", "rejected")}
-    out.update(overall={"suppressed": True}, dimensions={}, categories={}, strongest=[], weakest=[],
-               classification=None, units=None, roles=None, change=None, benchmark=None,
-               quality={"reliability": [], "dont_know_rate": None, "skip_rate": None, "items": [], "flagged": []},
-               published_counts=dict(counts))
-    return out
+                         results=results, shrunken=shrunken, invariance=invariance,
+                         change_withheld=change_withheld, published_sets=sets)
 
 
 def _suppress_items(items: pd.DataFrame, rs: ResponseSet, k: int) -> pd.DataFrame:

@@ -28,14 +28,14 @@ _TOO_FEW = {
 }
 #: a re-run into the folder of an earlier version after fewer than ``min_group_size`` answers changed
 _TOO_FEW_NEW = {
-    "sv": "Sedan den förra versionen av rapporten i den här mappen har svaren för en grupp ändrats med bara {d} "
+    "sv": "Sedan en tidigare publicerad version av rapporten har svaren bakom ett resultat ändrats med bara {d} "
           "(färre än {k}). Skillnaden mellan versionerna skulle då visa just de svarandes resultat, så den här "
-          "versionen visar inga resultat. Kör rapporten igen när minst {k} svar har tillkommit, eller skriv den "
-          "till en ny mapp om den förra versionen aldrig har delats.",
-    "en": "Since the earlier version of this report in this folder, a group's answers changed by only {d} "
+          "versionen visar inga resultat. Kör rapporten igen när minst {k} svar har tillkommit eller ändrats. "
+          "Har den tidigare versionen aldrig delats kan den glömmas med `dmkit unpublish MAPP`.",
+    "en": "Since an earlier published version of this report, the answers behind a result changed by only {d} "
           "(fewer than {k}). The difference between the versions would show those respondents' results, so this "
-          "version shows none. Run the report again when at least {k} answers have been added, or write it to a "
-          "new folder if the earlier version was never shared.",
+          "version shows none. Run the report again when at least {k} answers have been added or changed. "
+          "If the earlier version was never shared, it can be forgotten with `dmkit unpublish FOLDER`.",
 }
 
 
@@ -88,6 +88,13 @@ class RoundReport(Report):
     def sections_results(self) -> dict:
         return {k: v for k, v in self.analysis.results.items() if k not in _ENVELOPE_KEYS}
 
+    def record_publication(self, output_dir: Path) -> None:
+        from evaluation.privacy import publications
+
+        if self.analysis.published_sets:
+            publications.record_publication(self.analysis.instrument.id, self.analysis.published_sets,
+                                            report=self.kind, output_dir=output_dir)
+
     # -- sections ----------------------------------------------------------------------
     def section(self, section_id: str) -> Section | None:
         from evaluation import plots
@@ -110,7 +117,8 @@ class RoundReport(Report):
                                                        r=escape_md(self.params.round_label)), level=1)
             text = _TOO_FEW[L] if withheld["reason"] == "too_few" else _TOO_FEW_NEW[L]
             return sec.add(f"## {H['summary']}\n\n" + text.format(
-                n=withheld["n"], k=k, d=abs(withheld.get("n_now", 0) - withheld.get("n_before", 0))))
+                n=withheld["n"], k=k, d=withheld.get("difference",
+                                                     abs(withheld.get("n_now", 0) - withheld.get("n_before", 0)))))
         if section_id == "summary":
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)),

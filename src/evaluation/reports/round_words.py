@@ -43,6 +43,10 @@ _W = {
         "change_head": "Jämfört med föregående omgång{prev}: ",
         "change_row": "{name} {d:+.1f} procentenheter (95 % KI {lo:+.1f} till {hi:+.1f}; p = {p:.3f}; Hedges g = {g:.2f})",
         "no_change": "Ingen föregående omgång angavs, så förändring kan inte visas.",
+        "change_withheld": "Förändringen visas inte: exporten av den föregående omgången skiljer sig med bara {d} "
+                           "svar (färre än {k}) från den som en tidigare rapport publicerades på. Skillnaden "
+                           "skulle visa just de svarandes resultat. Använd samma export som den föregående "
+                           "rapporten, eller en med minst {k} svar fler.",
         "bench_none": "Ingen jämförelsefil angavs.",
         "bench_few": "Jämförelsen visas inte: färre än {k} organisationer i jämförelsefilen.",
         "bench_row": "; percentil {p} bland {n} organisationer.",
@@ -67,6 +71,10 @@ _W = {
         "change_head": "Compared with the previous round{prev}: ",
         "change_row": "{name} {d:+.1f} percentage points (95 % CI {lo:+.1f} to {hi:+.1f}; p = {p:.3f}; Hedges g = {g:.2f})",
         "no_change": "No previous round was given, so change cannot be shown.",
+        "change_withheld": "Change is not shown: the previous round's export differs by only {d} answers "
+                           "(fewer than {k}) from the one an earlier report was published on. The difference "
+                           "would show those respondents' results. Use the same export as the earlier report, "
+                           "or one with at least {k} more answers.",
         "bench_none": "No benchmark file was given.",
         "bench_few": "The benchmark is not shown: fewer than {k} organisations in the benchmark file.",
         "bench_row": "; percentile {p} among {n} organisations.",
@@ -126,6 +134,8 @@ def change_markdown(res: RoundAnalysis) -> str:
     """Change since the previous round in words (dimensions and overall)."""
     w = _W[res.params.language]
     if res.change is None:
+        if res.change_withheld:
+            return w["change_withheld"].format(d=res.change_withheld["difference"], k=res.params.min_group_size)
         return w["no_change"]
     prev = res.results["change"]["previous_round"]
     head = w["change_head"].format(prev=f" ({escape_md(prev)})" if prev else "")

@@ -280,7 +280,7 @@ def _moved_since_published(mf: Any, instrument: str, n: int, k: int) -> str:
     now holds ``n`` with ``1 <= |n - n_pub| < k``, the benchmark row beside that publication would give the
     few new (or removed) answers by subtraction, exactly what the round report withheld (``too_few_new``).
     """
-    from evaluation.reports.round import previous_publication
+    from evaluation.reports.round_publication import previous_publication
 
     try:
         counts = previous_publication(mf.output_dir, {"instrument": {"id": instrument}})

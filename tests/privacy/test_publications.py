@@ -1,0 +1,100 @@
+"""The private register of publications (evaluation.privacy.publications): differencing across runs and folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pandas as pd
+
+from evaluation.privacy import publications as pub
+from evaluation.reports.base import open_report
+from evaluation.simulate import simulate_round
+
+
+def _publish(df, tmp_path, folder, **kw):
+    p = tmp_path / f"{folder}.csv"
+    df.to_csv(p, index=False)
+    rep = open_report("round", responses=str(p), instrument="dual_maturity", municipality="Ekby",
+                      round_label="2025", output_dir=str(tmp_path / folder), **kw)
+    rep.save()
+    return rep.results()["sections"]
+
+
+def test_resorted_export_is_the_same_publication(tmp_path):
+    d = simulate_round("dual_maturity", n=40, seed=3).data
+    assert _publish(d, tmp_path, "a")["withheld"] is None
+    again = _publish(d.sample(frac=1.0, random_state=1), tmp_path, "b")  # same rows, other order, other folder
+    assert again["withheld"] is None and again["overall"]["n"] == 40
+
+
+def test_one_edited_answer_is_withheld_in_any_folder(tmp_path):
+    """The same 40 people, one of whom changed one answer: counts equal, the edit isolated by subtraction."""
+    d = simulate_round("dual_maturity", n=40, seed=4).data
+    _publish(d, tmp_path, "a")
+    e = d.copy()
+    e.loc[e.index[5], "cap_und_1"] = 5 if e.loc[e.index[5], "cap_und_1"] != 5 else 1
+    got = _publish(e, tmp_path, "b")
+    assert got["withheld"]["reason"] == "too_few_new" and got["withheld"]["difference"] == 2
+    assert got["overall"] == {"suppressed": True} and got["units"] is None
+
+
+def test_five_new_answers_are_published_two_in_a_unit_are_not(tmp_path):
+    """5 late answers, complete, all in one role and a new unit: every published set moved by 0 or 5. Spread
+    over the old units instead, a unit gains 2, and its mean would give those 2 by subtraction. (Complete
+    answers: a late 'vet ej' would move that item's answerers by 4, which withholds the re-run too.)"""
+    d = simulate_round("dual_maturity", n=45, seed=5, breakoff_rate=0.0, skip_rate=0.0, dont_know_rate=0.0,
+                       hard_dont_know_rate=0.0).data
+    _publish(d.iloc[:40], tmp_path, "a")
+    late = d.iloc[40:].assign(unit="Nya enheten", role=d["role"].iloc[0])
+    got = _publish(pd.concat([d.iloc[:40], late]), tmp_path, "b")
+    assert got["withheld"] is None and got["overall"]["n"] == 45
+    spread = d.iloc[40:].assign(unit=list(d["unit"].iloc[:2]) * 2 + [d["unit"].iloc[0]], role=d["role"].iloc[0])
+    assert _publish(pd.concat([d.iloc[:40], spread]), tmp_path, "c")["withheld"] is not None
+
+
+def test_register_holds_no_answers_and_its_salt_is_private(tmp_path):
+    d = simulate_round("dual_maturity", n=30, seed=6).data
+    d["unit"] = "Hemligaenheten"
+    _publish(d, tmp_path, "a")
+    store = pub.store_dir()
+    body = (store / "publications" / "dual_maturity.jsonl").read_text(encoding="utf-8")
+    assert "Hemligaenheten" not in body and str(d["respondent_id"].iloc[0]) not in body
+    rec = json.loads(body.splitlines()[0])
+    assert set(rec["sets"]) >= {"overall", "rows", "item:cap_und_1"}
+    assert all(len(h) == 16 for h in rec["rows"]) and len(rec["rows"]) == 30
+    assert stat.S_IMODE(os.stat(store / "salt").st_mode) == 0o600
+    assert str(store).startswith(os.environ["DMKIT_PRIVATE_DIR"]) and not str(store).startswith(str(tmp_path / "a"))
+
+
+def test_fingerprints_change_with_any_cell_and_not_with_order():
+    a = pd.DataFrame({"q1": [1.0, 2.0, 2.0], "q2": [3.0, float("nan"), float("nan")]})
+    m = pd.DataFrame({"unit": ["A", "B", "B"]})
+    f = pub.row_fingerprints(a, m, salt=b"x")
+    assert f.is_unique  # two identical rows still count as two people
+    g = pub.row_fingerprints(a.iloc[::-1].reset_index(drop=True), m.iloc[::-1].reset_index(drop=True), salt=b"x")
+    assert set(f) == set(g)
+    b = a.copy()
+    b.loc[0, "q2"] = 4.0
+    assert pub.row_fingerprints(b, m, salt=b"x").iloc[0] != f.iloc[0]
+    assert pub.row_fingerprints(a, m.assign(unit=["C", "B", "B"]), salt=b"x").iloc[0] != f.iloc[0]
+    assert pub.row_fingerprints(a, m, salt=b"y").iloc[0] != f.iloc[0]
+
+
+def test_conflicts_only_between_the_same_measure():
+    old = [{"sets": {"overall": [frozenset(range(20))]}}]
+    assert pub.conflicts({"overall": [frozenset(range(22))]}, old, min_group_size=5)[0]["difference"] == 2
+    assert pub.conflicts({"item:q1": [frozenset(range(22))]}, old, min_group_size=5) == []
+    assert pub.conflicts({"overall": [frozenset(range(25))]}, old, min_group_size=5) == []
+    # a unit in one run and a role in the next that hold nearly the same people: caught, whatever the label
+    assert pub.conflicts({"overall": [frozenset(range(100, 130)), frozenset(range(1, 21))]}, old,
+                         min_group_size=5)[0]["difference"] == 2
+
+
+def test_forget_a_trial_run(tmp_path):
+    d = simulate_round("dual_maturity", n=40, seed=8).data
+    _publish(d.iloc[:37], tmp_path, "trial")
+    assert _publish(d, tmp_path, "real")["withheld"] is not None
+    assert pub.forget_publications(tmp_path / "trial") == 1
+    assert _publish(d, tmp_path, "real2")["withheld"] is None
