@@ -61,7 +61,9 @@ def reliability_plot(table: pd.DataFrame, *, language: str = "sv"):
         lo = t[f"{col}_ci_low"].to_numpy(dtype=float)
         hi = t[f"{col}_ci_high"].to_numpy(dtype=float)
         ok = np.isfinite(v)
-        ax.errorbar(v[ok], y[ok] + off, xerr=[(v - lo)[ok], (hi - v)[ok]], fmt=marker, color=colour, capsize=3,
+        # a percentile bootstrap interval can leave out its own estimate (a skewed few): no arm then, not a crash
+        err = [np.maximum(v - lo, 0)[ok], np.maximum(hi - v, 0)[ok]]
+        ax.errorbar(v[ok], y[ok] + off, xerr=err, fmt=marker, color=colour, capsize=3,
                     ms=6, label=_F[language][col])
     ax.axvline(_c.RELIABILITY_GROUP.value, color="0.5", ls="--", lw=1, label=_F[language]["good"])
     ax.axvline(_c.RELIABILITY_INDIVIDUAL.value, color="0.5", ls=":", lw=1, label=_F[language]["indiv"])

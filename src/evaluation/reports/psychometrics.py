@@ -316,6 +316,28 @@ def _dimension_model(inst: Instrument, dim: str) -> str | None:
     return "\n".join(lines)
 
 
+def _correlatable_items(scored: pd.DataFrame, *, min_answers: int) -> tuple[list[str], list[str]]:
+    """The items a correlation-matrix analysis can use, and those it must leave out.
+
+    Left out: an item answered on the scale by fewer than ``min_answers`` (its correlations would stand on
+    a few people, and often be undefined), an item without variance, then, one at a time, the item with
+    the most undefined pairwise correlations until the matrix is complete.
+
+    >>> d = pd.DataFrame({"a": [1, 2, 3, 4, 5, 1], "b": [2, 2, 3, 5, 4, 1], "c": [3, None, None, None, None, 3],
+    ...                   "d": [5, 4, 3, 2, 1, 2]})
+    >>> _correlatable_items(d, min_answers=5)
+    (['a', 'b', 'd'], ['c'])
+    """
+    keep = [c for c in scored.columns
+            if scored[c].notna().sum() >= min_answers and scored[c].nunique(dropna=True) > 1]
+    while len(keep) > 2:
+        bad = (~np.isfinite(scored[keep].corr().to_numpy())).sum(axis=0)
+        if not bad.any():
+            break
+        keep.pop(int(np.argmax(bad)))
+    return keep, [c for c in scored.columns if c not in keep]
+
+
 def review_instrument(
     responses: Any,
     *,
@@ -455,10 +477,12 @@ def review_instrument(
     items.insert(0, "dimension", meta.loc[items.index, "dimension"].to_numpy())
 
     # -- parallel analysis ---------------------------------------------------------------
-    pa = st.parallel_analysis(scored[inst.item_ids], fa="pc", seed=seed)
+    pa_items, left_out = _correlatable_items(scored[inst.item_ids], min_answers=k_min)
+    notes["parallel"].extend(left_out)
+    pa = st.parallel_analysis(scored[pa_items], fa="pc", seed=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pa_fa = st.parallel_analysis(scored[inst.item_ids], fa="fa", seed=seed)
+        pa_fa = st.parallel_analysis(scored[pa_items], fa="fa", seed=seed)
 
     # -- CFA of the intended structure ------------------------------------------------------
     cfas: dict[str, Any] = {}

@@ -120,7 +120,8 @@ def _awg_item(x: np.ndarray, low: float, high: float) -> float:
     k = len(x)
     m = x.mean()
     v = x.var(ddof=1)
-    out = 1 - 2 * v / (((high + low) * m - m * m - high * low) * (k / (k - 1)))
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 when every answer is at an end: set below
+        out = 1 - 2 * v / (((high + low) * m - m * m - high * low) * (k / (k - 1)))
     if m < (low * (k - 1) + high) / k or m > (high * (k - 1) + low) / k:
         out = np.nan
     if m == high or m == low:

@@ -141,6 +141,9 @@ register("psychometrics_words", {
         "en": ("Eigenvalues of the data are compared with those of random data of the same size ({n_iter} "
                "simulations; {q}th percentile, Horn 1965/Glorfeld 1995). The data support **{nf} factors** "
                "({npc} principal components). ")},
+    "psy.pa.left_out": {
+        "sv": " Utelämnade ur analysen (för få svar, ingen spridning eller korrelationer som inte går att beräkna): {items}.",
+        "en": " Left out of the analysis (too few answers, no spread, or correlations that cannot be computed): {items}."},
     "psy.pa.categories": {"sv": "Det stämmer med antalet kategorier.", "en": "That matches the number of categories."},
     "psy.pa.dimensions": {
         "sv": "Det stämmer med antalet dimensioner, inte med antalet kategorier: kategorierna skiljer sig lite åt i data.",
@@ -282,8 +285,15 @@ def parallel_markdown(rev: Any) -> str:
     pa = rev.results["parallel_analysis"]
     nf, nd, nc = pa["n_factors_fa"], pa["n_dimensions"], pa["n_categories"]
     verdict = ("categories" if nf == nc else "dimensions" if nf == nd else "fewer" if nf < nd else "neither")
-    return (t("psy.pa.intro", L, n_iter=pa["n_iter"], q=int(round(pa["quantile"] * 100)), nf=nf, npc=pa["n_factors_pc"])
-            + t(f"psy.pa.{verdict}", L))
+    out = (t("psy.pa.intro", L, n_iter=pa["n_iter"], q=int(round(pa["quantile"] * 100)), nf=nf, npc=pa["n_factors_pc"])
+           + t(f"psy.pa.{verdict}", L))
+    left = (rev.results.get("notes") or {}).get("parallel") or []
+    if left:
+        from evaluation.text.format import escape_md
+
+        names = ", ".join(escape_md(rev.responses.instrument.name_of(i, L)) for i in left)
+        out += t("psy.pa.left_out", L, items=names)
+    return out
 
 
 _PROBLEMS_SV = (
