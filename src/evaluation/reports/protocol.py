@@ -301,6 +301,12 @@ def export_pdf(html_path: str | Path, pdf_path: str | Path | None = None, *, tim
     libraries) whose CSS support differs from the screen. Without Chromium this raises
     :class:`ReportError` saying how to install it.
     """
+    return _start_pdf(html_path, pdf_path, timeout=timeout)()
+
+
+def _start_pdf(html_path: str | Path, pdf_path: str | Path | None = None, *, timeout: float = 180) -> Any:
+    """Start Chromium printing; the returned function waits for it and gives the PDF's path (or raises
+    :class:`ReportError`). In between, the caller can do other work (the slide deck) while Chromium runs."""
     import subprocess
     import tempfile
 
@@ -310,19 +316,32 @@ def export_pdf(html_path: str | Path, pdf_path: str | Path | None = None, *, tim
     if exe is None:
         raise ReportError("--pdf needs Chromium to print the report: install it (Debian/Ubuntu: "
                           "sudo apt-get install chromium, or run make system-deps) and run the command again.")
-    with tempfile.TemporaryDirectory(prefix="dmkit-pdf-") as profile:
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-extensions", f"--user-data-dir={profile}", "--no-pdf-header-footer",
-               "--print-to-pdf-no-header", f"--print-to-pdf={out.resolve()}", html.as_uri()]
+    profile = tempfile.TemporaryDirectory(prefix="dmkit-pdf-")
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-extensions", f"--user-data-dir={profile.name}", "--no-pdf-header-footer",
+           "--print-to-pdf-no-header", f"--print-to-pdf={out.resolve()}", html.as_uri()]
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # no pipe to fill up unread
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+
+    def finish() -> Path:
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
             raise ReportError(f"Chromium did not finish printing {html.name} within {timeout:.0f} s.") from None
-    if not out.is_file() or out.stat().st_size == 0:
-        tail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
-        raise ReportError(f"Chromium could not print {html.name} to PDF: {tail[0]}")
-    return out
+        finally:
+            profile.cleanup()
+            log.seek(0)
+            err = log.read()
+            log.close()
+        if not out.is_file() or out.stat().st_size == 0:
+            tail = (err or "").strip().splitlines()[-1:] or ["no message"]
+            raise ReportError(f"Chromium could not print {html.name} to PDF: {tail[0]}")
+        return out
+
+    return finish
 
 
 def figure_alts(figures_dir: str | Path) -> dict[str, str]:
@@ -425,8 +444,7 @@ def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bo
     """The optional outputs of every report, made from what the run wrote (HTML, results.json, figures/):
     the A4 PDF beside the HTML and the slide deck of ``report_class(kind).slide_plan``."""
     out: dict[str, Path] = {}
-    if pdf:
-        out["pdf"] = export_pdf(run.html)
+    printing = _start_pdf(run.html) if pdf else None  # Chromium prints while the deck is built
     if slides:
         from evaluation.reports.base import BOARD_FILE, REPORTS, Report, report_class
 
@@ -436,7 +454,14 @@ def report_outputs(kind: str, run: "ReportRun", *, pdf: bool = False, slides: bo
         board = json.loads(board_file.read_text(encoding="utf-8")) if board_file.is_file() else []
         plan = cls.slide_plan(results, figures=saved_figures(run.html.parent), board=board)
         footer = " · ".join(report_header(results)["header"])
-        out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
+        try:
+            out["slides"] = write_slides(plan, run.html.with_suffix(".pptx"), footer=footer)
+        except BaseException:
+            if printing is not None:
+                printing()
+            raise
+    if printing is not None:
+        out = {"pdf": printing(), **out}
     return out
 
 
