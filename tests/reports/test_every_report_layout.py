@@ -74,6 +74,14 @@ def test_lang_and_alt_text(runs, kind, lang):
     assert "No description has been provided" not in h
 
 
+@pytest.mark.parametrize("kind,lang", CASES)
+def test_no_markup_shown_as_text(runs, kind, lang):
+    """No tag or markdown the kit meant as layout is printed to the reader (its markdown is made inert)."""
+    text = _text(runs[kind, lang].read_text(encoding="utf-8"))
+    assert not re.search(r"</?\s*[a-zA-Z][\w-]*(\s[^<>]*)?>", text), re.findall(r".{20}</?[a-zA-Z][^<>]{0,40}>", text)
+    assert "**" not in text and "&lt;" not in text and "&amp;" not in text
+
+
 @pytest.mark.parametrize("kind", list(REPORTS))
 def test_swedish_numbers_and_headings(runs, kind):
     h = runs[kind, "sv"].read_text(encoding="utf-8")

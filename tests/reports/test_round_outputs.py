@@ -137,6 +137,15 @@ def test_swedish_numbers_have_decimal_comma_and_minus(rounds):
     assert re.search(r"\d\.\d", en) and not re.search(r"\d,\d\d? ", en.replace(", ", " "))
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_markup_shown_as_text(rounds, lang):
+    """The kit's own markdown is made inert before it is shown (raw HTML becomes text), so a tag the kit
+    meant as layout would be printed to the reader: none may be (the appendix divider once was)."""
+    text = _visible_text(_html(rounds[lang]))
+    assert not re.search(r"</?\s*[a-zA-Z][\w-]*(\s[^<>]*)?>", text), re.findall(r".{20}</?[a-zA-Z][^<>]{0,40}>", text)
+    assert "**" not in text and "&lt;" not in text and "&amp;" not in text
+
+
 def test_summary_first_and_rules_applied(rounds):
     """Page 1 says what the numbers allow: the sample's change CI covers 0 and its scores lie inside the IQR."""
     h = _html(rounds["sv"])

@@ -242,8 +242,7 @@ class RoundReport(Report):
                               name="benchmark", published=gate))
             return sec
         if section_id == "quality":
-            sec = Section("quality", H["appendix"]).add(f'<div class="dm-appendix"></div>\n\n{W["method"]}',
-                                                        rounds.quality_markdown(res))
+            sec = Section("quality", H["appendix"]).add(W["method"], rounds.quality_markdown(res))
             rev = {it.id: it.reverse for it in inst.items}
             texts = {i: inst.name_of(i, L) for i in inst.item_ids}
             cat_of = {it.id: names.get(it.category, it.category) for it in inst.items}
