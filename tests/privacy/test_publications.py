@@ -98,3 +98,62 @@ def test_forget_a_trial_run(tmp_path):
     assert _publish(d, tmp_path, "real")["withheld"] is not None
     assert pub.forget_publications(tmp_path / "trial") == 1
     assert _publish(d, tmp_path, "real2")["withheld"] is None
+
+
+def _drop_rows(src, dst, n):
+    d = pd.read_csv(src, dtype=str, keep_default_na=False)
+    d.iloc[:-n].to_csv(dst, index=False)
+    return dst
+
+
+def test_workshop_rerun_after_two_late_answers_is_withheld(tmp_path, samples):
+    """The workshop report published on the after-survey less 2 answers, then re-run on the full export: the
+    arm means would give those 2 by subtraction, so the re-run publishes only why (and its slides the same)."""
+    short = _drop_rows(samples / "workshop_after.csv", tmp_path / "after_short.csv", 2)
+    kw = dict(before=str(samples / "workshop_before.csv"), instrument="workshop_followup", group_column="took_part",
+              cluster_column="unit")
+    first = open_report("workshop", after=str(short), output_dir=str(tmp_path / "w1"), **kw)
+    assert first.withheld is None
+    first.save()
+    again = open_report("workshop", after=str(samples / "workshop_after.csv"), output_dir=str(tmp_path / "w2"), **kw)
+    assert again.withheld["difference"] in (1, 2)
+    res = again.results()["sections"]
+    assert set(res) == {"withheld", "min_group_size"}
+    path = again.save()
+    board = json.loads((tmp_path / "w2" / "figures" / "board.json").read_text(encoding="utf-8"))
+    assert len(board) == 1 and "dmkit unpublish" in board[0]["message"]
+    assert json.loads(path.read_text(encoding="utf-8"))["sections"]["withheld"]["reason"] == "too_few_new"
+    # the same files again: the same rows, nothing isolated
+    assert open_report("workshop", after=str(short), output_dir=str(tmp_path / "w3"), **kw).withheld is None
+
+
+def test_comparison_rerun_with_two_rows_less_is_withheld(tmp_path, samples):
+    kw = dict(responses_a=str(samples / "paired_dual_maturity.csv"), instrument_a="dual_maturity",
+              instrument_b="public_dma")
+    first = open_report("comparison", responses_b=str(samples / "paired_public_dma.csv"),
+                        output_dir=str(tmp_path / "c1"), **kw)
+    assert first.withheld is None
+    first.save()
+    short = _drop_rows(samples / "paired_public_dma.csv", tmp_path / "b_short.csv", 2)
+    again = open_report("comparison", responses_b=str(short), output_dir=str(tmp_path / "c2"), **kw)
+    assert again.withheld["instrument"] == "public_dma" and again.withheld["difference"] in (1, 2)
+    assert set(again.results()["sections"]) == {"withheld", "min_group_size"}
+
+
+def test_psychometrics_rerun_is_withheld_and_its_html_says_why(tmp_path, samples):
+    """Through the command a user runs: the HTML holds the reason and no number of the data."""
+    from evaluation.cli import main
+
+    short = _drop_rows(samples / "solvik_2025.csv", tmp_path / "short.csv", 3)
+    assert main(["psychometrics", str(short), "-i", "dual_maturity", "--n-boot", "20", "-o", str(tmp_path / "p1"),
+                 "-q"]) == 0
+    assert main(["psychometrics", str(samples / "solvik_2025.csv"), "-i", "dual_maturity", "--n-boot", "20",
+                 "-o", str(tmp_path / "p2"), "-q"]) == 0
+    html = (tmp_path / "p2" / "psychometrics.html").read_text(encoding="utf-8")
+    assert "dmkit unpublish" in html and "<table" not in html and "<img" not in html
+    res = json.loads((tmp_path / "p2" / "results.json").read_text(encoding="utf-8"))["sections"]
+    assert res["withheld"]["difference"] in (1, 2, 3)
+    # a round report on the same full export is withheld too: the item means are the same measure
+    rnd = open_report("round", responses=str(samples / "solvik_2025.csv"), instrument="dual_maturity",
+                      output_dir=str(tmp_path / "r")).results()["sections"]
+    assert rnd["withheld"]["reason"] == "too_few_new"

@@ -52,7 +52,7 @@ import pandas as pd
 from evaluation.privacy import check_min_group_size
 
 __all__ = ["store_dir", "row_fingerprints", "measure_sets", "conflicts", "earlier_publications",
-           "record_publication", "forget_publications"]
+           "record_publication", "forget_publications", "response_sets"]
 
 #: the environment variable that moves the register (tests point it at a temporary folder)
 ENV = "DMKIT_PRIVATE_DIR"
@@ -256,3 +256,27 @@ def forget_publications(output_dir: str | Path) -> int:
                 keep.append(line)
         path.write_text("".join(x + "\n" for x in keep), encoding="utf-8")
     return removed
+
+
+def response_sets(rs: Any, *, groups: Iterable[str] = (), min_size: int = 1) -> dict[str, list[frozenset]]:
+    """The generic sets of a report that publishes item- and group-level numbers of a ResponseSet.
+
+    ``rows``: every accepted row (response counts, don't-know rates); ``item:<id>``: the rows that answered
+    the item on the scale (its mean, spread, correlations); with ``groups`` (metadata columns such as
+    ``role``) the ``rows`` of each of their values too (the group tables, invariance, DIF). Sets of fewer
+    than ``min_size`` rows are left out: the gate hides what stands on them, so nothing of them is published.
+
+    >>> from evaluation.simulate import simulate_round
+    >>> from evaluation.data.responses import read_responses
+    >>> rs = read_responses(simulate_round("dual_maturity", n=20, seed=1).data, "dual_maturity")
+    >>> s = response_sets(rs, groups=["role"])
+    >>> len(s["rows"][0]), len(s["rows"]) > 1, "item:cap_und_1" in s
+    (20, True, True)
+    """
+    fp = row_fingerprints(rs.answers, rs.meta, dont_know=rs.dont_know)
+    parts = [{"rows": [frozenset(fp)]}, measure_sets(fp, rs.answers.notna().add_prefix("item:"))]
+    for col in groups:
+        if col and col in rs.meta.columns:
+            labels = rs.meta[col].fillna("(saknas)").astype(str)
+            parts.append({"rows": [frozenset(fp[(labels == g).to_numpy()]) for g in pd.unique(labels)]})
+    return {m: kept for m, sets in merge(*parts).items() if (kept := [x for x in sets if len(x) >= min_size])}

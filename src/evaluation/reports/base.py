@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from evaluation.text.format import escape_md, inert_markdown  # noqa: F401  (served here too: every report escapes with it)
 from evaluation.reports import figure_files as _figure_files
+from evaluation.text.privacy import withheld_text
 
 __all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
            "open_report", "check_parameters", "report_class", "table_html", "box_html", "save_figure",
@@ -155,6 +156,35 @@ class Report:
         self.language: str = getattr(params, "language", "sv")
         _figure_files.start_background_writer()  # its imports overlap with the analysis
         self.analysis = self.analyse()
+        #: why this report publishes nothing (its rows differ from an earlier publication's by a few), or None
+        self.withheld: dict | None = None
+        self._register: dict[str, dict] = {}
+        self._check_register()
+
+    def _check_register(self) -> None:
+        """Differencing across runs (:mod:`evaluation.privacy.publications`): compare the rows behind this
+        report with every earlier publication of the same instrument; with 1 to k−1 rows of difference in
+        any set, the report is withheld (:attr:`withheld`), else its sets are recorded when it is saved."""
+        from evaluation.privacy import publications as pub
+
+        k = int(getattr(self.params, "min_group_size", 5) or 5)
+        sets: dict[str, dict] = {}
+        for instrument, rs, groups in self.register_inputs():
+            sets[instrument] = pub.merge(sets.get(instrument, {}), pub.response_sets(rs, groups=groups, min_size=k))
+        for instrument, s in sets.items():
+            hit = pub.conflicts(s, pub.earlier_publications(instrument), min_group_size=k)
+            if hit:
+                self.withheld = {"reason": "too_few_new", "instrument": instrument, "measure": hit[0]["measure"],
+                                 "n_now": hit[0]["n_now"], "n_before": hit[0]["n_before"],
+                                 "difference": hit[0]["difference"]}
+                return
+        self._register = sets
+
+    def register_inputs(self) -> list[tuple[str, Any, Sequence[str]]]:
+        """``(instrument id, ResponseSet, group columns)`` of every export this report publishes numbers of,
+        for the private register of publications. Default: none (no check); the round report keeps its own
+        finer register (per score and group, :mod:`evaluation.reports.round_publication`)."""
+        return []
 
     # -- hooks -------------------------------------------------------------------------
     @classmethod
@@ -213,6 +243,10 @@ class Report:
         """The results.json envelope (validated against the shipped JSON Schema)."""
         from evaluation.reports.envelope import envelope
 
+        if self.withheld is not None:  # nothing but why (and the threshold)
+            return envelope(self.kind, language=self.language, parameters=self.params, inputs=self.inputs(),
+                            sections={"withheld": self.withheld,
+                                      "min_group_size": getattr(self.params, "min_group_size", None)})
         if self.gate_required:
             shown = getattr(self, "_shown_sections", {})
             for sid in self.section_ids:
@@ -233,8 +267,11 @@ class Report:
 
         _figure_files.wait_for_figure_files()  # the figures' print files are on disk when the run ends
         out = Path(output_dir or getattr(self.params, "output_dir"))
+        messages = self.board() if self.withheld is None else [
+            {"title": self.title(), "message": withheld_text(self.withheld, k=self.params.min_group_size,
+                                                             language=self.language), "bullets": []}]
         board = [{"title": plain_text(b["title"]), "message": plain_text(b["message"]),
-                  "bullets": [plain_text(x) for x in b.get("bullets", [])]} for b in self.board()]
+                  "bullets": [plain_text(x) for x in b.get("bullets", [])]} for b in messages]
         if board:
             (out / "figures").mkdir(parents=True, exist_ok=True)
             (out / "figures" / BOARD_FILE).write_text(json.dumps(board, ensure_ascii=False, indent=2),
@@ -246,12 +283,22 @@ class Report:
     def record_publication(self, output_dir: Path) -> None:
         """After :meth:`save`: note in the private register which rows the published numbers stand on
         (:mod:`evaluation.privacy.publications`), so a later report cannot isolate a few of them by
-        subtraction. Default: nothing (a report kind without a register check)."""
+        subtraction (the sets of :meth:`register_inputs`; nothing when withheld)."""
+        from evaluation.privacy import publications as pub
+
+        if self.withheld is None:
+            for instrument, sets in self._register.items():
+                pub.record_publication(instrument, sets, report=self.kind, output_dir=output_dir)
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""
         from IPython.display import HTML, Markdown, display
 
+        if self.withheld is not None:  # the first section says why; the others show nothing
+            if section_id == self.section_ids[0]:
+                display(Markdown(f"# {inert_markdown(escape_md(self.title()))}\n\n" + inert_markdown(
+                    withheld_text(self.withheld, k=self.params.min_group_size, language=self.language))))
+            return
         sec = self.section(section_id)
         if sec is None:
             return

@@ -17,7 +17,8 @@ ValueError: responses_a is empty: give the survey export of the first instrument
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -127,6 +128,8 @@ class ComparisonAnalysis:
     numbers: InstrumentComparison
     classes_hidden: pd.DataFrame | None
     language: str = "sv"
+    #: the ResponseSets read (``rs_a``, ``rs_b`` and any retests), for the private register of publications
+    read: tuple = field(default=(), repr=False)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "numbers":
@@ -188,14 +191,13 @@ def run_comparison(params: ComparisonParameters, **kwargs: Any) -> ComparisonAna
     options = {"mic": params.mic or None, "dif_group": params.dif_group or None, **kwargs}
     res = compare_instruments(rs_a, rs_b, link=params.link_column, crosswalk=params.crosswalk, retest_a=rt_a,
                               retest_b=rt_b, min_group_size=params.min_group_size, **options)
-    return protect(res, language=params.language)
+    read = tuple(r for r in (rs_a, rs_b, rt_a, rt_b) if r is not None)
+    return dataclasses.replace(protect(res, language=params.language), read=read)
 
 
 def protect(res: InstrumentComparison, *, language: str = "sv") -> ComparisonAnalysis:
     """The comparison with its class cross-table suppressed (rows and columns, primary and complementary)."""
     from evaluation.privacy import suppression_mask
-
-    import dataclasses
 
     hidden = None
     if res.classes is not None:

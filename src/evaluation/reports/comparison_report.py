@@ -60,6 +60,9 @@ class ComparisonReport(Report):
     def analyse(self):
         return rc.run_comparison(self.params)
 
+    def register_inputs(self) -> list:
+        return [(rs.instrument.id, rs, (self.params.dif_group,)) for rs in self.analysis.read]
+
     def inputs(self) -> Mapping[str, str | None]:
         p = self.params
         return {"responses_a": p.responses_a, "responses_b": p.responses_b, "retest_a": p.retest_a,

@@ -125,6 +125,10 @@ class PsychometricsReport(Report):
     def inputs(self) -> Mapping[str, str | None]:
         return {"responses": self.params.responses, "mapping": self.params.mapping or None}
 
+    def register_inputs(self) -> list:
+        rs = self.analysis.responses
+        return [] if self.analysis.tiny else [(rs.instrument.id, rs, ("unit", "role", self.params.group_column))]
+
     def title(self) -> str:
         return ps._title(self.params.instrument, self.language)
 

@@ -14,6 +14,7 @@ import pandas as pd
 from evaluation.reports.base import Box, Figure, Parameter, Report, Section, Table, escape_md
 from evaluation.reports import round as rounds
 from evaluation.reports import round_invariance, round_summary, round_tables
+from evaluation.text.privacy import withheld_text
 
 __all__ = ["RoundReport"]
 
@@ -25,17 +26,6 @@ _TOO_FEW = {
           "inga resultat: inga poäng, inga frågor och inga diagram. Samla in fler svar och kör rapporten igen.",
     "en": "The survey has {n} responses, fewer than {k}. So that no respondent can be recognised, the report "
           "shows no results: no scores, no questions and no charts. Collect more responses and run it again.",
-}
-#: a re-run into the folder of an earlier version after fewer than ``min_group_size`` answers changed
-_TOO_FEW_NEW = {
-    "sv": "Sedan en tidigare publicerad version av rapporten har svaren bakom ett resultat ändrats med bara {d} "
-          "(färre än {k}). Skillnaden mellan versionerna skulle då visa just de svarandes resultat, så den här "
-          "versionen visar inga resultat. Kör rapporten igen när minst {k} svar har tillkommit eller ändrats. "
-          "Har den tidigare versionen aldrig delats kan den glömmas med `dmkit unpublish MAPP`.",
-    "en": "Since an earlier published version of this report, the answers behind a result changed by only {d} "
-          "(fewer than {k}). The difference between the versions would show those respondents' results, so this "
-          "version shows none. Run the report again when at least {k} answers have been added or changed. "
-          "If the earlier version was never shared, it can be forgotten with `dmkit unpublish FOLDER`.",
 }
 
 
@@ -115,10 +105,9 @@ class RoundReport(Report):
                 return None
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)), level=1)
-            text = _TOO_FEW[L] if withheld["reason"] == "too_few" else _TOO_FEW_NEW[L]
-            return sec.add(f"## {H['summary']}\n\n" + text.format(
-                n=withheld["n"], k=k, d=withheld.get("difference",
-                                                     abs(withheld.get("n_now", 0) - withheld.get("n_before", 0)))))
+            text = _TOO_FEW[L].format(n=withheld["n"], k=k) if withheld["reason"] == "too_few" else \
+                withheld_text(withheld, k=k, language=L)
+            return sec.add(f"## {H['summary']}\n\n" + text)
         if section_id == "summary":
             sec = Section("summary", H["title"].format(m=escape_md(self.params.municipality),
                                                        r=escape_md(self.params.round_label)),

@@ -60,6 +60,14 @@ class WorkshopReport(Report):
         p = self.params
         return {"before": p.before, "after": p.after, "feedback": p.feedback, "mapping": p.mapping}
 
+    def register_inputs(self) -> list:
+        a, p = self.analysis, self.params
+        groups = (p.group_column, p.cluster_column)
+        out = [(a.before.instrument.id, a.before, groups), (a.after.instrument.id, a.after, groups)]
+        if a.feedback is not None:
+            out.append((a.feedback.instrument.id, a.feedback, ()))
+        return out
+
     def title(self) -> str:
         return tw.heading("title", self.language)
 
