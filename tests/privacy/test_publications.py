@@ -157,3 +157,12 @@ def test_psychometrics_rerun_is_withheld_and_its_html_says_why(tmp_path, samples
     rnd = open_report("round", responses=str(samples / "solvik_2025.csv"), instrument="dual_maturity",
                       output_dir=str(tmp_path / "r")).results()["sections"]
     assert rnd["withheld"]["reason"] == "too_few_new"
+
+
+def test_saving_the_same_publication_twice_adds_one_record(tmp_path):
+    d = simulate_round("dual_maturity", n=30, seed=9).data
+    _publish(d, tmp_path, "a")
+    _publish(d, tmp_path, "a")
+    assert len(pub.earlier_publications("dual_maturity")) == 1
+    _publish(d, tmp_path, "b")  # the same rows in another folder: a second record (forgetting one keeps the other)
+    assert len(pub.earlier_publications("dual_maturity")) == 2

@@ -211,10 +211,15 @@ def record_publication(instrument: str, sets: Mapping[str, list[frozenset]], *, 
     """Append one publication's sets to the register (rows stored once, sets as row indices)."""
     rows = sorted(set().union(*(s for lists in sets.values() for s in lists))) if sets else []
     index = {r: i for i, r in enumerate(rows)}
-    rec = {"report": report, "instrument": str(instrument), "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-           "output_dir": str(Path(output_dir).resolve()), "rows": rows,
-           "sets": {m: [sorted(index[r] for r in s) for s in lists] for m, lists in sets.items()}}
+    stored = {m: sorted(sorted(index[r] for r in s) for s in lists) for m, lists in sorted(sets.items())}
+    where = str(Path(output_dir).resolve())
+    # the same publication saved again (a notebook re-run on the same file) adds nothing to compare with
+    digest = hashlib.sha256(json.dumps([where, rows, stored]).encode("utf-8")).hexdigest()[:32]
     path = _register(instrument)
+    if any(rec.get("digest") == digest for rec in earlier_publications(instrument)):
+        return path
+    rec = {"report": report, "instrument": str(instrument), "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+           "output_dir": where, "digest": digest, "rows": rows, "sets": stored}
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(rec, separators=(",", ":")) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
