@@ -150,15 +150,18 @@ class Report:
     #: when True, show() and results() refuse respondent-data tables that did not pass the privacy gate
     #: (opt-in per report until every report builds its tables from evaluation.privacy.gate.publish)
     gate_required: ClassVar[bool] = False
+    #: why this report publishes nothing (its rows differ from an earlier publication's by a few), or None;
+    #: set by the register check after the analysis (a report built without it publishes as usual)
+    withheld: dict | None = None
+    _register: dict = {}
 
     def __init__(self, params: Any):
         self.params = params
         self.language: str = getattr(params, "language", "sv")
         _figure_files.start_background_writer()  # its imports overlap with the analysis
         self.analysis = self.analyse()
-        #: why this report publishes nothing (its rows differ from an earlier publication's by a few), or None
-        self.withheld: dict | None = None
-        self._register: dict[str, dict] = {}
+        self.withheld = None
+        self._register = {}
         self._check_register()
 
     def _check_register(self) -> None:
