@@ -315,3 +315,50 @@ def test_previous_round_same_export_plus_three_is_withheld(tmp_path):
     cur["respondent_id"] = [f"N{i:04d}" for i in range(len(cur))]
     b = _publish(cur, tmp_path, "r2025", previous_responses=str(p))
     assert b.get("change") is None and b.get("change_withheld") is not None
+
+
+# -- 8. check when opened, record when saved: two reports open side by side ----------------------------------
+
+def _open(df, tmp_path, folder, kind="round", **kw):
+    p = tmp_path / f"{folder}.csv"
+    df.to_csv(p, index=False)
+    if kind == "round":
+        kw = {"instrument": INST, "municipality": "Ekby", "round_label": "2025", **kw}
+    return open_report(kind, responses=str(p), output_dir=str(tmp_path / folder), **kw)
+
+
+@pytest.mark.xfail(strict=True, reason="results.json overall of two round reports opened before either was saved "
+                   "(a notebook with two open_report calls, or two batch workers side by side): the register is "
+                   "read when a report is opened and written when it is saved, with no second check on save; "
+                   "41*m_b - 40*m_a = the late answer's overall score")
+def test_two_reports_open_at_once_both_publish(tmp_path):
+    """Report a (40) and report b (the same 40 + 1 late answer, other folder) are both opened, then both saved.
+    Neither saw the other's sets when it checked. (Played in one process; parallel `dmkit batch` workers over a
+    folder holding both exports would interleave the same way, not run here.)
+    Recovered (seed 19): 41*m_b - 40*m_a = 48.0, true overall score of the late respondent 48.0."""
+    d = _data(41, seed=19)
+    ra, rb = _open(d.iloc[:40], tmp_path, "a"), _open(d, tmp_path, "b")
+    ra.save()
+    rb.save()
+    a, b = ra.results()["sections"], rb.results()["sections"]
+    import json
+    on_disk = json.loads((tmp_path / "b" / "results.json").read_text(encoding="utf-8"))
+    b_disk = on_disk.get("sections", on_disk)
+    true = float(_true_scores(d)["overall"].iloc[40])
+    leaked = False
+    if _published(a) and _published(b_disk):
+        rec = _sum(b_disk["overall"]) - _sum(a["overall"])
+        leaked = abs(rec - true) < 1e-6
+        print(f"recovered {rec!r}, true {true!r}")
+    assert not leaked
+
+
+# -- 9. another report kind on a few more rows (withstood) ---------------------------------------------------
+
+def test_psychometrics_after_round_on_one_more_row_is_withheld(tmp_path):
+    """Round report on 40, then the psychometrics report on the same 40 + 1 late answer (other folder): the
+    'rows' and 'item:<id>' sets are shared by both kinds, d = 1, so the psychometrics report is withheld."""
+    d = _data(41, seed=20)
+    assert _publish(d.iloc[:40], tmp_path, "a")["withheld"] is None
+    rep = _open(d, tmp_path, "b", kind="psychometrics", instrument=INST)
+    assert rep.withheld is not None and rep.withheld["difference"] == 1
