@@ -362,3 +362,22 @@ def test_psychometrics_after_round_on_one_more_row_is_withheld(tmp_path):
     assert _publish(d.iloc[:40], tmp_path, "a")["withheld"] is None
     rep = _open(d, tmp_path, "b", kind="psychometrics", instrument=INST)
     assert rep.withheld is not None and rep.withheld["difference"] == 1
+
+
+def test_benchmark_leaves_out_a_folder_whose_own_report_has_fewer_rows(tmp_path):
+    """Control for the benchmark attack: when the round report was published into the batch folder's own
+    output_dir (40) and the export there now holds 41, dmkit benchmark leaves the organisation out."""
+    from evaluation.run.national_benchmark import build_benchmark
+
+    d = _data(41, seed=12)
+    root = tmp_path / "kommuner"
+    f = _batch_folder(root, "ekby", d, root / "ekby" / "rapport")
+    p = tmp_path / "ekby40.csv"
+    d.iloc[:40].to_csv(p, index=False)
+    rep = open_report("round", responses=str(p), instrument=INST, municipality="ekby", round_label="2025",
+                      output_dir=str(f / "rapport"))
+    rep.save()
+    for i, seed in enumerate((21, 22, 23, 24)):
+        _batch_folder(root, f"org{i}", _data(30, seed=seed), root / f"org{i}" / "rapport")
+    built = build_benchmark(root, seed=1)
+    assert "ekby" in set(built.excluded["folder"]) and "ekby" not in set(built.key["folder"])
