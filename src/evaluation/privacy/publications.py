@@ -52,7 +52,7 @@ import pandas as pd
 from evaluation.privacy import check_min_group_size
 
 __all__ = ["store_dir", "row_fingerprints", "measure_sets", "conflicts", "earlier_publications",
-           "record_publication", "forget_publications", "response_sets"]
+           "record_publication", "forget_publications", "response_sets", "PublishedMeanwhile"]
 
 #: the environment variable that moves the register (tests point it at a temporary folder)
 ENV = "DMKIT_PRIVATE_DIR"
@@ -87,28 +87,30 @@ def _salt() -> bytes:
 
 def row_fingerprints(answers: pd.DataFrame, meta: pd.DataFrame, *, dont_know: pd.DataFrame | None = None,
                      salt: bytes | None = None) -> pd.Series:
-    """One salted fingerprint per row, from its respondent id, unit, role and answer codes.
+    """One salted fingerprint per row, from its answer codes alone.
 
-    Any change to a row (an edited answer, a moved unit) makes it a new row: an edit is one row out
-    and one in. Identical rows get an occurrence number, so the result is unique per row. The file
-    row number is left out, so re-sorting an export changes nothing.
+    Any change to an answer makes it a new row: an edit is one row out and one in. Labels are left out
+    on purpose (``meta`` is not read): a fixed typo in a unit name, a renumbered respondent id or a copy
+    of the instrument under its own id must not make the same people look new, or a re-run that also adds
+    one late answer would pass (the red team's attack). Who is in which unit or role is held by the sets
+    (:func:`measure_sets`), not by the fingerprint. Identical rows get an occurrence number, so the result
+    is unique per row; the file row number is left out, so re-sorting an export changes nothing.
 
     >>> a = pd.DataFrame({"q1": [4.0, 4.0, 2.0]}); m = pd.DataFrame({"unit": ["A", "A", "B"]})
     >>> f = row_fingerprints(a, m, salt=b"s")
     >>> f.is_unique, len(f.iloc[0])
     (True, 16)
+    >>> bool((row_fingerprints(a, m.assign(unit="C"), salt=b"s") == f).all())
+    True
     """
     key = _salt() if salt is None else salt
-    cols = [c for c in ("respondent_id", "unit", "role") if c in meta.columns]
-    ids = meta[cols].astype(object).where(meta[cols].notna(), None) if cols else None
     vals = answers.to_numpy(dtype=float)
     dk = dont_know.to_numpy(dtype=bool) if dont_know is not None else np.zeros(vals.shape, dtype=bool)
     seen: dict[str, int] = {}
     out = []
     for i in range(len(answers)):
         cells = ["dk" if dk[i, j] else (None if np.isnan(v) else float(v)) for j, v in enumerate(vals[i])]
-        who = [] if ids is None else [None if x is None else str(x) for x in ids.iloc[i].tolist()]
-        digest = hmac.new(key, json.dumps([who, cells]).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+        digest = hmac.new(key, json.dumps(cells).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
         n = seen.get(digest, 0)
         seen[digest] = n + 1
         out.append(digest if n == 0 else hmac.new(key, f"{digest}#{n}".encode(), hashlib.sha256).hexdigest()[:16])
@@ -160,10 +162,15 @@ def conflicts(new: Mapping[str, list[frozenset]], earlier: Iterable[Mapping[str,
     of sets). Returns one dict per conflict: ``measure``, ``n_now``, ``n_before``, ``difference``,
     ``published`` (when and where the earlier one went out), smallest difference first.
     """
-    k = check_min_group_size(min_group_size)
+    k_now = check_min_group_size(min_group_size)
     found = []
+    earlier_sets: list[tuple[dict, dict]] = []
+    earlier_k = 0
     mine = set().union(*(x for lists in new.values() for x in lists)) if new else set()
     for rec in earlier:
+        # the stricter of the two thresholds: a later run with a lower k must not isolate fewer people than
+        # the earlier publication promised
+        k = max(k_now, int(rec.get("min_group_size") or 0))
         rows = rec.get("rows")
         if rows is not None:  # as stored: row indices; a record that shares no row cannot conflict
             if mine.isdisjoint(rows):
@@ -172,6 +179,8 @@ def conflicts(new: Mapping[str, list[frozenset]], earlier: Iterable[Mapping[str,
                    for m, lists in (rec.get("sets") or {}).items()}
         else:
             old = rec.get("sets") or {}
+        earlier_sets.append((rec, old))
+        earlier_k = max(earlier_k, int(rec.get("min_group_size") or 0))
         for m, sets in new.items():
             for o in old.get(m, ()):
                 for s in sets:
@@ -181,7 +190,65 @@ def conflicts(new: Mapping[str, list[frozenset]], earlier: Iterable[Mapping[str,
                     if 0 < d < k:
                         found.append({"measure": m, "n_now": len(s), "n_before": len(o), "difference": d,
                                       "published": {"at": rec.get("at"), "output_dir": rec.get("output_dir")}})
+    found += _new_small_atoms(new, earlier_sets, k_now, earlier_k)
     return sorted(found, key=lambda c: (c["difference"], c["measure"]))
+
+
+def _new_small_atoms(new: Mapping[str, list[frozenset]], earlier: list[tuple[dict, dict]], k_now: int,
+                     earlier_k: int) -> list[dict]:
+    """Beyond pairs: the publications of one measure together, as a linear system.
+
+    Each published mean times its n is the sum over a set of rows, so an attacker knows the sums over
+    every linear combination of the sets' indicator vectors. Such a combination is constant on the
+    *atoms* (rows with the same membership in every set). A group of fewer than ``k`` rows is isolated
+    when some combination is non-zero only on atoms holding fewer than ``k`` rows together: for each such
+    choice ``T`` of small atoms, ``dim(V ∩ span(e_T)) = rank(A) + |T| − rank([A; E_T]) > 0``. A choice the
+    earlier publications already isolated alone is not the new one's doing and is not counted. The family
+    is the largest set of each publication (its whole organisation): S, S+X+Y, S+Y+Z and S+X+Z give X
+    although every pair differs by at least 5. (Groups within one report cross, units × roles, in atoms
+    that no table isolates; they stay under the pairwise check.)
+    """
+    from itertools import combinations
+
+    k = max(k_now, earlier_k)
+    out = []
+    for m, sets in new.items():
+        if not sets:
+            continue
+        mine = max(sets, key=len)
+        family = [big for _, old in earlier if old.get(m) for big in [max(old[m], key=len)]
+                  if not mine.isdisjoint(big)]
+        if len(family) < 2:
+            continue  # with one earlier set, the pairwise check is the whole story
+        allsets = family + [mine]
+        rows = set().union(*allsets)
+        sig: dict[tuple, int] = {}
+        for r in rows:
+            key = tuple(r in f for f in allsets)
+            sig[key] = sig.get(key, 0) + 1
+        atoms = list(sig)
+        sizes = np.array([sig[a] for a in atoms])
+        A = np.array([[float(a[i]) for a in atoms] for i in range(len(allsets))])
+        small = [j for j in range(len(atoms)) if sizes[j] < k]
+        if not small:
+            continue
+
+        def isolates(mat: np.ndarray, T: tuple) -> bool:
+            E = np.zeros((len(T), len(atoms)))
+            for row, j in enumerate(T):
+                E[row, j] = 1.0
+            return np.linalg.matrix_rank(mat) + len(T) - np.linalg.matrix_rank(np.vstack([mat, E])) > 0
+
+        hit = None  # the fewest rows isolated
+        for size in range(1, min(len(small), k - 1) + 1):
+            for T in combinations(small, size):
+                n_rows = int(sizes[list(T)].sum())
+                if n_rows < k and (hit is None or n_rows < hit) and isolates(A, T) and not isolates(A[:-1], T):
+                    hit = n_rows
+        if hit is not None:
+            out.append({"measure": m, "n_now": len(mine), "n_before": None, "difference": hit,
+                        "published": {"at": None, "output_dir": "several earlier publications together"}})
+    return out
 
 
 def _register(instrument: str) -> Path:
@@ -189,14 +256,18 @@ def _register(instrument: str) -> Path:
     return store_dir() / "publications" / f"{safe}.jsonl"
 
 
-def earlier_publications(instrument: str) -> list[dict]:
-    """The register's records for ``instrument``, as stored: ``rows`` (fingerprints) and ``sets`` (measure →
-    lists of row indices), read by :func:`conflicts`."""
-    path = _register(instrument)
-    if not path.is_file():
-        return []
+def earlier_publications(instrument: str | None = None) -> list[dict]:
+    """The register's records, as stored: ``rows`` (fingerprints) and ``sets`` (measure → lists of row
+    indices), read by :func:`conflicts`. Without ``instrument``: every instrument's (the default of the
+    checks: a copy of an instrument under another id still holds the same people's answers)."""
+    if instrument is None:
+        folder = store_dir() / "publications"
+        paths = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    else:
+        paths = [_register(instrument)]
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in paths if path.is_file() for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         try:
             rec = json.loads(line)
         except ValueError:
@@ -206,9 +277,18 @@ def earlier_publications(instrument: str) -> list[dict]:
     return out
 
 
+class PublishedMeanwhile(ValueError):
+    """Another publication on nearly the same rows was saved after this report was checked."""
+
+
 def record_publication(instrument: str, sets: Mapping[str, list[frozenset]], *, report: str,
-                       output_dir: str | Path) -> Path:
-    """Append one publication's sets to the register (rows stored once, sets as row indices)."""
+                       output_dir: str | Path, min_group_size: int | None = None) -> Path:
+    """Append one publication's sets to the register (rows stored once, sets as row indices).
+
+    With ``min_group_size`` the sets are checked again under the register's lock first: two reports
+    opened before either was saved were each checked against a register without the other, so the
+    second to be saved raises :class:`PublishedMeanwhile` (and records nothing) when they conflict.
+    """
     rows = sorted(set().union(*(s for lists in sets.values() for s in lists))) if sets else []
     index = {r: i for i, r in enumerate(rows)}
     stored = {m: sorted(sorted(index[r] for r in s) for s in lists) for m, lists in sorted(sets.items())}
@@ -216,19 +296,32 @@ def record_publication(instrument: str, sets: Mapping[str, list[frozenset]], *, 
     # the same publication saved again (a notebook re-run on the same file) adds nothing to compare with
     digest = hashlib.sha256(json.dumps([where, rows, stored]).encode("utf-8")).hexdigest()[:32]
     path = _register(instrument)
-    if any(rec.get("digest") == digest for rec in earlier_publications(instrument)):
-        return path
     rec = {"report": report, "instrument": str(instrument), "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-           "output_dir": where, "digest": digest, "rows": rows, "sets": stored}
+           "output_dir": where, "digest": digest, "min_group_size": min_group_size, "rows": rows, "sets": stored}
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (json.dumps(rec, separators=(",", ":")) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    lock = os.open(store_dir() / "publications" / ".lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = None
     try:
-        _lock(fd)  # batch workers publish side by side: one whole line each
+        _lock(lock)  # check and append as one step: batch workers publish side by side
+        earlier = earlier_publications()
+        if any(r.get("digest") == digest for r in earlier):
+            return path
+        if min_group_size is not None:
+            hit = conflicts(sets, earlier, min_group_size=min_group_size)
+            if hit:
+                raise PublishedMeanwhile(
+                    f"Not saved: since this report was opened, another report on nearly the same answers was "
+                    f"published ({hit[0]['published']['output_dir']}); the two would differ by "
+                    f"{hit[0]['difference']} (fewer than {min_group_size}) in {hit[0]['measure']!r}. Open the "
+                    "report again: it will say what it may publish.")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         while line:
             line = line[os.write(fd, line):]
     finally:
-        os.close(fd)
+        if fd is not None:
+            os.close(fd)
+        os.close(lock)
     return path
 
 

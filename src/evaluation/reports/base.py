@@ -175,7 +175,7 @@ class Report:
         for instrument, rs, groups in self.register_inputs():
             sets[instrument] = pub.merge(sets.get(instrument, {}), pub.response_sets(rs, groups=groups, min_size=k))
         for instrument, s in sets.items():
-            hit = pub.conflicts(s, pub.earlier_publications(instrument), min_group_size=k)
+            hit = pub.conflicts(s, pub.earlier_publications(), min_group_size=k)
             if hit:
                 self.withheld = {"reason": "too_few_new", "instrument": instrument, "measure": hit[0]["measure"],
                                  "n_now": hit[0]["n_now"], "n_before": hit[0]["n_before"],
@@ -270,6 +270,7 @@ class Report:
 
         _figure_files.wait_for_figure_files()  # the figures' print files are on disk when the run ends
         out = Path(output_dir or getattr(self.params, "output_dir"))
+        self.record_publication(out)  # first: a conflict found now stops the save before anything is written
         messages = self.board() if self.withheld is None else [
             {"title": self.title(), "message": withheld_text(self.withheld, k=self.params.min_group_size,
                                                              language=self.language), "bullets": []}]
@@ -279,9 +280,7 @@ class Report:
             (out / "figures").mkdir(parents=True, exist_ok=True)
             (out / "figures" / BOARD_FILE).write_text(json.dumps(board, ensure_ascii=False, indent=2),
                                                       encoding="utf-8")
-        path = write_envelope(self.results(), out)
-        self.record_publication(out)
-        return path
+        return write_envelope(self.results(), out)
 
     def record_publication(self, output_dir: Path) -> None:
         """After :meth:`save`: note in the private register which rows the published numbers stand on
@@ -291,7 +290,8 @@ class Report:
 
         if self.withheld is None:
             for instrument, sets in self._register.items():
-                pub.record_publication(instrument, sets, report=self.kind, output_dir=output_dir)
+                pub.record_publication(instrument, sets, report=self.kind, output_dir=output_dir,
+                                       min_group_size=int(getattr(self.params, "min_group_size", 5) or 5))
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""

@@ -38,7 +38,7 @@ def differencing(results: Mapping[str, Any], sets: Mapping[str, list], *, output
         return {"reason": "too_few_new", "n": n_resp, "group": key, "n_before": n0, "n_now": n1,
                 "difference": abs(n1 - n0), "groups": sorted(moved)}, before
     # the register compares the rows themselves, in any folder: a count-neutral swap is caught too
-    hit = pub.conflicts(sets, pub.earlier_publications(results["instrument"]["id"]), min_group_size=k)
+    hit = pub.conflicts(sets, pub.earlier_publications(), min_group_size=k)
     if hit:
         return {"reason": "too_few_new", "n": n_resp, "group": hit[0]["measure"], "n_before": hit[0]["n_before"],
                 "n_now": hit[0]["n_now"], "difference": hit[0]["difference"],
@@ -57,7 +57,7 @@ def previous_round_sets(prev: ResponseSet, change: pd.DataFrame, *, min_group_si
     sets = pub.measure_sets(pub.row_fingerprints(prev.answers, prev.meta, dont_know=prev.dont_know),
                             scores[[c for c in change.index if c in scores.columns]].notna(),
                             shown=lambda g, m: bool(change.loc[m, "n_prev"] >= k and change.loc[m, "n_cur"] >= k))
-    return sets, pub.conflicts(sets, pub.earlier_publications(prev.instrument.id), min_group_size=k)
+    return sets, pub.conflicts(sets, pub.earlier_publications(), min_group_size=k)
 
 
 def published_sets(rs: ResponseSet, scores: pd.DataFrame, *, org: pd.DataFrame, units: pd.DataFrame | None,
@@ -65,8 +65,9 @@ def published_sets(rs: ResponseSet, scores: pd.DataFrame, *, org: pd.DataFrame, 
     """The rows behind every value this round's report publishes, per measure (for the private register).
 
     Measures: each score (``overall``, dimensions, categories) of the organisation and of every shown unit
-    and role; ``item:<id>`` for each item whose mean and shares are shown; ``rows`` for the don't-know and
-    skip rates, which stand on every accepted row.
+    and role, and the pooled rows of the units (roles) it hides, which subtraction gives; ``item:<id>`` for
+    each item whose mean and shares are shown; ``rows`` for the don't-know and skip rates, which stand on
+    every accepted row.
     """
     fp = pub.row_fingerprints(rs.answers, rs.meta, dont_know=rs.dont_know)
     behind = scores.notna()
@@ -78,8 +79,18 @@ def published_sets(rs: ResponseSet, scores: pd.DataFrame, *, org: pd.DataFrame, 
         if table is None:
             continue
         hidden = set(zip(table.loc[table["suppressed"], "group"].astype(str), table.loc[table["suppressed"], "id"]))
-        parts.append(pub.measure_sets(fp, behind, groups=rs.meta[by].fillna("(saknas)").astype(str),
+        labels = rs.meta[by].fillna("(saknas)").astype(str)
+        parts.append(pub.measure_sets(fp, behind, groups=labels,
                                       shown=lambda g, m, hidden=hidden: (str(g), m) not in hidden))
+        # the hidden groups together are published too, by subtraction (the shown total minus the shown
+        # groups): their pooled rows are a set of the measure like any other, so a later run that shows one
+        # of them on the same rows (its small partner now hidden with someone else) differs from it by a few
+        for m in behind.columns:
+            if bool(org.loc[m, "suppressed"]):
+                continue
+            pooled = labels.isin({g for g, mm in hidden if mm == m}).to_numpy() & behind[m].to_numpy()
+            if pooled.any():
+                parts.append({m: [frozenset(fp[pooled])]})
     return pub.merge(*parts)
 
 

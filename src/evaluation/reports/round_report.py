@@ -83,7 +83,8 @@ class RoundReport(Report):
 
         if self.analysis.published_sets:
             publications.record_publication(self.analysis.instrument.id, self.analysis.published_sets,
-                                            report=self.kind, output_dir=output_dir)
+                                            report=self.kind, output_dir=output_dir,
+                                            min_group_size=self.params.min_group_size)
 
     # -- sections ----------------------------------------------------------------------
     def section(self, section_id: str) -> Section | None:
