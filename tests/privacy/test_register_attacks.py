@@ -101,9 +101,6 @@ def _batch_folder(root: Path, name: str, df: pd.DataFrame, output_dir: Path) -> 
     return f
 
 
-@pytest.mark.xfail(strict=True, reason="benchmark CSV (dmkit benchmark) row 'overall' on 41 answers vs the round "
-                   "report's overall.mean on 40 (published to another folder than the batch folder's output_dir): "
-                   "the benchmark neither consults nor feeds the register; 41*bench - 40*mean = the late answer")
 def test_benchmark_csv_minus_round_report(tmp_path):
     """The coordinator published Ekby's round report (40) to reports/ekby_2025, then put the updated export (41)
     in the batch folder for dmkit benchmark (its output_dir never run). The CSV has random codes, but Ekby's

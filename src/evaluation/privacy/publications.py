@@ -14,14 +14,20 @@ instrument showed for the same measure:
 
     a set ``N`` may be published beside an earlier ``O`` only when ``|N Δ O| = 0`` or ``|N Δ O| ≥ k``
 
-(``Δ`` the symmetric difference, ``k`` the ``min_group_size``). The difference then pools at least
-``k`` people, the same guarantee the cell suppression inside one report gives (Hundepool et al.,
-*Statistical Disclosure Control*, 2012, §5.6 on differencing of overlapping tables). The check is
-pairwise: it does not solve the linear system of three or more publications together.
+(``Δ`` the symmetric difference, ``k`` the stricter of the two publications' ``min_group_size``). The
+difference then pools at least ``k`` people, the same guarantee the cell suppression inside one report
+gives (Hundepool et al., *Statistical Disclosure Control*, 2012, §5.6 on differencing of overlapping
+tables). Beyond pairs, the whole-organisation sets of every publication of a measure are solved
+together: a new one is refused when, with it, some combination of the published sums stands on fewer
+than ``k`` rows (:func:`_new_small_atoms`). The hidden groups of a round report count as published
+together, since subtraction gives their pool. Every measure is compared across instruments too (a copy
+of an instrument under another id holds the same answers).
 
 The register holds no answers: a row's fingerprint is the first 16 hex digits of
-HMAC-SHA256(salt, the row's id, unit, role and answer codes), with a random salt made on first use
-and kept beside the register (file mode 0600). Its place is ``$DMKIT_PRIVATE_DIR``, else
+HMAC-SHA256(salt, the row's answer codes), labels and ids left out so that a corrected unit name or a
+renumbered export is still the same people, with a random salt made on first use and kept beside the
+register (file mode 0600). :func:`record_publication` checks again under a lock before it writes, so
+two reports opened side by side cannot both publish. Its place is ``$DMKIT_PRIVATE_DIR``, else
 ``$XDG_DATA_HOME/dmkit``, else ``~/.local/share/dmkit``: a user's own data folder, never a report
 folder that gets shared.
 

@@ -294,6 +294,32 @@ def _moved_since_published(mf: Any, instrument: str, n: int, k: int) -> str:
             "left out until the round report is published again")
 
 
+def _register_conflict(path: str, inst: Instrument, mf: Any, k: int) -> str:
+    """Why a folder's row would isolate a few people beside an earlier publication in the private register
+    (:mod:`evaluation.privacy.publications`, any folder, any report kind), or "".
+
+    The benchmark row holds the organisation's scores on all its rows: those sets are compared with every
+    published set of the same measures. Only read when the register holds anything (a batch folder on a
+    machine that published nothing costs nothing).
+    """
+    from evaluation.privacy import publications as pub
+
+    earlier = pub.earlier_publications()
+    if not earlier:
+        return ""
+    from evaluation.data.responses import read_responses
+    from evaluation.scoring import respondent_scores
+
+    rs = read_responses(path, inst, mf.params.get("mapping") or None, format=mf.params.get("format") or None)
+    fp = pub.row_fingerprints(rs.answers, rs.meta, dont_know=rs.dont_know)
+    hit = pub.conflicts(pub.measure_sets(fp, respondent_scores(rs).notna()), earlier, min_group_size=k)
+    if not hit:
+        return ""
+    return (f"its {hit[0]['measure']} row would stand on {hit[0]['difference']} answers more or fewer than a "
+            f"published report on the same people (fewer than min_group_size = {k}): those answers would follow "
+            "by subtraction; left out until at least that many have changed")
+
+
 def _read_folder(folder: Path, k_override: int | None) -> dict:
     """Read one organisation folder: its descriptors and accepted answers, or why it is left out."""
     f = Path(folder)
@@ -311,7 +337,7 @@ def _read_folder(folder: Path, k_override: int | None) -> dict:
         return {"folder": f.name, "reason": str(exc)}
     if len(ans) < k:
         return {"folder": f.name, "reason": f"{len(ans)} accepted respondents, fewer than min_group_size = {k}"}
-    moved = _moved_since_published(mf, inst.id, len(ans), k)
+    moved = _moved_since_published(mf, inst.id, len(ans), k) or _register_conflict(str(resp), inst, mf, k)
     if moved:
         return {"folder": f.name, "reason": moved}
     return {"folder": f.name, "municipality": mf.name, "instrument": inst.id,
