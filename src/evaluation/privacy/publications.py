@@ -246,6 +246,13 @@ def _new_small_atoms(new: Mapping[str, list[frozenset]], earlier: list[tuple[dic
             return np.linalg.matrix_rank(mat) + len(T) - np.linalg.matrix_rank(np.vstack([mat, E])) > 0
 
         hit = None  # the fewest rows isolated
+        from math import comb
+
+        if sum(comb(len(small), r) for r in range(1, min(len(small), k - 1) + 1)) > 20000:
+            # too many small atoms to try every choice (many edits across many versions): refuse, the safe side
+            out.append({"measure": m, "n_now": len(mine), "n_before": None, "difference": int(sizes[small].min()),
+                        "published": {"at": None, "output_dir": "several earlier publications together"}})
+            continue
         for size in range(1, min(len(small), k - 1) + 1):
             for T in combinations(small, size):
                 n_rows = int(sizes[list(T)].sum())
