@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from evaluation.text.format import escape_md, inert_markdown  # noqa: F401  (served here too: every report escapes with it)
 from evaluation.reports import figure_files as _figure_files
+from evaluation.privacy import DEFAULT_MIN_GROUP_SIZE
 from evaluation.text.privacy import withheld_text
 
 __all__ = ["Parameter", "Table", "UngatedTableError", "check_gated", "Figure", "Box", "Section", "Report", "REPORTS",
@@ -170,7 +171,7 @@ class Report:
         any set, the report is withheld (:attr:`withheld`), else its sets are recorded when it is saved."""
         from evaluation.privacy import publications as pub
 
-        k = int(getattr(self.params, "min_group_size", 5) or 5)
+        k = int(getattr(self.params, "min_group_size", 0) or DEFAULT_MIN_GROUP_SIZE)
         sets: dict[str, dict] = {}
         for instrument, rs, groups in self.register_inputs():
             sets[instrument] = pub.merge(sets.get(instrument, {}), pub.response_sets(rs, groups=groups, min_size=k))
@@ -291,7 +292,7 @@ class Report:
         if self.withheld is None:
             for instrument, sets in self._register.items():
                 pub.record_publication(instrument, sets, report=self.kind, output_dir=output_dir,
-                                       min_group_size=int(getattr(self.params, "min_group_size", 5) or 5))
+                                       min_group_size=int(getattr(self.params, "min_group_size", 0) or DEFAULT_MIN_GROUP_SIZE))
 
     def show(self, section_id: str) -> None:
         """Display one section in the running notebook (markdown, HTML tables, figures with alt text)."""
